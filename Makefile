@@ -1,0 +1,41 @@
+# Two commands a newcomer needs: `make demo` and `make test`. Each sets itself up.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+PYTEST_FLAGS ?= -q -p no:cacheprovider --disable-socket --allow-unix-socket
+
+.PHONY: install test demo record bench lint unit integration clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q -U pip uv
+	$(VENV)/bin/uv pip install -q --python $(PY) -e '.[all,bench]' --group test
+	touch $(STAMP)
+
+install: $(STAMP)
+
+lint: install
+	$(VENV)/bin/ruff check zai_core langchain_zai llama_index_zai llama_index tests benchmarks demo.py
+	$(VENV)/bin/mypy
+
+test: lint
+	$(PY) -m pytest $(PYTEST_FLAGS) --record-mode=none
+
+unit: install
+	$(PY) -m pytest $(PYTEST_FLAGS) tests/unit
+
+integration: install
+	$(PY) -m pytest $(PYTEST_FLAGS) --record-mode=none tests/integration
+
+demo: install
+	$(PY) demo.py
+
+# Re-record cassettes: live when ZAI_API_KEY is set, else against the emulator in tests/emulator.
+record: install
+	$(PY) -m pytest -q -p no:cacheprovider --record-mode=rewrite tests/integration
+
+bench: install
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""LangChain integration for Z.ai's GLM models."""

@@ -1,0 +1,1 @@
+"""LlamaIndex integration for Z.ai's GLM models."""

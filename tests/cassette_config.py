@@ -1,0 +1,86 @@
+"""VCR settings shared by every cassette-backed test (integration tests, cookbooks).
+
+- Replay only by default: pytest-recording's record mode stays ``none`` (never set
+  ``record_mode`` here: it would override ``--record-mode`` and reach the network).
+- Recording without ``ZAI_API_KEY`` routes the shared transport to the in-process emulator;
+  with the key it talks to the live API.
+- Nothing that can carry a key is stored: every request header but content-type is dropped,
+  the ``api_token`` query parameter is removed, response headers are reduced to
+  content-type.
+- Requests match on method, scheme, host, port, path, query (minus the key) and JSON body
+  (key-order-insensitive; multipart bodies match on their form fields only).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+SECRET_QUERY_PARAMS = frozenset({"api_token", "api_key", "key", "token"})
+KEPT_HEADERS = frozenset({"content-type"})
+
+
+def _strip_query(uri: str) -> str:
+    parts = urlsplit(uri)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k.lower() not in SECRET_QUERY_PARAMS]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def scrub_request(request: Any) -> Any:
+    """Drop every header but content-type, and key-bearing query parameters."""
+    request.headers = {k: v for k, v in request.headers.items() if k.lower() in KEPT_HEADERS}
+    request.uri = _strip_query(request.uri)
+    return request
+
+
+def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
+    """Keep only the content-type header of a response."""
+    response["headers"] = {
+        k: v for k, v in response.get("headers", {}).items() if k.lower() in KEPT_HEADERS
+    }
+    return response
+
+
+def _body(request: Any) -> Any:
+    raw = request.body or b""
+    if isinstance(raw, str):
+        raw = raw.encode()
+    content_type = next((v for k, v in request.headers.items() if k.lower() == "content-type"), "")
+    if isinstance(content_type, list):
+        content_type = content_type[0] if content_type else ""
+    if "multipart" in content_type:
+        return "multipart"
+    try:
+        return json.loads(raw) if raw else None
+    except (ValueError, UnicodeDecodeError):
+        return raw
+
+
+def json_body_matcher(r1: Any, r2: Any) -> None:
+    """Match JSON bodies by value (key order ignored)."""
+    assert _body(r1) == _body(r2), "request bodies differ"
+
+
+def query_matcher(r1: Any, r2: Any) -> None:
+    """Match query strings without the key-bearing parameters."""
+    assert sorted(parse_qsl(urlsplit(_strip_query(r1.uri)).query)) == sorted(
+        parse_qsl(urlsplit(_strip_query(r2.uri)).query)
+    ), "queries differ"
+
+
+VCR_CONFIG: dict[str, Any] = {
+    "filter_headers": ["authorization", "x-api-key", "api-key", "cookie"],
+    "filter_query_parameters": sorted(SECRET_QUERY_PARAMS),
+    "before_record_request": scrub_request,
+    "before_record_response": scrub_response,
+    "decode_compressed_response": True,
+    "match_on": ["method", "scheme", "host", "port", "path", "safe_query", "json_body"],
+    "allow_playback_repeats": True,
+}
+
+
+def register(vcr: Any) -> None:
+    """Register the custom matchers on a VCR instance."""
+    vcr.register_matcher("json_body", json_body_matcher)
+    vcr.register_matcher("safe_query", query_matcher)

@@ -1,0 +1,102 @@
+"""Pooled httpx clients shared by every ZaiClient in the process, and log redaction.
+
+One ``httpx.Client`` serves every sync call; one ``httpx.AsyncClient`` per event loop serves
+async calls (an async connection pool must not outlive the loop it was made on). Timeouts
+are set per request, so one pool serves every configuration.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import threading
+import weakref
+
+import httpx
+
+__all__ = ["RedactSecretsFilter", "make_async_transport", "make_sync_transport"]
+
+_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100, keepalive_expiry=30)
+
+
+def make_sync_transport() -> httpx.BaseTransport:
+    """The transport of the shared sync client (a seam tests use to record cassettes)."""
+    return httpx.HTTPTransport(limits=_LIMITS)
+
+
+def make_async_transport() -> httpx.AsyncBaseTransport:
+    """The transport of the shared async clients."""
+    return httpx.AsyncHTTPTransport(limits=_LIMITS)
+
+
+_sync_client: httpx.Client | None = None
+_sync_lock = threading.Lock()
+_async_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def shared_sync_client() -> httpx.Client:
+    """The process-wide pooled sync client."""
+    global _sync_client
+    client = _sync_client
+    if client is None or client.is_closed:
+        with _sync_lock:
+            if _sync_client is None or _sync_client.is_closed:
+                _sync_client = httpx.Client(transport=make_sync_transport(), timeout=None)
+            client = _sync_client
+    return client
+
+
+def shared_async_client() -> httpx.AsyncClient:
+    """The pooled async client of the running event loop."""
+    loop = asyncio.get_running_loop()
+    client = _async_clients.get(loop)
+    if client is None or client.is_closed:
+        client = httpx.AsyncClient(transport=make_async_transport(), timeout=None)
+        _async_clients[loop] = client
+    return client
+
+
+def reset_shared_clients() -> None:
+    """Forget the pooled clients (tests swap transports with this)."""
+    global _sync_client
+    with _sync_lock:
+        if _sync_client is not None:
+            _sync_client.close()
+        _sync_client = None
+    _async_clients.clear()
+
+
+_SECRET_PATTERNS = (
+    re.compile(r"(Bearer\s+)[A-Za-z0-9._\-]+", re.IGNORECASE),
+    re.compile(r"((?:api_token|api_key|key)=)[^&\s\"']+", re.IGNORECASE),
+)
+
+
+def redact(text: str) -> str:
+    """``text`` with bearer tokens and key-bearing query parameters replaced."""
+    for pattern in _SECRET_PATTERNS:
+        text = pattern.sub(r"\1[redacted]", text)
+    return text
+
+
+class RedactSecretsFilter(logging.Filter):
+    """Rewrites log records that would show a bearer token or an ``api_token`` URL."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Redact in place; never drops a record."""
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record is not ours to fix
+            return True
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        return True
+
+
+_FILTER = RedactSecretsFilter()
+for _name in ("httpx", "httpcore", "httpcore.http11", "httpcore.connection", "zai_core"):
+    logging.getLogger(_name).addFilter(_FILTER)

@@ -1,0 +1,206 @@
+"""Pure helpers over Z.ai's wire dicts: the stream accumulator and usage parsing.
+
+Both integrations use these, so a streamed answer and a plain answer go through one
+conversion: the accumulator turns a stream into the same ``message`` / ``response`` dict a
+non-streamed call returns.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["StreamAccumulator", "Usage", "parse_usage"]
+
+_EMPTY: dict[str, Any] = {}
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Token counts of one call, with Z.ai's cached-prompt and reasoning details."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    total_tokens: int = 0
+    cached_tokens: int | None = None
+    reasoning_tokens: int | None = None
+
+    def as_dict(self) -> dict[str, int]:
+        """Flat dict in the wire's names, details only when the server sent them."""
+        out = {
+            "prompt_tokens": self.input_tokens,
+            "completion_tokens": self.output_tokens,
+            "total_tokens": self.total_tokens,
+        }
+        if self.cached_tokens is not None:
+            out["cached_tokens"] = self.cached_tokens
+        if self.reasoning_tokens is not None:
+            out["reasoning_tokens"] = self.reasoning_tokens
+        return out
+
+
+def _int_or_none(value: Any) -> int | None:
+    return int(value) if isinstance(value, (int, float)) else None
+
+
+def parse_usage(usage: dict[str, Any] | None) -> Usage | None:
+    """:class:`Usage` from a wire ``usage`` dict (``None`` stays ``None``)."""
+    if not usage:
+        return None
+    prompt = int(usage.get("prompt_tokens") or 0)
+    completion = int(usage.get("completion_tokens") or 0)
+    total = int(usage.get("total_tokens") or (prompt + completion))
+    prompt_details = usage.get("prompt_tokens_details") or _EMPTY
+    completion_details = usage.get("completion_tokens_details") or _EMPTY
+    return Usage(
+        input_tokens=prompt,
+        output_tokens=completion,
+        total_tokens=total,
+        cached_tokens=_int_or_none(prompt_details.get("cached_tokens")),
+        reasoning_tokens=_int_or_none(completion_details.get("reasoning_tokens")),
+    )
+
+
+class StreamAccumulator:
+    """Folds ``chat.completion.chunk`` dicts into one answer.
+
+    Content and reasoning are concatenated; tool calls are merged by ``index`` (a delta with
+    no index continues the call with the same id, else the last call), tolerating repeated or
+    missing ``id`` / ``name`` and ``null`` argument fragments, as ``tool_stream`` sends them.
+    """
+
+    __slots__ = (
+        "_content",
+        "_reasoning",
+        "created",
+        "finish_reason",
+        "id",
+        "model",
+        "request_id",
+        "tool_calls",
+        "usage",
+        "web_search",
+    )
+
+    def __init__(self) -> None:
+        self._content: list[str] = []
+        self._reasoning: list[str] = []
+        self.tool_calls: dict[int, dict[str, Any]] = {}
+        self.finish_reason: str | None = None
+        self.usage: dict[str, Any] | None = None
+        self.id: str | None = None
+        self.model: str | None = None
+        self.created: int | None = None
+        self.request_id: str | None = None
+        self.web_search: list[dict[str, Any]] | None = None
+
+    def add(self, chunk: dict[str, Any]) -> dict[str, Any]:
+        """Fold one chunk in; return its choice's ``delta`` (``{}`` when it has none)."""
+        if self.id is None:
+            self.id = chunk.get("id")
+            self.model = chunk.get("model")
+            self.created = chunk.get("created")
+            self.request_id = chunk.get("request_id", self.id)
+        usage = chunk.get("usage")
+        if usage:
+            self.usage = usage
+        web_search = chunk.get("web_search")
+        if web_search:
+            self.web_search = web_search
+        choices = chunk.get("choices")
+        if not choices:
+            return _EMPTY
+        choice = choices[0]
+        delta = choice.get("delta") or _EMPTY
+        content = delta.get("content")
+        if content:
+            self._content.append(content)
+        reasoning = delta.get("reasoning_content")
+        if reasoning:
+            self._reasoning.append(reasoning)
+        calls = delta.get("tool_calls")
+        if calls:
+            for call in calls:
+                self._add_tool_call(call)
+        finish = choice.get("finish_reason")
+        if finish:
+            self.finish_reason = finish
+        return delta
+
+    def _add_tool_call(self, call: dict[str, Any]) -> None:
+        index = call.get("index")
+        call_id = call.get("id")
+        if index is None:
+            index = next(
+                (i for i, c in self.tool_calls.items() if call_id and c["id"] == call_id),
+                max(self.tool_calls, default=0),
+            )
+        function = call.get("function") or _EMPTY
+        fragment = function.get("arguments") or ""
+        if not isinstance(fragment, str):  # a dict, as some gateways send
+            fragment = json.dumps(fragment, ensure_ascii=False)
+        current = self.tool_calls.get(index)
+        if current is None:
+            self.tool_calls[index] = {
+                "id": call_id or "",
+                "type": call.get("type") or "function",
+                "name": function.get("name") or "",
+                "arguments": fragment,
+            }
+            return
+        if call_id and not current["id"]:
+            current["id"] = call_id
+        name = function.get("name")
+        if name and not current["name"]:
+            current["name"] = name
+        current["arguments"] += fragment
+
+    @property
+    def content(self) -> str:
+        """Text received so far."""
+        return "".join(self._content)
+
+    @property
+    def reasoning(self) -> str:
+        """Reasoning received so far."""
+        return "".join(self._reasoning)
+
+    def wire_tool_calls(self) -> list[dict[str, Any]]:
+        """Tool calls so far, in index order, in the non-streamed wire shape."""
+        return [
+            {
+                "id": c["id"],
+                "index": i,
+                "type": c["type"],
+                "function": {"name": c["name"], "arguments": c["arguments"]},
+            }
+            for i, c in sorted(self.tool_calls.items())
+        ]
+
+    def message(self) -> dict[str, Any]:
+        """The assistant message so far, shaped like a non-streamed ``choices[0].message``."""
+        message: dict[str, Any] = {"role": "assistant", "content": self.content}
+        if self._reasoning:
+            message["reasoning_content"] = self.reasoning
+        if self.tool_calls:
+            message["tool_calls"] = self.wire_tool_calls()
+        return message
+
+    def response(self) -> dict[str, Any]:
+        """The whole answer so far, shaped like a non-streamed ``chat.completion`` body."""
+        body: dict[str, Any] = {
+            "id": self.id,
+            "request_id": self.request_id,
+            "object": "chat.completion",
+            "created": self.created,
+            "model": self.model,
+            "choices": [
+                {"index": 0, "finish_reason": self.finish_reason, "message": self.message()}
+            ],
+        }
+        if self.usage is not None:
+            body["usage"] = self.usage
+        if self.web_search is not None:
+            body["web_search"] = self.web_search
+        return body

@@ -1,0 +1,682 @@
+"""The one Z.ai client: sync and async, plain and streamed, with retries.
+
+Every decision (headers, URLs, retry or not, how long to wait, which error) lives once in
+:class:`_ClientPolicy` and the pure modules it calls; :class:`ZaiClient` writes only the I/O
+loops twice, once with ``httpx.Client`` and once with ``httpx.AsyncClient``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import time
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+from httpx_sse import EventSource, SSEError
+
+from . import _http
+from .accumulate import StreamAccumulator
+from .config import TimeoutLike, ZaiConfig, resolve_timeout
+from .errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    ContentFilterError,
+    ContextWindowExceededError,
+    InternalServerError,
+    StreamInterruptedError,
+    ZaiError,
+    make_status_error,
+)
+from .retry import retry_delay, should_retry_status
+from .sse import DONE, decode_event
+
+__all__ = ["AsyncChatStream", "ChatStream", "ZaiClient", "finish_reason_error"]
+
+logger = logging.getLogger("zai_core")
+
+USER_AGENT = "zai-integrations/0.1 (python; httpx)"
+_TITLE = re.compile(r"<title>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+
+
+# --------------------------------------------------------------------------- pure helpers
+
+
+def _is_json(content_type: str) -> bool:
+    return "json" in content_type
+
+
+def status_error_from_response(
+    status_code: int, headers: Mapping[str, str], content: bytes
+) -> APIStatusError:
+    """The error for a non-2xx response, whatever its body (JSON, HTML page, nothing)."""
+    text = content.decode("utf-8", errors="replace")
+    body: Any = text
+    content_type = headers.get("content-type", "")
+    try:
+        body = json.loads(text) if text.strip() else None
+    except json.JSONDecodeError:
+        if "html" in content_type or text.lstrip().startswith("<"):
+            title = _TITLE.search(text)
+            body = "HTML error page" + (f": {title.group(1).strip()}" if title else "")
+    error = make_status_error(status_code, body, request_id=headers.get("x-request-id"))
+    if not error.message:
+        error.message = f"empty {status_code} response"
+    return error
+
+
+def finish_reason_error(
+    finish_reason: str | None, *, partial_text: str, request_id: str | None, stream: bool
+) -> ZaiError | None:
+    """The error a failing finish reason stands for, or ``None`` for a normal finish.
+
+    ``sensitive`` (moderation) -> :class:`ContentFilterError`; ``model_context_window_exceeded``
+    -> :class:`ContextWindowExceededError`; ``network_error`` (inference failed) ->
+    :class:`StreamInterruptedError` in a stream, :class:`InternalServerError` (retried)
+    otherwise. The partial answer rides on the error, never returned as if complete.
+    """
+    if finish_reason is None or finish_reason in ("stop", "tool_calls", "length"):
+        return None
+    body = {"finish_reason": finish_reason, "partial_text": partial_text}
+    if finish_reason == "sensitive":
+        return ContentFilterError(
+            "Z.ai stopped the answer: content flagged by moderation (finish_reason=sensitive)",
+            status_code=200,
+            code="1301",
+            request_id=request_id,
+            body=body,
+        )
+    if finish_reason == "model_context_window_exceeded":
+        return ContextWindowExceededError(
+            "the conversation no longer fits the model's context window "
+            "(finish_reason=model_context_window_exceeded)",
+            status_code=200,
+            request_id=request_id,
+            body=body,
+        )
+    if finish_reason == "network_error":
+        message = "Z.ai's inference failed mid-answer (finish_reason=network_error)"
+        if stream:
+            return StreamInterruptedError(message, partial_text=partial_text)
+        return InternalServerError(message, status_code=200, request_id=request_id, body=body)
+    return None
+
+
+@contextmanager
+def _map_httpx_errors(delivered: Callable[[], bool] = lambda: False) -> Iterator[None]:
+    """The one seam where httpx exceptions become :mod:`zai_core.errors` classes."""
+    try:
+        yield
+    except SSEError as exc:
+        raise APIResponseValidationError(f"expected an event stream: {exc}") from exc
+    except httpx.TimeoutException as exc:
+        if delivered():
+            raise StreamInterruptedError(
+                f"the stream stalled past the read timeout ({type(exc).__name__})"
+            ) from exc
+        raise APITimeoutError(f"request to Z.ai timed out ({type(exc).__name__})") from exc
+    except httpx.TransportError as exc:
+        if delivered():
+            raise StreamInterruptedError(
+                f"the connection dropped mid-stream ({type(exc).__name__}: {exc})"
+            ) from exc
+        raise APIConnectionError(
+            f"could not reach Z.ai ({type(exc).__name__}: {_http.redact(str(exc))})"
+        ) from exc
+
+
+class _ClientPolicy:
+    """Everything both I/O loops share: configuration, request building, decisions."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: TimeoutLike = None,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.Client | None = None,
+        http_async_client: httpx.AsyncClient | None = None,
+        config: ZaiConfig | None = None,
+    ) -> None:
+        self.config = config or ZaiConfig.resolve(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+        )
+        self._http_client = http_client
+        self._http_async_client = http_async_client
+        surface = self.config.surface
+        headers = {"User-Agent": USER_AGENT, "Accept-Language": "en-US,en"}
+        if surface.auth == "bearer":
+            headers["Authorization"] = f"Bearer {self.config.api_key}"
+        headers.update(self.config.default_headers)
+        self._headers = headers
+        self._params = (
+            {surface.query_param: self.config.api_key} if surface.auth == "query" else None
+        )
+
+    def __repr__(self) -> str:
+        c = self.config
+        return (
+            f"{type(self).__name__}(base_url={c.surface.base_url!r}, max_retries={c.max_retries})"
+        )
+
+    @property
+    def max_retries(self) -> int:
+        """Retries after the first attempt."""
+        return self.config.max_retries
+
+    def _build_request(
+        self,
+        client: httpx.Client | httpx.AsyncClient,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        params: Mapping[str, Any] | None = None,
+        files: Any = None,
+        data: Mapping[str, Any] | None = None,
+        stream: bool = False,
+        timeout: TimeoutLike = None,
+    ) -> httpx.Request:
+        headers = dict(self._headers)
+        headers["Accept"] = "text/event-stream" if stream else "application/json"
+        query = dict(params or {})
+        if self._params:
+            query.update(self._params)
+        return client.build_request(
+            method,
+            self.config.surface.url_for(path),
+            json=json_body,
+            params=query or None,
+            files=files,
+            data=data,
+            headers=headers,
+            timeout=self.config.timeout if timeout is None else resolve_timeout(timeout),
+        )
+
+    def _retry_after(
+        self, error: ZaiError, retries_taken: int, headers: Mapping[str, str] | None
+    ) -> float | None:
+        """Seconds to wait before retrying after ``error``, or ``None`` to raise it."""
+        if retries_taken >= self.config.max_retries:
+            return None
+        if isinstance(error, APIStatusError):
+            retry = should_retry_status(error.status_code, error.code, headers or {})
+            if not retry and not (
+                isinstance(error, InternalServerError) and error.status_code == 200
+            ):
+                return None
+        elif not isinstance(error, APIConnectionError):
+            return None
+        return retry_delay(retries_taken, headers)
+
+    def _decode_json(self, response: httpx.Response) -> Any:
+        try:
+            body = response.json()
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise APIResponseValidationError(
+                f"Z.ai answered {response.status_code} with a body that is not JSON "
+                f"({response.headers.get('content-type', 'no content-type')}): "
+                f"{response.text[:200]!r}",
+                body=response.text,
+            ) from exc
+        envelope = self.config.surface.envelope
+        if envelope and isinstance(body, dict) and envelope in body:
+            body = body[envelope]
+        if isinstance(body, dict) and "error" in body and "choices" not in body:
+            raise make_status_error(response.status_code, body)
+        return body
+
+    def _check_stream_headers(self, response: httpx.Response) -> bool:
+        """``True`` when a 2xx stream answered with JSON instead of events (read it whole)."""
+        return _is_json(response.headers.get("content-type", ""))
+
+    def _log_attempt(self, method: str, path: str, attempt: int) -> None:
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("%s %s (attempt %d)", method, path, attempt + 1)
+
+
+_FAILING_FINISH = frozenset({"sensitive", "network_error", "model_context_window_exceeded"})
+
+
+class ZaiClient(_ClientPolicy):
+    """Sync and async access to every Z.ai endpoint, with retries and typed errors.
+
+    Args:
+        api_key: the key; else ``ZAI_API_KEY``, else ``ZHIPUAI_API_KEY``.
+        base_url: a URL, or a preset name from :data:`zai_core.SURFACES`
+            (``"international"``, ``"international-coding"``, ``"mainland"``,
+            ``"mainland-coding"``, ``"powertokens"``, ``"lowcodeapi"``...); else
+            ``ZAI_BASE_URL``, else ``https://api.z.ai/api/paas/v4``.
+        timeout: seconds or an ``httpx.Timeout``; default 600 s read (idle time between
+            stream chunks) and 10 s connect.
+        max_retries: retries after the first attempt (default 2).
+        default_headers: extra headers on every request.
+        http_client / http_async_client: your own httpx clients (their pools, proxies and
+            limits are used as they are); default: process-wide pooled clients.
+
+    Example:
+        .. code-block:: python
+
+            client = ZaiClient()
+            hello = [{"role": "user", "content": "Hi"}]
+            body = client.chat({"model": "glm-4.7", "messages": hello})
+            with client.stream_chat({...}) as stream:
+                for chunk in stream:
+                    ...
+            print(stream.accumulator.content)
+    """
+
+    # ------------------------------------------------------------------ clients
+
+    def _sync(self) -> httpx.Client:
+        return self._http_client or _http.shared_sync_client()
+
+    def _async(self) -> httpx.AsyncClient:
+        return self._http_async_client or _http.shared_async_client()
+
+    # ------------------------------------------------------------------ plain requests
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        files: Any = None,
+        data: Mapping[str, Any] | None = None,
+        timeout: TimeoutLike = None,
+        validate: Callable[[Any], None] | None = None,
+    ) -> Any:
+        """Send a request and return its parsed JSON body, retrying per the policy.
+
+        ``validate`` runs on the parsed body inside the retry loop; an error it raises is
+        retried like a server error when the policy says so.
+        """
+        client = self._sync()
+        retries = 0
+        while True:
+            self._log_attempt(method, path, retries)
+            request = self._build_request(
+                client,
+                method,
+                path,
+                json_body=json,
+                params=params,
+                files=files,
+                data=data,
+                timeout=timeout,
+            )
+            headers: Mapping[str, str] | None = None
+            try:
+                with _map_httpx_errors():
+                    response = client.send(request)
+                    headers = response.headers
+                    if response.status_code >= 400:
+                        raise status_error_from_response(
+                            response.status_code, headers, response.content
+                        )
+                body = self._decode_json(response)
+                if validate is not None:
+                    validate(body)
+                return body
+            except ZaiError as error:
+                delay = self._retry_after(error, retries, headers)
+                if delay is None:
+                    raise
+            logger.info("retrying %s %s in %.2fs", method, path, delay)
+            time.sleep(delay)
+            retries += 1
+
+    async def arequest(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        files: Any = None,
+        data: Mapping[str, Any] | None = None,
+        timeout: TimeoutLike = None,
+        validate: Callable[[Any], None] | None = None,
+    ) -> Any:
+        """Async :meth:`request`."""
+        client = self._async()
+        retries = 0
+        while True:
+            self._log_attempt(method, path, retries)
+            request = self._build_request(
+                client,
+                method,
+                path,
+                json_body=json,
+                params=params,
+                files=files,
+                data=data,
+                timeout=timeout,
+            )
+            headers: Mapping[str, str] | None = None
+            try:
+                with _map_httpx_errors():
+                    response = await client.send(request)
+                    headers = response.headers
+                    if response.status_code >= 400:
+                        raise status_error_from_response(
+                            response.status_code, headers, response.content
+                        )
+                body = self._decode_json(response)
+                if validate is not None:
+                    validate(body)
+                return body
+            except ZaiError as error:
+                delay = self._retry_after(error, retries, headers)
+                if delay is None:
+                    raise
+            logger.info("retrying %s %s in %.2fs", method, path, delay)
+            await asyncio.sleep(delay)
+            retries += 1
+
+    # ------------------------------------------------------------------ streamed requests
+
+    def stream_events(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        timeout: TimeoutLike = None,
+        finished: Callable[[], bool] | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Yield the JSON events of an SSE endpoint; closes the response however it ends.
+
+        Retries only until the first event is handed out. A stream that ends with no
+        ``[DONE]`` raises :class:`StreamInterruptedError` unless ``finished()`` says the
+        answer was complete.
+        """
+        client = self._sync()
+        envelope = self.config.surface.envelope
+        retries = 0
+        while True:
+            delivered = False
+            headers: Mapping[str, str] | None = None
+            self._log_attempt(method, path, retries)
+            request = self._build_request(
+                client, method, path, json_body=json, stream=True, timeout=timeout
+            )
+            try:
+                with _map_httpx_errors(lambda: delivered):  # noqa: B023 (read now, not later)
+                    response = client.send(request, stream=True)
+                    try:
+                        headers = response.headers
+                        if response.status_code >= 400:
+                            raise status_error_from_response(
+                                response.status_code, headers, response.read()
+                            )
+                        if self._check_stream_headers(response):
+                            response.read()
+                            yield self._decode_json(response)
+                            return
+                        for sse in EventSource(response).iter_sse():
+                            event = decode_event(sse, envelope)
+                            if event is None:
+                                continue
+                            if event is DONE:
+                                return
+                            delivered = True
+                            yield event
+                    finally:
+                        response.close()
+                if finished is None or not finished():
+                    raise StreamInterruptedError("the stream ended before [DONE]")
+                return
+            except ZaiError as error:
+                if delivered:
+                    raise
+                delay = self._retry_after(error, retries, headers)
+                if delay is None:
+                    raise
+            logger.info("retrying %s %s in %.2fs", method, path, delay)
+            time.sleep(delay)
+            retries += 1
+
+    async def astream_events(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        timeout: TimeoutLike = None,
+        finished: Callable[[], bool] | None = None,
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Async :meth:`stream_events`."""
+        client = self._async()
+        envelope = self.config.surface.envelope
+        retries = 0
+        while True:
+            delivered = False
+            headers: Mapping[str, str] | None = None
+            self._log_attempt(method, path, retries)
+            request = self._build_request(
+                client, method, path, json_body=json, stream=True, timeout=timeout
+            )
+            try:
+                with _map_httpx_errors(lambda: delivered):  # noqa: B023 (read now, not later)
+                    response = await client.send(request, stream=True)
+                    try:
+                        headers = response.headers
+                        if response.status_code >= 400:
+                            raise status_error_from_response(
+                                response.status_code, headers, await response.aread()
+                            )
+                        if self._check_stream_headers(response):
+                            await response.aread()
+                            yield self._decode_json(response)
+                            return
+                        async for sse in EventSource(response).aiter_sse():
+                            event = decode_event(sse, envelope)
+                            if event is None:
+                                continue
+                            if event is DONE:
+                                return
+                            delivered = True
+                            yield event
+                    finally:
+                        await response.aclose()
+                if finished is None or not finished():
+                    raise StreamInterruptedError("the stream ended before [DONE]")
+                return
+            except ZaiError as error:
+                if delivered:
+                    raise
+                delay = self._retry_after(error, retries, headers)
+                if delay is None:
+                    raise
+            logger.info("retrying %s %s in %.2fs", method, path, delay)
+            await asyncio.sleep(delay)
+            retries += 1
+
+    # ------------------------------------------------------------------ chat
+
+    def chat(self, body: Mapping[str, Any], *, timeout: TimeoutLike = None) -> dict[str, Any]:
+        """``POST /chat/completions`` without streaming; raises on a failing finish reason."""
+        return self.request(  # type: ignore[no-any-return]
+            "POST",
+            "/chat/completions",
+            json={**body, "stream": False},
+            timeout=timeout,
+            validate=_validate_chat_body,
+        )
+
+    async def achat(
+        self, body: Mapping[str, Any], *, timeout: TimeoutLike = None
+    ) -> dict[str, Any]:
+        """Async :meth:`chat`."""
+        return await self.arequest(  # type: ignore[no-any-return]
+            "POST",
+            "/chat/completions",
+            json={**body, "stream": False},
+            timeout=timeout,
+            validate=_validate_chat_body,
+        )
+
+    def stream_chat(self, body: Mapping[str, Any], *, timeout: TimeoutLike = None) -> ChatStream:
+        """``POST /chat/completions`` streamed: a :class:`ChatStream` of chunk dicts."""
+        accumulator = StreamAccumulator()
+        events = self.stream_events(
+            "POST",
+            "/chat/completions",
+            json={**body, "stream": True},
+            timeout=timeout,
+            finished=lambda: accumulator.finish_reason is not None,
+        )
+        return ChatStream(events, accumulator)
+
+    def astream_chat(
+        self, body: Mapping[str, Any], *, timeout: TimeoutLike = None
+    ) -> AsyncChatStream:
+        """Async :meth:`stream_chat`: an :class:`AsyncChatStream` of chunk dicts."""
+        accumulator = StreamAccumulator()
+        events = self.astream_events(
+            "POST",
+            "/chat/completions",
+            json={**body, "stream": True},
+            timeout=timeout,
+            finished=lambda: accumulator.finish_reason is not None,
+        )
+        return AsyncChatStream(events, accumulator)
+
+    def close(self) -> None:
+        """Close injected clients (the shared pools stay open for other clients)."""
+        if self._http_client is not None:
+            self._http_client.close()
+
+    async def aclose(self) -> None:
+        """Async :meth:`close`."""
+        if self._http_async_client is not None:
+            await self._http_async_client.aclose()
+
+
+def _validate_chat_body(body: Any) -> None:
+    if not isinstance(body, dict) or not isinstance(body.get("choices"), list):
+        raise APIResponseValidationError(
+            f"Z.ai chat answer has no 'choices' list: {str(body)[:200]!r}", body=body
+        )
+    if not body["choices"]:
+        return
+    choice = body["choices"][0]
+    message = choice.get("message") or {}
+    error = finish_reason_error(
+        choice.get("finish_reason"),
+        partial_text=message.get("content") or "",
+        request_id=body.get("request_id") or body.get("id"),
+        stream=False,
+    )
+    if error is not None:
+        raise error
+
+
+def _fail_on_finish(accumulator: StreamAccumulator) -> None:
+    error = finish_reason_error(
+        accumulator.finish_reason,
+        partial_text=accumulator.content,
+        request_id=accumulator.request_id,
+        stream=True,
+    )
+    if error is not None:
+        raise error
+
+
+class ChatStream:
+    """A streamed chat answer: iterate chunk dicts; ``accumulator`` holds the whole so far.
+
+    Use it as a context manager (``with client.stream_chat(body) as stream``) so the
+    response is closed even when the loop is left early; a failing finish reason raises.
+    """
+
+    def __init__(self, events: Iterator[dict[str, Any]], accumulator: StreamAccumulator):
+        self.accumulator = accumulator
+        self._events = events
+        self._chunks = self._run()
+
+    def _run(self) -> Iterator[dict[str, Any]]:
+        accumulator = self.accumulator
+        try:
+            for chunk in self._events:
+                accumulator.add(chunk)
+                if accumulator.finish_reason in _FAILING_FINISH:
+                    _fail_on_finish(accumulator)
+                yield chunk
+        except StreamInterruptedError as error:
+            error.partial_text = error.partial_text or accumulator.content
+            error.partial_reasoning = accumulator.reasoning
+            raise
+        finally:
+            self._events.close()  # type: ignore[attr-defined]
+
+    def __iter__(self) -> ChatStream:
+        return self
+
+    def __next__(self) -> dict[str, Any]:
+        return next(self._chunks)
+
+    def close(self) -> None:
+        """Stop reading and close the response."""
+        self._chunks.close()  # type: ignore[attr-defined]
+
+    def __enter__(self) -> ChatStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class AsyncChatStream:
+    """Async :class:`ChatStream`: ``async with`` / ``async for``."""
+
+    def __init__(self, events: AsyncIterator[dict[str, Any]], accumulator: StreamAccumulator):
+        self.accumulator = accumulator
+        self._events = events
+        self._chunks = self._run()
+
+    async def _run(self) -> AsyncIterator[dict[str, Any]]:
+        accumulator = self.accumulator
+        try:
+            async for chunk in self._events:
+                accumulator.add(chunk)
+                if accumulator.finish_reason in _FAILING_FINISH:
+                    _fail_on_finish(accumulator)
+                yield chunk
+        except StreamInterruptedError as error:
+            error.partial_text = error.partial_text or accumulator.content
+            error.partial_reasoning = accumulator.reasoning
+            raise
+        finally:
+            await self._events.aclose()  # type: ignore[attr-defined]
+
+    def __aiter__(self) -> AsyncChatStream:
+        return self
+
+    async def __anext__(self) -> dict[str, Any]:
+        return await self._chunks.__anext__()
+
+    async def aclose(self) -> None:
+        """Stop reading and close the response."""
+        await self._chunks.aclose()  # type: ignore[attr-defined]
+
+    async def __aenter__(self) -> AsyncChatStream:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
