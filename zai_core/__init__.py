@@ -7,7 +7,7 @@ answers, usage and the model catalog.
 
 from .accumulate import StreamAccumulator, Usage, parse_usage
 from .catalog import MODELS, ModelInfo, get_model_info
-from .client import AsyncChatStream, ChatStream, ZaiClient, finish_reason_error
+from .client import AsyncChatStream, ChatStream, ZaiClient, create_client, finish_reason_error
 from .config import (
     DEFAULT_BASE_URL,
     DEFAULT_TIMEOUT,
@@ -73,6 +73,7 @@ __all__ = [
     "__version__",
     "build_chat_body",
     "copy_error_as",
+    "create_client",
     "finish_reason_error",
     "get_model_info",
     "make_status_error",

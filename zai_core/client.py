@@ -37,7 +37,7 @@ from .errors import (
 from .retry import retry_delay, should_retry_status
 from .sse import DONE, decode_event
 
-__all__ = ["AsyncChatStream", "ChatStream", "ZaiClient", "finish_reason_error"]
+__all__ = ["AsyncChatStream", "ChatStream", "ZaiClient", "create_client", "finish_reason_error"]
 
 logger = logging.getLogger("zai_core")
 
@@ -680,3 +680,29 @@ class AsyncChatStream:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
+
+
+def create_client(
+    *,
+    api_key: str | None = None,
+    base_url: str | None = None,
+    timeout: TimeoutLike = None,
+    max_retries: int | None = None,
+    default_headers: Mapping[str, str] | None = None,
+    http_client: httpx.Client | None = None,
+    http_async_client: httpx.AsyncClient | None = None,
+) -> ZaiClient:
+    """The client for a configuration; every integration class builds its client here.
+
+    Takes the shared configuration words; which kind of client serves them (HTTP, or a
+    gateway reached another way) is decided here, once.
+    """
+    return ZaiClient(
+        api_key=api_key,
+        base_url=base_url,
+        timeout=timeout,
+        max_retries=max_retries,
+        default_headers=default_headers,
+        http_client=http_client,
+        http_async_client=http_async_client,
+    )

@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 
 from .chat import handle_chat
+from .tokenizer import handle_tokenizer
 from .wire import error_response
 
 Handler = Callable[[httpx.Request, Any], httpx.Response]
@@ -21,6 +22,7 @@ Handler = Callable[[httpx.Request, Any], httpx.Response]
 #: Path suffix (after the surface's base URL) -> handler(request, parsed JSON body or None).
 ROUTES: dict[str, Handler] = {
     "/chat/completions": lambda request, body: handle_chat(body),
+    "/tokenizer": handle_tokenizer,
 }
 
 
