@@ -52,9 +52,39 @@ def _body(request: Any) -> Any:
     if "multipart" in content_type:
         return "multipart"
     try:
-        return json.loads(raw) if raw else None
+        return _normalise_tool_call_ids(json.loads(raw)) if raw else None
     except (ValueError, UnicodeDecodeError):
         return raw
+
+
+def _normalise_tool_call_ids(body: Any) -> Any:
+    """Chat bodies with tool-call ids renamed by first appearance (``id0``, ``id1``...).
+
+    LangChain's ``tool_example_to_messages`` and agents mint uuid4 ids that differ on every
+    run; matching on the order in which ids appear keeps the check on everything else.
+    """
+    if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
+        return body
+    names: dict[str, str] = {}
+
+    def rename(value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        return names.setdefault(value, f"id{len(names)}")
+
+    messages = []
+    for message in body["messages"]:
+        if isinstance(message, dict):
+            message = dict(message)
+            if "tool_call_id" in message:
+                message["tool_call_id"] = rename(message["tool_call_id"])
+            if isinstance(message.get("tool_calls"), list):
+                message["tool_calls"] = [
+                    {**c, "id": rename(c.get("id"))} if isinstance(c, dict) else c
+                    for c in message["tool_calls"]
+                ]
+        messages.append(message)
+    return {**body, "messages": messages}
 
 
 def json_body_matcher(r1: Any, r2: Any) -> None:

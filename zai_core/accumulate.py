@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["StreamAccumulator", "Usage", "parse_usage"]
+__all__ = ["StreamAccumulator", "Usage", "completion_to_chunk", "parse_usage"]
 
 _EMPTY: dict[str, Any] = {}
 
@@ -66,8 +66,9 @@ class StreamAccumulator:
     """Folds ``chat.completion.chunk`` dicts into one answer.
 
     Content and reasoning are concatenated; tool calls are merged by ``index`` (a delta with
-    no index continues the call with the same id, else the last call), tolerating repeated or
-    missing ``id`` / ``name`` and ``null`` argument fragments, as ``tool_stream`` sends them.
+    no index continues the call with the same id, starts a new call for an id not seen yet,
+    else continues the last call), tolerating repeated or missing ``id`` / ``name`` and
+    ``null`` argument fragments, as ``tool_stream`` sends them.
     """
 
     __slots__ = (
@@ -132,10 +133,15 @@ class StreamAccumulator:
         index = call.get("index")
         call_id = call.get("id")
         if index is None:
-            index = next(
-                (i for i, c in self.tool_calls.items() if call_id and c["id"] == call_id),
-                max(self.tool_calls, default=0),
+            known = next(
+                (i for i, c in self.tool_calls.items() if call_id and c["id"] == call_id), None
             )
+            if known is not None:
+                index = known
+            elif call_id and self.tool_calls:  # an id never seen: a new call
+                index = max(self.tool_calls) + 1
+            else:
+                index = max(self.tool_calls, default=0)
         function = call.get("function") or _EMPTY
         fragment = function.get("arguments") or ""
         if not isinstance(fragment, str):  # a dict, as some gateways send
@@ -204,3 +210,37 @@ class StreamAccumulator:
         if self.web_search is not None:
             body["web_search"] = self.web_search
         return body
+
+
+def completion_to_chunk(body: dict[str, Any]) -> dict[str, Any]:
+    """A whole ``chat.completion`` body as one ``chat.completion.chunk``; other dicts as given.
+
+    For answers that arrive whole where a stream was asked for: a gateway that buffers the
+    stream (LowCodeAPI may), or one that has no stream at all (the xpay MCP tool). The chunk
+    carries the whole message as its ``delta``, the ``finish_reason`` and the usage, so a
+    :class:`StreamAccumulator` folds it into the same answer. Never mutates ``body``.
+    """
+    choices = body.get("choices")
+    if not isinstance(choices, list) or not choices:
+        return body
+    if not all(isinstance(c, dict) and "message" in c for c in choices):
+        return body
+    chunk: dict[str, Any] = {k: v for k, v in body.items() if k != "choices"}
+    chunk["object"] = "chat.completion.chunk"
+    chunk["choices"] = [_choice_to_delta(i, c) for i, c in enumerate(choices)]
+    return chunk
+
+
+def _choice_to_delta(position: int, choice: dict[str, Any]) -> dict[str, Any]:
+    message = choice.get("message") or _EMPTY
+    delta = {k: v for k, v in message.items() if v is not None and k != "tool_calls"}
+    calls = message.get("tool_calls")
+    if calls:
+        delta["tool_calls"] = [
+            {**call, "index": call.get("index", i)} if isinstance(call, dict) else call
+            for i, call in enumerate(calls)
+        ]
+    out = {k: v for k, v in choice.items() if k != "message"}
+    out.setdefault("index", position)
+    out["delta"] = delta
+    return out

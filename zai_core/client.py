@@ -20,7 +20,7 @@ import httpx
 from httpx_sse import EventSource, SSEError
 
 from . import _http
-from .accumulate import StreamAccumulator
+from .accumulate import StreamAccumulator, completion_to_chunk
 from .config import TimeoutLike, ZaiConfig, resolve_timeout
 from .errors import (
     APIConnectionError,
@@ -30,6 +30,7 @@ from .errors import (
     ContentFilterError,
     ContextWindowExceededError,
     InternalServerError,
+    RateLimitError,
     StreamInterruptedError,
     ZaiError,
     make_status_error,
@@ -55,8 +56,11 @@ def _is_json(content_type: str) -> bool:
 def status_error_from_response(
     status_code: int, headers: Mapping[str, str], content: bytes
 ) -> APIStatusError:
-    """The error for a non-2xx response, whatever its body (JSON, HTML page, nothing)."""
-    text = content.decode("utf-8", errors="replace")
+    """The error for a non-2xx response, whatever its body (JSON, HTML page, nothing).
+
+    Key-bearing text (a gateway echoing ``?api_token=...`` back) is redacted first.
+    """
+    text = _http.redact(content.decode("utf-8", errors="replace"))
     body: Any = text
     content_type = headers.get("content-type", "")
     try:
@@ -69,6 +73,19 @@ def status_error_from_response(
     if not error.message:
         error.message = f"empty {status_code} response"
     return error
+
+
+def _without_secret(value: Any, secret: str) -> Any:
+    """``value`` with every string occurrence of ``secret`` replaced; never mutates input."""
+    if not secret:
+        return value
+    if isinstance(value, str):
+        return value.replace(secret, "[redacted]") if secret in value else value
+    if isinstance(value, dict):
+        return {k: _without_secret(v, secret) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_secret(v, secret) for v in value]
+    return value
 
 
 def finish_reason_error(
@@ -124,15 +141,24 @@ def _map_httpx_errors(delivered: Callable[[], bool] = lambda: False) -> Iterator
     except httpx.TransportError as exc:
         if delivered():
             raise StreamInterruptedError(
-                f"the connection dropped mid-stream ({type(exc).__name__}: {exc})"
+                f"the connection dropped mid-stream "
+                f"({type(exc).__name__}: {_http.redact(str(exc))})"
             ) from exc
+        what = (
+            "could not reach Z.ai"
+            if isinstance(exc, httpx.ConnectError)
+            else "the connection to Z.ai failed before the answer was complete"
+        )
         raise APIConnectionError(
-            f"could not reach Z.ai ({type(exc).__name__}: {_http.redact(str(exc))})"
+            f"{what} ({type(exc).__name__}: {_http.redact(str(exc))})"
         ) from exc
 
 
 class _ClientPolicy:
     """Everything both I/O loops share: configuration, request building, decisions."""
+
+    #: The :attr:`Surface.transport` this client speaks.
+    _transport = "http"
 
     def __init__(
         self,
@@ -155,6 +181,12 @@ class _ClientPolicy:
         )
         self._http_client = http_client
         self._http_async_client = http_async_client
+        if self.config.surface.transport != self._transport:
+            raise ValueError(
+                f"base_url {self.config.surface.name!r} is reached over "
+                f"{self.config.surface.transport.upper()}, not by {type(self).__name__}: "
+                "build the client with zai_core.create_client(...)"
+            )
         surface = self.config.surface
         headers = {"User-Agent": USER_AGENT, "Accept-Language": "en-US,en"}
         if surface.auth == "bearer":
@@ -213,9 +245,12 @@ class _ClientPolicy:
             return None
         if isinstance(error, APIStatusError):
             retry = should_retry_status(error.status_code, error.code, headers or {})
-            if not retry and not (
-                isinstance(error, InternalServerError) and error.status_code == 200
-            ):
+            # An error that arrives inside a 200 (an error event before the first chunk, a
+            # network_error finish) is retried by its class: transient ones only.
+            in_band = error.status_code == 200 and isinstance(
+                error, (InternalServerError, RateLimitError)
+            )
+            if not (retry or in_band):
                 return None
         elif not isinstance(error, APIConnectionError):
             return None
@@ -245,6 +280,15 @@ class _ClientPolicy:
     def _log_attempt(self, method: str, path: str, attempt: int) -> None:
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("%s %s (attempt %d)", method, path, attempt + 1)
+
+    def _hide_key(self, error: ZaiError) -> None:
+        """Take this client's key out of an error built from server text (gateways echo it)."""
+        key = self.config.api_key
+        if key and key in error.message:
+            error.message = error.message.replace(key, "[redacted]")
+        error.args = tuple(_without_secret(a, key) for a in error.args)
+        if hasattr(error, "body"):
+            error.body = _without_secret(error.body, key)
 
 
 _FAILING_FINISH = frozenset({"sensitive", "network_error", "model_context_window_exceeded"})
@@ -333,6 +377,7 @@ class ZaiClient(_ClientPolicy):
                     validate(body)
                 return body
             except ZaiError as error:
+                self._hide_key(error)
                 delay = self._retry_after(error, retries, headers)
                 if delay is None:
                     raise
@@ -381,6 +426,7 @@ class ZaiClient(_ClientPolicy):
                     validate(body)
                 return body
             except ZaiError as error:
+                self._hide_key(error)
                 delay = self._retry_after(error, retries, headers)
                 if delay is None:
                     raise
@@ -426,7 +472,8 @@ class ZaiClient(_ClientPolicy):
                             )
                         if self._check_stream_headers(response):
                             response.read()
-                            yield self._decode_json(response)
+                            # a whole answer (a gateway that buffers): one chunk
+                            yield completion_to_chunk(self._decode_json(response))
                             return
                         for sse in EventSource(response).iter_sse():
                             event = decode_event(sse, envelope)
@@ -442,6 +489,7 @@ class ZaiClient(_ClientPolicy):
                     raise StreamInterruptedError("the stream ended before [DONE]")
                 return
             except ZaiError as error:
+                self._hide_key(error)
                 if delivered:
                     raise
                 delay = self._retry_after(error, retries, headers)
@@ -482,7 +530,8 @@ class ZaiClient(_ClientPolicy):
                             )
                         if self._check_stream_headers(response):
                             await response.aread()
-                            yield self._decode_json(response)
+                            # a whole answer (a gateway that buffers): one chunk
+                            yield completion_to_chunk(self._decode_json(response))
                             return
                         async for sse in EventSource(response).aiter_sse():
                             event = decode_event(sse, envelope)
@@ -498,6 +547,7 @@ class ZaiClient(_ClientPolicy):
                     raise StreamInterruptedError("the stream ended before [DONE]")
                 return
             except ZaiError as error:
+                self._hide_key(error)
                 if delivered:
                     raise
                 delay = self._retry_after(error, retries, headers)
@@ -608,12 +658,17 @@ class ChatStream:
     def __init__(self, events: Iterator[dict[str, Any]], accumulator: StreamAccumulator):
         self.accumulator = accumulator
         self._events = events
-        self._chunks = self._run()
+        self._chunks = self._run(events, accumulator)
 
-    def _run(self) -> Iterator[dict[str, Any]]:
-        accumulator = self.accumulator
+    @staticmethod
+    def _run(
+        events: Iterator[dict[str, Any]], accumulator: StreamAccumulator
+    ) -> Iterator[dict[str, Any]]:
+        # Never a method of ``self``: a generator holding ``self`` is a reference cycle, and
+        # a stream left by ``break`` in a bare ``for`` loop would stay open until the next
+        # garbage collection instead of closing at once.
         try:
-            for chunk in self._events:
+            for chunk in events:
                 accumulator.add(chunk)
                 if accumulator.finish_reason in _FAILING_FINISH:
                     _fail_on_finish(accumulator)
@@ -623,7 +678,7 @@ class ChatStream:
             error.partial_reasoning = accumulator.reasoning
             raise
         finally:
-            self._events.close()  # type: ignore[attr-defined]
+            events.close()  # type: ignore[attr-defined]
 
     def __iter__(self) -> ChatStream:
         return self
@@ -648,12 +703,16 @@ class AsyncChatStream:
     def __init__(self, events: AsyncIterator[dict[str, Any]], accumulator: StreamAccumulator):
         self.accumulator = accumulator
         self._events = events
-        self._chunks = self._run()
+        self._chunks = self._run(events, accumulator)
 
-    async def _run(self) -> AsyncIterator[dict[str, Any]]:
-        accumulator = self.accumulator
+    @staticmethod
+    async def _run(
+        events: AsyncIterator[dict[str, Any]], accumulator: StreamAccumulator
+    ) -> AsyncIterator[dict[str, Any]]:
+        # A function of its inputs, not of ``self`` (see ChatStream._run): a cancelled or
+        # abandoned consumer frees the stream at once and the event loop closes it.
         try:
-            async for chunk in self._events:
+            async for chunk in events:
                 accumulator.add(chunk)
                 if accumulator.finish_reason in _FAILING_FINISH:
                     _fail_on_finish(accumulator)
@@ -663,7 +722,7 @@ class AsyncChatStream:
             error.partial_reasoning = accumulator.reasoning
             raise
         finally:
-            await self._events.aclose()  # type: ignore[attr-defined]
+            await events.aclose()  # type: ignore[attr-defined]
 
     def __aiter__(self) -> AsyncChatStream:
         return self
@@ -694,15 +753,29 @@ def create_client(
 ) -> ZaiClient:
     """The client for a configuration; every integration class builds its client here.
 
-    Takes the shared configuration words; which kind of client serves them (HTTP, or a
-    gateway reached another way) is decided here, once.
+    Takes the shared configuration words; which kind of client serves them is decided here,
+    once, from the surface's ``transport``: Z.ai's REST API and the HTTP gateways
+    (LowCodeAPI, PowerTokens) get a :class:`ZaiClient`; ``base_url="xpay"`` gets a
+    :class:`zai_core.xpay.XpayClient` (chat only, through the MCP tool
+    ``zai_chat_completion``; needs the ``xpay`` extra).
+
+    Example:
+        .. code-block:: python
+
+            client = create_client(base_url="xpay")  # key from XPAY_API_KEY
+            answer = client.chat({"model": "glm-4.7", "messages": hello})
     """
-    return ZaiClient(
+    config = ZaiConfig.resolve(
         api_key=api_key,
         base_url=base_url,
         timeout=timeout,
         max_retries=max_retries,
         default_headers=default_headers,
-        http_client=http_client,
-        http_async_client=http_async_client,
     )
+    if config.surface.transport == "mcp":
+        from .xpay import XpayClient
+
+        return XpayClient(
+            config=config, http_client=http_client, http_async_client=http_async_client
+        )
+    return ZaiClient(config=config, http_client=http_client, http_async_client=http_async_client)

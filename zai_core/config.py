@@ -2,9 +2,24 @@
 
 The same words everywhere: ``api_key``, ``base_url``, ``timeout``, ``max_retries``,
 ``default_headers``. ``base_url`` takes a URL or the name of a surface preset
-(:data:`SURFACES`); a preset also knows how that surface authenticates and whether it wraps
-its answers (the LowCodeAPI gateway puts the key in a query parameter and wraps bodies in
-``{"data": ...}``).
+(:data:`SURFACES`); a preset also knows how that surface authenticates, where it reads its
+key from, whether it wraps its answers and how it is spoken to:
+
+- Z.ai's own endpoints (``international``, ``international-coding``, ``mainland``,
+  ``mainland-coding``): ``Authorization: Bearer``, key from ``ZAI_API_KEY`` /
+  ``ZHIPUAI_API_KEY``.
+- LowCodeAPI (``lowcodeapi``, ``lowcodeapi-coding``): the key in the ``api_token`` query
+  parameter, every answer and error wrapped in ``{"data": ...}``, the tool endpoints under
+  ``/zai/paas/v4`` and image generation at ``/generate/image``; key from
+  ``LOWCODEAPI_API_KEY``.
+- PowerTokens (``powertokens``): OpenAI-style ``/v1/chat/completions`` with a Bearer
+  token; key from ``POWERTOKENS_API_KEY``.
+- xpay (``xpay``): the MCP tool ``zai_chat_completion`` at ``https://zai.mcp.xpay.sh/mcp``
+  (``transport="mcp"``, served by :class:`zai_core.xpay.XpayClient`); key from
+  ``XPAY_API_KEY``, sent as the ``key`` query parameter.
+
+A gateway never falls back to ``ZAI_API_KEY``: a Z.ai key is not sent to a third party
+unless it is passed explicitly as ``api_key``.
 """
 
 from __future__ import annotations
@@ -22,6 +37,7 @@ __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_TIMEOUT",
     "SURFACES",
+    "ZAI_KEY_ENV",
     "MissingAPIKeyError",
     "Surface",
     "ZaiConfig",
@@ -35,6 +51,9 @@ DEFAULT_BASE_URL = "https://api.z.ai/api/paas/v4"
 DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=10.0)
 
 TimeoutLike = float | int | httpx.Timeout | None
+
+#: Where Z.ai's own surfaces (and custom URLs) read the key from, in order.
+ZAI_KEY_ENV: tuple[str, ...] = ("ZAI_API_KEY", "ZHIPUAI_API_KEY")
 
 
 class MissingAPIKeyError(ZaiError, ValueError):
@@ -53,6 +72,12 @@ class Surface:
         query_param: name of the query parameter that carries the key when ``auth="query"``.
         envelope: key that wraps every JSON answer (``"data"`` on LowCodeAPI), or ``None``.
         path_bases: per-endpoint base URLs where a gateway serves a path under another prefix.
+        path_aliases: per-endpoint paths where a gateway names an endpoint differently
+            (LowCodeAPI serves ``/images/generations`` as ``/generate/image``).
+        key_env: environment variables the key is read from, in order, when no ``api_key``
+            is given.
+        transport: ``"http"`` (Z.ai's REST API, :class:`zai_core.ZaiClient`) or ``"mcp"``
+            (an MCP tool, :class:`zai_core.xpay.XpayClient`).
     """
 
     name: str
@@ -61,15 +86,24 @@ class Surface:
     query_param: str = "api_token"
     envelope: str | None = None
     path_bases: Mapping[str, str] = field(default_factory=dict)
+    path_aliases: Mapping[str, str] = field(default_factory=dict)
+    key_env: tuple[str, ...] = ZAI_KEY_ENV
+    transport: Literal["http", "mcp"] = "http"
 
     def url_for(self, path: str) -> str:
         """The full URL of an endpoint path such as ``/chat/completions``."""
         base = self.path_bases.get(path, self.base_url)
+        path = self.path_aliases.get(path, path)
         return base.rstrip("/") + "/" + path.lstrip("/")
 
 
+_LOWCODE_API = "https://api.lowcodeapi.com/zai/api/paas/v4"
+_LOWCODE_CODING = "https://api.lowcodeapi.com/zai/api/coding/paas/v4"
 _LOWCODE_TOOLS = "https://api.lowcodeapi.com/zai/paas/v4"
 _LOWCODE_PATHS = {p: _LOWCODE_TOOLS for p in ("/tokenizer", "/web_search", "/reader")}
+#: LowCodeAPI's own names for Z.ai endpoints (``seeds/003``: "Generate Image").
+_LOWCODE_ALIASES = {"/images/generations": "/generate/image"}
+_LOWCODE_KEY_ENV = ("LOWCODEAPI_API_KEY",)
 
 #: Named surfaces: Z.ai's four endpoints and the gateways in front of the same API.
 SURFACES: dict[str, Surface] = {
@@ -77,47 +111,99 @@ SURFACES: dict[str, Surface] = {
     "international-coding": Surface("international-coding", "https://api.z.ai/api/coding/paas/v4"),
     "mainland": Surface("mainland", "https://open.bigmodel.cn/api/paas/v4"),
     "mainland-coding": Surface("mainland-coding", "https://open.bigmodel.cn/api/coding/paas/v4"),
-    "powertokens": Surface("powertokens", "https://api.powertokens.ai/v1"),
+    "powertokens": Surface(
+        "powertokens", "https://api.powertokens.ai/v1", key_env=("POWERTOKENS_API_KEY",)
+    ),
     "lowcodeapi": Surface(
         "lowcodeapi",
-        "https://api.lowcodeapi.com/zai/api/paas/v4",
+        _LOWCODE_API,
         auth="query",
         envelope="data",
         path_bases=_LOWCODE_PATHS,
+        path_aliases=_LOWCODE_ALIASES,
+        key_env=_LOWCODE_KEY_ENV,
     ),
+    # Only chat has a coding-plan path on LowCodeAPI; every other endpoint is the general one.
     "lowcodeapi-coding": Surface(
         "lowcodeapi-coding",
-        "https://api.lowcodeapi.com/zai/api/coding/paas/v4",
+        _LOWCODE_API,
         auth="query",
         envelope="data",
-        path_bases=_LOWCODE_PATHS,
+        path_bases={**_LOWCODE_PATHS, "/chat/completions": _LOWCODE_CODING},
+        path_aliases=_LOWCODE_ALIASES,
+        key_env=_LOWCODE_KEY_ENV,
+    ),
+    "xpay": Surface(
+        "xpay",
+        "https://zai.mcp.xpay.sh/mcp",
+        auth="query",
+        query_param="key",
+        key_env=("XPAY_API_KEY",),
+        transport="mcp",
     ),
 }
 SURFACES["coding"] = SURFACES["international-coding"]
 SURFACES["zai"] = SURFACES["international"]
 SURFACES["bigmodel"] = SURFACES["mainland"]
 
+#: Other spellings of a gateway's address that mean its preset (the seeds' "base endpoint").
+_URL_ALIASES = {
+    "https://api.lowcodeapi.com/zai": "lowcodeapi",
+    _LOWCODE_CODING: "lowcodeapi-coding",
+    "https://api.powertokens.ai": "powertokens",
+}
+_SECRET_QUERY = ("api_token=", "api_key=", "key=", "token=")
+
 
 def resolve_surface(base_url: str | None) -> Surface:
-    """A :class:`Surface` from a preset name, a URL, ``ZAI_BASE_URL`` or the default."""
+    """A :class:`Surface` from a preset name, a URL, ``ZAI_BASE_URL`` or the default.
+
+    Raises:
+        ValueError: the value is neither a URL nor a preset, or it carries a key in its
+            query string (``base_url`` is logged and serialized; the key goes in ``api_key``).
+    """
     value = (base_url or os.environ.get("ZAI_BASE_URL") or DEFAULT_BASE_URL).strip()
     if value in SURFACES:
         return SURFACES[value]
     if not value.startswith(("http://", "https://")):
         names = ", ".join(sorted(SURFACES))
         raise ValueError(f"base_url {value!r} is neither an http(s) URL nor a preset ({names})")
+    url, _, query = value.partition("?")
+    if any(part.lower().startswith(_SECRET_QUERY) for part in query.split("&")):
+        raise ValueError(
+            "base_url carries a key in its query string; pass the URL without it and the key "
+            "as api_key=... (or its environment variable): base_url is logged and serialized"
+        )
+    if "mcp.xpay.sh" in url and url.rstrip("/") != SURFACES["xpay"].base_url:
+        raise ValueError(
+            f"base_url {url!r} is not supported: use base_url='xpay' (the Z.ai MCP endpoint "
+            "https://zai.mcp.xpay.sh/mcp and its tool zai_chat_completion)"
+        )
+    value = value.rstrip("/")
+    if value in _URL_ALIASES:
+        return SURFACES[_URL_ALIASES[value]]
     for surface in SURFACES.values():
-        if surface.base_url == value.rstrip("/"):
+        if surface.base_url == value:
             return surface
-    return Surface("custom", value.rstrip("/"))
+    return Surface("custom", value)
 
 
-def resolve_api_key(api_key: str | None) -> str:
-    """The key given, else ``ZAI_API_KEY``, else ``ZHIPUAI_API_KEY``; a clear error if none."""
-    key = api_key or os.environ.get("ZAI_API_KEY") or os.environ.get("ZHIPUAI_API_KEY")
+def resolve_api_key(api_key: str | None, env_vars: tuple[str, ...] = ZAI_KEY_ENV) -> str:
+    """The key given, else the first of ``env_vars`` that is set; a clear error if none.
+
+    ``env_vars`` defaults to ``ZAI_API_KEY`` then ``ZHIPUAI_API_KEY``; a gateway preset
+    names its own variable (:attr:`Surface.key_env`).
+    """
+    key = api_key or next((os.environ[n] for n in env_vars if os.environ.get(n)), None)
     if not key:
+        if env_vars == ZAI_KEY_ENV:
+            raise MissingAPIKeyError(
+                "No Z.ai API key: pass api_key=... or set ZAI_API_KEY (ZHIPUAI_API_KEY also works)."
+            )
         raise MissingAPIKeyError(
-            "No Z.ai API key: pass api_key=... or set ZAI_API_KEY (ZHIPUAI_API_KEY also works)."
+            f"No API key for this gateway: pass api_key=... or set {' or '.join(env_vars)} "
+            "(a gateway never falls back to ZAI_API_KEY: the Z.ai key is not sent to a third "
+            "party unless passed explicitly)."
         )
     return key
 
@@ -157,9 +243,10 @@ class ZaiConfig:
         retries = 2 if max_retries is None else max_retries
         if retries < 0:
             raise ValueError(f"max_retries must be >= 0, got {retries}")
+        surface = resolve_surface(base_url)
         return cls(
-            api_key=resolve_api_key(api_key),
-            surface=resolve_surface(base_url),
+            api_key=resolve_api_key(api_key, surface.key_env),
+            surface=surface,
             timeout=resolve_timeout(timeout),
             max_retries=retries,
             default_headers=dict(default_headers or {}),

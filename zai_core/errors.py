@@ -205,7 +205,7 @@ class AuthenticationError(APIStatusError):
 
 
 class PermissionDeniedError(APIStatusError):
-    """403, 434 or code 1220: the key may not use this API or model."""
+    """403, 434, code 1220, or account codes 1110-1112 / 1121 (inactive, missing, locked)."""
 
 
 class NotFoundError(APIStatusError):
@@ -234,6 +234,8 @@ _CODE_CLASSES: dict[str, type[APIStatusError]] = {
     "1301": ContentFilterError,
     **dict.fromkeys(("1000", "1001", "1002", "1003", "1004"), AuthenticationError),
     "1220": PermissionDeniedError,
+    # Account inactive / missing / locked: arrive as 429 but are not rate limits.
+    **dict.fromkeys(("1110", "1111", "1112", "1121"), PermissionDeniedError),
     "1211": NotFoundError,
     "1222": NotFoundError,
     **dict.fromkeys(("1210", "1212", "1213", "1214", "1215"), BadRequestError),

@@ -36,7 +36,9 @@ def normalize_thinking(thinking: ThinkingLike) -> dict[str, Any] | None:
         if kind not in ("enabled", "disabled"):
             raise ValueError(f"thinking['type'] must be 'enabled' or 'disabled', got {kind!r}")
         clear = out.get("clear_thinking")
-        if clear is not None and not isinstance(clear, bool):
+        if clear is None:
+            out.pop("clear_thinking", None)
+        elif not isinstance(clear, bool):
             raise ValueError(f"thinking['clear_thinking'] must be a bool, got {clear!r}")
         return out
     raise ValueError(
@@ -103,10 +105,11 @@ def build_chat_body(
     _check_range("temperature", temperature, 0.0, 1.0)
     _check_range("top_p", top_p, 0.01, 1.0)
     if max_tokens is not None:
-        limit = get_model_info(model).max_output
+        info = get_model_info(model)
+        limit = info.max_output if info.known else 131_072
         if max_tokens < 1:
             raise ValueError(f"max_tokens must be >= 1, got {max_tokens}")
-        if max_tokens > max(limit, 131_072):
+        if max_tokens > limit:
             raise ValueError(f"max_tokens {max_tokens} exceeds {model}'s output limit {limit}")
     if reasoning_effort is not None and reasoning_effort not in REASONING_EFFORTS:
         raise ValueError(

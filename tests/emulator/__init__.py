@@ -14,6 +14,16 @@ from typing import Any
 import httpx
 
 from .chat import handle_chat
+from .embeddings import handle_embeddings
+from .gateways import GATEWAYS
+from .services import (
+    handle_async_result,
+    handle_images,
+    handle_reader,
+    handle_transcriptions,
+    handle_videos,
+    handle_web_search,
+)
 from .tokenizer import handle_tokenizer
 from .wire import error_response
 
@@ -23,6 +33,13 @@ Handler = Callable[[httpx.Request, Any], httpx.Response]
 ROUTES: dict[str, Handler] = {
     "/chat/completions": lambda request, body: handle_chat(body),
     "/tokenizer": handle_tokenizer,
+    "/web_search": handle_web_search,
+    "/reader": handle_reader,
+    "/images/generations": handle_images,
+    "/videos/generations": handle_videos,
+    "/async-result/": handle_async_result,
+    "/audio/transcriptions": handle_transcriptions,
+    "/embeddings": handle_embeddings,
 }
 
 
@@ -43,6 +60,13 @@ class ZaiEmulator:
         """The ``httpx.MockTransport`` handler."""
         request.read()
         self.requests.append(request)
+        gateway = GATEWAYS.get(request.url.host)  # a gateway host wraps the Z.ai emulator
+        if gateway is not None:
+            return gateway(request, self.serve)
+        return self.serve(request)
+
+    def serve(self, request: httpx.Request) -> httpx.Response:
+        """Answer as Z.ai itself: check auth, route by path suffix."""
         auth = request.headers.get("authorization", "")
         if not auth.startswith("Bearer ") and "api_token" not in request.url.params:
             return error_response(401, "1001")

@@ -147,7 +147,25 @@ def _tool_calls_for(body: dict[str, Any], prompt: str, stream: bool) -> list[dic
 # ----------------------------------------------------------------------------- answers
 
 
-def _json_answer(prompt: str) -> str:
+def _schema_in(messages: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """A JSON schema given in a system message (LlamaIndex ``Zai`` JSON mode), if any."""
+    for m in messages:
+        text = _text_of(m.get("content")) if m.get("role") == "system" else ""
+        start, end = text.find("{"), text.rfind("}")
+        if 0 <= start < end:
+            try:
+                schema = json.loads(text[start : end + 1])
+            except ValueError:
+                continue
+            if isinstance(schema, dict) and "properties" in schema:
+                return schema
+    return None
+
+
+def _json_answer(prompt: str, messages: list[dict[str, Any]] | None = None) -> str:
+    schema = _schema_in(messages or [])
+    if schema is not None:
+        return json.dumps(_fill(schema, "answer", _values_from_prompt(prompt)), ensure_ascii=False)
     keys = re.findall(r"[`'\"](\w+)[`'\"]", prompt) or ["answer"]
     defaults = {k: _STRING_DEFAULTS.get(k, f"{k} value") for k in dict.fromkeys(keys)}
     return json.dumps(defaults, ensure_ascii=False)
@@ -242,7 +260,7 @@ def plan(body: dict[str, Any]) -> dict[str, Any]:
     if calls:
         content, finish = "", "tool_calls"
     elif (body.get("response_format") or {}).get("type") == "json_object":
-        content, finish = _json_answer(prompt), "stop"
+        content, finish = _json_answer(prompt, messages), "stop"
     else:
         content, finish = _apply_limits(body, _text_answer(messages, prompt))
     prompt_tokens = sum(_tokens(_text_of(m.get("content")) or " ") for m in messages) + 8

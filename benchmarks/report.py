@@ -1,0 +1,493 @@
+"""Targets, tables and the chart: everything a run prints and writes.
+
+The targets are the issue's, computed from one run's figures; a target whose inputs could
+not be measured is ``N/A`` with the reason, never a silent pass.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import json
+import math
+import os
+import platform
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Literal
+
+from .contenders import CHAT_CONTENDERS, EMBED_CONTENDERS, FAMILY_FLOOR, max_embed_requests
+from .measure import IMPORT_ROWS, Figure, Results, Settings
+
+Status = Literal["PASS", "FAIL", "N/A"]
+PACKAGES = (
+    "zai-integrations",
+    "httpx",
+    "httpx-sse",
+    "langchain-core",
+    "llama-index-core",
+    "langchain-openai",
+    "openai",
+    "langchain-community",
+    "llama-index-llms-openai-like",
+    "matplotlib",
+)
+FLOOR_LABEL = {
+    "langchain": "raw httpx + LangChain floor",
+    "llamaindex": "raw httpx + LlamaIndex floor",
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    """One target of the issue and how this run did against it."""
+
+    name: str
+    measured: float | None
+    limit: float
+    unit: str
+    at_least: bool = False
+    note: str = ""
+
+    @property
+    def status(self) -> Status:
+        """PASS / FAIL, or N/A when the figure could not be measured."""
+        if self.measured is None or not math.isfinite(self.measured):
+            return "N/A"
+        ok = self.measured >= self.limit if self.at_least else self.measured <= self.limit
+        return "PASS" if ok else "FAIL"
+
+    def text(self) -> tuple[str, str, str, str]:
+        """(target, measured, limit, result) as display strings."""
+        op = ">=" if self.at_least else "<="
+        measured = "n/a" if self.measured is None else _num(self.measured, self.unit)
+        result = self.status + (f" ({self.note})" if self.note and self.status == "N/A" else "")
+        return self.name, measured, f"{op} {_num(self.limit, self.unit)}", result
+
+
+def _num(value: float, unit: str) -> str:
+    if unit == "x":
+        return f"{value:.2f}x"
+    if unit == "ms":
+        return f"{value:.0f} ms"
+    return f"{value:.0f} {unit}"
+
+
+# --------------------------------------------------------------------------- figures and ratios
+
+
+def value(results: Results, key: str, figure: str) -> float | None:
+    """A contender's figure in seconds, or ``None``."""
+    found = results.chat.get(key, {}).get(figure)
+    return found.value if found is not None and found.ok else None
+
+
+def floor_value(results: Results, family: str, figure: str) -> float | None:
+    """Raw httpx's figure plus the framework floor's: what a zero-cost integration would take."""
+    raw = value(results, "raw", figure)
+    framework = value(results, FAMILY_FLOOR[family], figure)
+    return None if raw is None or framework is None else raw + framework
+
+
+def ratio(numerator: float | None, denominator: float | None) -> float | None:
+    """``numerator / denominator`` when both are known and the denominator is positive."""
+    if numerator is None or denominator is None or denominator <= 0:
+        return None
+    return numerator / denominator
+
+
+def _why(results: Results, *keys: str) -> str:
+    for key in keys:
+        if key in results.unavailable:
+            return f"{key}: {results.unavailable[key]}"
+        for name, figure in results.chat.get(key, {}).items():
+            if not figure.ok:
+                return f"{key} {name}: {figure.error}"
+    return ""
+
+
+def targets(results: Results) -> list[Target]:
+    """Every target of the issue, evaluated on this run."""
+    out: list[Target] = []
+
+    def vs(name: str, key: str, other: str, figure: str, limit: float) -> None:
+        measured = ratio(value(results, key, figure), value(results, other, figure))
+        out.append(Target(name, measured, limit, "x", note=_why(results, key, other)))
+
+    def vs_floor(name: str, key: str, family: str, figure: str, limit: float) -> None:
+        measured = ratio(value(results, key, figure), floor_value(results, family, figure))
+        note = _why(results, key, "raw", FAMILY_FLOOR[family])
+        out.append(Target(name, measured, limit, "x", note=note))
+
+    vs("ChatZai per call vs ChatOpenAI", "chat_zai", "chat_openai", "per_call", 0.5)
+    vs_floor(
+        "ChatZai per call vs raw httpx + LangChain floor", "chat_zai", "langchain", "per_call", 1.3
+    )
+    vs("ChatZai per streamed chunk vs ChatOpenAI", "chat_zai", "chat_openai", "per_chunk", 0.25)
+    vs_floor(
+        "ChatZai per streamed chunk vs raw httpx-sse + LangChain floor",
+        "chat_zai",
+        "langchain",
+        "per_chunk",
+        1.5,
+    )
+    vs("Zai per call vs OpenAILike", "zai", "openai_like", "per_call", 0.6)
+    vs("Zai per streamed chunk vs OpenAILike", "zai", "openai_like", "per_chunk", 0.25)
+    async_calls = f"{results.settings.async_calls} async calls"
+    vs(f"ChatZai {async_calls} vs raw httpx", "chat_zai", "raw", "async", 1.3)
+    vs(f"Zai {async_calls} vs raw httpx", "zai", "raw", "async", 1.3)
+
+    for key, label in (("zai_embeddings", "ZaiEmbeddings"), ("zai_embedding", "ZaiEmbedding")):
+        figure = results.embeddings.get(key)
+        texts = results.settings.embed_texts
+        note = (figure.error or "") if figure else "not measured"
+        requests = None
+        speedup = None
+        if figure is not None and figure.error is None:
+            counts = [c for c in (figure.sync_requests, figure.async_requests) if c is not None]
+            requests = float(max(counts)) if counts else None
+            speedup = ratio(figure.sync_seconds, figure.async_seconds)
+        out.append(
+            Target(
+                f"{label}: requests for {texts:,} texts (sync and async)",
+                requests,
+                float(max_embed_requests(texts)),
+                "requests",
+                note=note,
+            )
+        )
+        out.append(
+            Target(
+                f"{label}: async speed-up over sync (+{results.settings.embed_delay_ms} ms "
+                "per request)",
+                speedup,
+                3.0,
+                "x",
+                at_least=True,
+                note=note,
+            )
+        )
+
+    figure_import = results.imports.get("langchain_zai")
+    added = None
+    if figure_import is not None and figure_import.added_seconds is not None:
+        added = figure_import.added_seconds * 1e3
+    out.append(
+        Target(
+            "import langchain_zai on top of httpx + langchain-core chat model base",
+            added,
+            150.0,
+            "ms",
+            note=(figure_import.error or "") if figure_import else "not measured",
+        )
+    )
+    return out
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def _us(seconds: float | None) -> str:
+    return "n/a" if seconds is None else f"{seconds * 1e6:,.1f}"
+
+
+def _ms(seconds: float | None) -> str:
+    return "n/a" if seconds is None else f"{seconds * 1e3:,.1f}"
+
+
+def _x(r: float | None) -> str:
+    return "" if r is None else f"{r:.2f}x"
+
+
+def _chat_row(
+    results: Results, label: str, figures: dict[str, float | None], family: str, note: str
+) -> list[str]:
+    raw = {name: value(results, "raw", name) for name in ("per_call", "per_chunk", "async")}
+    floor = (
+        {n: floor_value(results, family, n) for n in ("per_call", "per_chunk")}
+        if family in FAMILY_FLOOR
+        else {}
+    )
+    call, chunk, batch = figures["per_call"], figures["per_chunk"], figures["async"]
+    return [
+        label,
+        _us(call),
+        _x(ratio(call, raw["per_call"])),
+        _x(ratio(call, floor.get("per_call"))),
+        _us(chunk),
+        _x(ratio(chunk, raw["per_chunk"])),
+        _x(ratio(chunk, floor.get("per_chunk"))),
+        _ms(batch),
+        _x(ratio(batch, raw["async"])),
+        note,
+    ]
+
+
+def chat_table(results: Results) -> tuple[list[str], list[list[str]]]:
+    """The side-by-side chat figures with their ratios."""
+    s = results.settings
+    header = [
+        "contender",
+        "per call (us)",
+        "x raw",
+        "x floor",
+        "per chunk (us)",
+        "x raw",
+        "x floor",
+        f"{s.async_calls} async @{s.async_concurrency} (ms)",
+        "x raw",
+        "note",
+    ]
+    rows = []
+    names = ("per_call", "per_chunk", "async")
+    for contender in CHAT_CONTENDERS:
+        figures = {n: value(results, contender.key, n) for n in names}
+        note = results.unavailable.get(contender.key, "")
+        if not note:
+            errors = [
+                f"{n}: {f.error}"
+                for n, f in results.chat.get(contender.key, {}).items()
+                if not f.ok
+            ]
+            note = "; ".join(errors)
+        if contender.in_process:
+            note = note or "in-process, no I/O"
+        family = "" if contender.in_process else contender.family
+        rows.append(_chat_row(results, contender.label, figures, family, note))
+        if contender.in_process:
+            family = contender.family
+            summed = {n: floor_value(results, family, n) for n in names}
+            rows.append(_chat_row(results, FLOOR_LABEL[family], summed, "", "sum of the two"))
+    return header, rows
+
+
+def embeddings_table(results: Results) -> tuple[list[str], list[list[str]]]:
+    """Requests and wall time for embedding the texts, sync and async."""
+    s = results.settings
+    header = [
+        "contender",
+        "texts",
+        "requests sync",
+        "requests async",
+        "budget",
+        "sync (s)",
+        "async (s)",
+        "async speed-up",
+        "note",
+    ]
+    rows = []
+    for contender in EMBED_CONTENDERS:
+        f = results.embeddings.get(contender.key)
+        if f is None:
+            continue
+        rows.append(
+            [
+                contender.label,
+                f"{f.texts:,}",
+                "n/a" if f.sync_requests is None else str(f.sync_requests),
+                "n/a" if f.async_requests is None else str(f.async_requests),
+                str(max_embed_requests(s.embed_texts)),
+                "n/a" if f.sync_seconds is None else f"{f.sync_seconds:.2f}",
+                "n/a" if f.async_seconds is None else f"{f.async_seconds:.2f}",
+                _x(ratio(f.sync_seconds, f.async_seconds)) or "n/a",
+                f.error or "",
+            ]
+        )
+    return header, rows
+
+
+def imports_table(results: Results) -> tuple[list[str], list[list[str]]]:
+    """What each module adds to its baseline imports."""
+    header = ["module", "on top of", "baseline (ms)", "adds (ms)", "note"]
+    rows = []
+    for row in IMPORT_ROWS:
+        f = results.imports.get(row.module)
+        if f is None:
+            continue
+        rows.append(
+            [
+                row.module,
+                " + ".join(row.baseline),
+                _ms(f.baseline_seconds),
+                _ms(f.added_seconds),
+                f.error or "",
+            ]
+        )
+    return header, rows
+
+
+def targets_table(results: Results) -> tuple[list[str], list[list[str]]]:
+    """Every target with its measurement and PASS / FAIL / N/A."""
+    header = ["target", "measured", "limit", "result"]
+    return header, [list(t.text()) for t in targets(results)]
+
+
+def format_text(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Aligned plain-text columns (trailing empty notes trimmed)."""
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    lines = []
+    for row in [header, ["-" * w for w in widths], *rows]:
+        cells = [
+            str(c).ljust(w) if i == 0 else str(c).rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        if header[-1] in ("note", "result"):
+            cells[-1] = str(row[-1])
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def format_markdown(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A GitHub markdown table."""
+
+    def clean(cell: str) -> str:
+        return str(cell).replace("|", "\\|")
+
+    align = ["---"] + [
+        "---:" if h not in ("note", "result", "on top of") else "---" for h in header[1:]
+    ]
+    lines = ["| " + " | ".join(clean(h) for h in header) + " |", "| " + " | ".join(align) + " |"]
+    lines += ["| " + " | ".join(clean(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- machine, files
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def machine() -> dict[str, str]:
+    """CPU, cores, OS, Python and the versions of the packages measured."""
+    info = {
+        "cpu": _cpu_model(),
+        "cores": str(os.cpu_count()),
+        "os": platform.platform(),
+        "python": sys.version.split()[0],
+    }
+    for package in PACKAGES:
+        try:
+            info[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            info[package] = "not installed"
+    return info
+
+
+def describe_settings(s: Settings) -> str:
+    """How the figures were taken, in one paragraph."""
+    return (
+        f"Per call: median of {s.calls} non-streamed calls after {s.call_warmup} warm-up calls. "
+        f"Per chunk: (median {s.chunks:,}-chunk stream - median 1-chunk stream) / "
+        f"{s.chunks - 1:,}, {s.stream_reps} interleaved repetitions. "
+        f"Async: wall time of {s.async_calls} calls with {s.async_concurrency} in flight, "
+        f"median of {s.async_reps}. "
+        f"Embeddings: {s.embed_texts:,} texts, server adds {s.embed_delay_ms} ms per request. "
+        f"Imports: fresh interpreter, median of {s.import_runs}. "
+        "'x raw' divides by raw httpx (+ httpx-sse); 'x floor' by raw httpx plus the "
+        "framework's own in-process overhead (what a zero-cost integration would take)."
+    )
+
+
+def render_text(results: Results) -> str:
+    """Everything the console shows at the end of a run."""
+    parts = [
+        "Chat (lower is better)",
+        format_text(*chat_table(results)),
+        "",
+        "Embeddings",
+        format_text(*embeddings_table(results)),
+        "",
+        "Import time",
+        format_text(*imports_table(results)),
+        "",
+        "Targets",
+        format_text(*targets_table(results)),
+    ]
+    return "\n".join(parts)
+
+
+def render_markdown(results: Results, chart_name: str | None) -> str:
+    """``latest.md``: machine, method, tables, targets, chart link."""
+    info = machine()
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    mode = " (--quick: tiny counts, figures not meaningful)" if results.settings.quick else ""
+    lines = [
+        f"# Benchmark results{mode}",
+        "",
+        f"Run {stamp}, {results.seconds:.0f} s. Reproduce with `make bench` "
+        "(or `.venv/bin/python -m benchmarks`).",
+        "",
+        f"Machine: {info['cpu']}, {info['cores']} cores, {info['os']}, Python {info['python']}.",
+        "",
+        "Packages: " + ", ".join(f"{p} {info[p]}" for p in PACKAGES) + ".",
+        "",
+        describe_settings(results.settings),
+        "",
+        "## Targets",
+        "",
+        format_markdown(*targets_table(results)),
+        "",
+        "## Chat",
+        "",
+        format_markdown(*chat_table(results)),
+        "",
+    ]
+    if chart_name:
+        lines += [f"![ratios]({chart_name})", ""]
+    lines += [
+        "## Embeddings",
+        "",
+        format_markdown(*embeddings_table(results)),
+        "",
+        "## Import time",
+        "",
+        format_markdown(*imports_table(results)),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def to_json(results: Results) -> str:
+    """Every figure, machine-readable."""
+    payload = {
+        "machine": machine(),
+        "settings": dataclasses.asdict(results.settings),
+        "chat": {
+            key: {name: dataclasses.asdict(f) for name, f in figures.items()}
+            for key, figures in results.chat.items()
+        },
+        "unavailable": results.unavailable,
+        "embeddings": {k: dataclasses.asdict(v) for k, v in results.embeddings.items()},
+        "imports": {k: dataclasses.asdict(v) for k, v in results.imports.items()},
+        "targets": [{**dataclasses.asdict(t), "status": t.status} for t in targets(results)],
+        "seconds": results.seconds,
+    }
+    return json.dumps(payload, indent=2)
+
+
+def write(results: Results, out_dir: Path) -> dict[str, Path]:
+    """Write ``latest.md``, ``latest.json`` and ``ratios.png`` to ``out_dir``."""
+    from .chart import draw
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    chart = out_dir / "ratios.png"
+    draw(results, chart)
+    paths = {"markdown": out_dir / "latest.md", "json": out_dir / "latest.json", "chart": chart}
+    paths["markdown"].write_text(render_markdown(results, chart.name))
+    paths["json"].write_text(to_json(results) + "\n")
+    return paths
+
+
+def check_figure(figure: Figure | None) -> bool:
+    """Whether a figure holds a finite positive number (the smoke test's question)."""
+    return figure is not None and figure.ok and (figure.value or 0.0) > 0

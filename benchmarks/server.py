@@ -1,0 +1,389 @@
+"""A fast Z.ai-shaped HTTP/1.1 server on 127.0.0.1 that answers with canned bytes.
+
+Every answer is built once and cached, so the time a benchmark measures is the client's.
+The wire shapes follow Z.ai's real exchanges (``/work/shared/reference/real-exchanges``):
+compact JSON, ``role`` repeated in every text delta, usage with ``prompt_tokens_details`` /
+``completion_tokens_details`` on the single finish chunk, then ``data: [DONE]``; a stream is
+sent with ``transfer-encoding: chunked``, one HTTP chunk per event, as the real server does.
+
+Options ride in the path, before the API prefix, so one server serves every scenario::
+
+    http://127.0.0.1:<port>/api/paas/v4            2,000-chunk streams, no delay
+    http://127.0.0.1:<port>/s1/api/paas/v4         1-chunk streams
+    http://127.0.0.1:<port>/d20/api/paas/v4        20 ms added before every answer
+
+Endpoints: ``POST .../chat/completions`` (JSON or SSE, by the body's ``stream``),
+``POST .../embeddings`` (one 256-dim vector per input), ``GET /__bench/stats`` (requests per
+endpoint since the last ``POST /__bench/reset``).
+
+This file uses only the standard library and runs as a script in its own process
+(:class:`BenchServer` starts it), so the server never competes with the client for the GIL.
+It binds 127.0.0.1 only, stops when its parent closes its stdin, after ``--lifetime``
+seconds, or after ``--max-requests`` requests, whichever comes first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import atexit
+import contextlib
+import http.client
+import json
+import re
+import subprocess
+import sys
+import threading
+from collections import Counter
+from typing import Any
+
+DEFAULT_CHUNKS = 2000
+EMBEDDING_DIMS = 256
+MAX_BODY = 16 * 1024 * 1024
+_CREATED = 1782862773
+_ID = "20260701073925df703dd30a854c37"
+_MODEL = "glm-4.7"
+_TOKENS = ("Hello", ",", " this", " is", " a", " canned", " answer", " token", " by", " token", ".")
+_OPTION = re.compile(rb"^/(s|d)(\d+)(?=/)")
+_JSON_TYPE = b"application/json; charset=UTF-8"
+_SSE_TYPE = b"text/event-stream;charset=UTF-8"
+
+
+def _dumps(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _usage(completion_tokens: int) -> dict[str, Any]:
+    return {
+        "prompt_tokens": 9,
+        "completion_tokens": completion_tokens,
+        "total_tokens": 9 + completion_tokens,
+        "prompt_tokens_details": {"cached_tokens": 0},
+        "completion_tokens_details": {"reasoning_tokens": 0},
+    }
+
+
+def chat_json_body() -> bytes:
+    """A non-streamed ``chat.completion`` answer, compact like the real server's."""
+    return _dumps(
+        {
+            "choices": [
+                {
+                    "finish_reason": "stop",
+                    "index": 0,
+                    "message": {"content": "2 + 2 is 4.", "role": "assistant"},
+                }
+            ],
+            "created": _CREATED,
+            "id": _ID,
+            "model": _MODEL,
+            "object": "chat.completion",
+            "request_id": _ID,
+            "usage": _usage(7),
+        }
+    )
+
+
+def chat_stream_events(chunks: int) -> list[bytes]:
+    """The ``data:`` events of a streamed answer with ``chunks`` text deltas."""
+    head = {"id": _ID, "created": _CREATED, "object": "chat.completion.chunk", "model": _MODEL}
+    events = []
+    for i in range(chunks):
+        delta = {"role": "assistant", "content": _TOKENS[i % len(_TOKENS)]}
+        events.append({**head, "choices": [{"index": 0, "delta": delta}]})
+    finish = {"index": 0, "finish_reason": "stop", "delta": {"role": "assistant", "content": ""}}
+    events.append({**head, "choices": [finish], "usage": _usage(chunks)})
+    out = [b"data: " + _dumps(e) + b"\n\n" for e in events]
+    out.append(b"data: [DONE]\n\n")
+    return out
+
+
+def embeddings_body(count: int, dims: int = EMBEDDING_DIMS) -> bytes:
+    """An ``/embeddings`` answer with ``count`` canned vectors."""
+    vector = [round(((i * 37) % 101) / 101 - 0.5, 6) for i in range(dims)]
+    data = [{"index": i, "object": "embedding", "embedding": vector} for i in range(count)]
+    return _dumps(
+        {
+            "model": "embedding-3",
+            "object": "list",
+            "data": data,
+            "usage": {
+                "prompt_tokens": 4 * count,
+                "completion_tokens": 0,
+                "total_tokens": 4 * count,
+            },
+        }
+    )
+
+
+def _head(status: bytes, content_type: bytes, length: int | None) -> bytes:
+    lines = [b"HTTP/1.1 " + status, b"content-type: " + content_type]
+    if length is None:
+        lines.append(b"transfer-encoding: chunked")
+        lines.append(b"cache-control: no-cache")
+    else:
+        lines.append(b"content-length: " + str(length).encode())
+    lines.append(b"connection: keep-alive")
+    lines.append(b"x-request-id: " + _ID.encode())
+    return b"\r\n".join(lines) + b"\r\n\r\n"
+
+
+class _Canned:
+    """Every answer's bytes, built on first use and kept."""
+
+    def __init__(self) -> None:
+        body = chat_json_body()
+        self.chat_json = _head(b"200 OK", _JSON_TYPE, len(body)) + body
+        self._streams: dict[int, bytes] = {}
+        self._embeddings: dict[int, bytes] = {}
+
+    def stream(self, chunks: int) -> bytes:
+        cached = self._streams.get(chunks)
+        if cached is None:
+            frames = [_head(b"200 OK", _SSE_TYPE, None)]
+            for event in chat_stream_events(chunks):
+                frames.append(b"%x\r\n" % len(event) + event + b"\r\n")
+            frames.append(b"0\r\n\r\n")
+            cached = self._streams[chunks] = b"".join(frames)
+        return cached
+
+    def embeddings(self, count: int) -> bytes:
+        cached = self._embeddings.get(count)
+        if cached is None:
+            body = embeddings_body(count)
+            cached = self._embeddings[count] = _head(b"200 OK", _JSON_TYPE, len(body)) + body
+        return cached
+
+
+def _error(status: bytes, message: str) -> bytes:
+    body = _dumps({"error": {"code": "1214", "message": message}})
+    return _head(status, _JSON_TYPE, len(body)) + body
+
+
+class _Server:
+    def __init__(self, max_requests: int) -> None:
+        self.canned = _Canned()
+        self.counts: Counter[str] = Counter()
+        self.max_requests = max_requests
+        self.served = 0
+        self.done = asyncio.Event()
+
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while not self.done.is_set():
+                try:
+                    head = await reader.readuntil(b"\r\n\r\n")
+                except (asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+                    return
+                method, target, headers = _parse_head(head)
+                body = b""
+                length = int(headers.get(b"content-length", b"0") or 0)
+                if length > MAX_BODY:
+                    writer.write(_error(b"413 Payload Too Large", "body too large"))
+                    return
+                if length:
+                    body = await reader.readexactly(length)
+                elif headers.get(b"transfer-encoding", b"").lower() == b"chunked":
+                    body = await _read_chunked(reader)
+                answer, delay = self.route(method, target, body)
+                if delay:
+                    await asyncio.sleep(delay)
+                writer.write(answer)
+                await writer.drain()
+                self.served += 1
+                if self.served >= self.max_requests:
+                    self.done.set()
+                if headers.get(b"connection", b"").lower() == b"close":
+                    return
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
+            return  # the client left, or the server is shutting down
+        finally:
+            writer.close()
+
+    def route(self, method: bytes, target: bytes, body: bytes) -> tuple[bytes, float]:
+        path = target.split(b"?", 1)[0]
+        chunks, delay_ms = DEFAULT_CHUNKS, 0
+        while True:
+            match = _OPTION.match(path)
+            if match is None:
+                break
+            if match.group(1) == b"s":
+                chunks = int(match.group(2))
+            else:
+                delay_ms = int(match.group(2))
+            path = path[match.end() :]
+        delay = delay_ms / 1000.0
+        if path == b"/__bench/stats":
+            stats = _dumps(dict(self.counts))
+            return _head(b"200 OK", _JSON_TYPE, len(stats)) + stats, 0.0
+        if path == b"/__bench/reset" and method == b"POST":
+            self.counts.clear()
+            return _head(b"200 OK", _JSON_TYPE, 2) + b"{}", 0.0
+        if method != b"POST":
+            return _error(b"405 Method Not Allowed", "POST only"), 0.0
+        try:
+            payload = json.loads(body) if body else {}
+        except ValueError:
+            return _error(b"400 Bad Request", "body is not JSON"), 0.0
+        if path.endswith(b"/chat/completions"):
+            if payload.get("stream") is True:
+                self.counts["chat_stream"] += 1
+                return self.canned.stream(chunks), delay
+            self.counts["chat"] += 1
+            return self.canned.chat_json, delay
+        if path.endswith(b"/embeddings"):
+            inputs = payload.get("input")
+            count = 1 if isinstance(inputs, str) else len(inputs or ())
+            self.counts["embeddings"] += 1
+            self.counts["embedding_inputs"] += count
+            return self.canned.embeddings(count), delay
+        return _error(b"404 Not Found", f"no route for {path.decode(errors='replace')}"), 0.0
+
+
+def _parse_head(head: bytes) -> tuple[bytes, bytes, dict[bytes, bytes]]:
+    lines = head.split(b"\r\n")
+    method, target, _version = lines[0].split(b" ", 2)
+    headers: dict[bytes, bytes] = {}
+    for line in lines[1:]:
+        if line:
+            name, _, value = line.partition(b":")
+            headers[name.strip().lower()] = value.strip()
+    return method, target, headers
+
+
+async def _read_chunked(reader: asyncio.StreamReader) -> bytes:
+    parts = []
+    while True:
+        size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+        if size == 0:
+            await reader.readuntil(b"\r\n")
+            return b"".join(parts)
+        parts.append(await reader.readexactly(size))
+        await reader.readexactly(2)
+
+
+async def serve(port: int, lifetime: float, max_requests: int) -> None:
+    """Serve on 127.0.0.1:``port`` (0: a free port, printed as ``PORT <n>``) until told to stop."""
+    server_state = _Server(max_requests)
+    loop = asyncio.get_running_loop()
+
+    def stdin_closed() -> None:
+        with contextlib.suppress(Exception):
+            while sys.stdin.buffer.read(1024):
+                pass
+        loop.call_soon_threadsafe(server_state.done.set)
+
+    threading.Thread(target=stdin_closed, daemon=True).start()
+    server = await asyncio.start_server(
+        server_state.handle, host="127.0.0.1", port=port, backlog=512, limit=1 << 20
+    )
+    bound = server.sockets[0].getsockname()[1]
+    print(f"PORT {bound}", flush=True)
+    async with server:
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(server_state.done.wait(), timeout=lifetime)
+        server.close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python benchmarks/server.py [--port N] [--lifetime S] [--max-requests N]``."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--lifetime", type=float, default=900.0)
+    parser.add_argument("--max-requests", type=int, default=2_000_000)
+    args = parser.parse_args(argv)
+    asyncio.run(serve(args.port, args.lifetime, args.max_requests))
+
+
+class BenchServer:
+    """The loopback server, run in a child process; a context manager.
+
+    Example:
+        .. code-block:: python
+
+            with BenchServer() as server:
+                url = server.base_url(chunks=1)  # http://127.0.0.1:<port>/s1/api/paas/v4
+    """
+
+    def __init__(self, *, lifetime: float = 900.0, max_requests: int = 2_000_000) -> None:
+        self.lifetime = lifetime
+        self.max_requests = max_requests
+        self.port = 0
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> BenchServer:
+        """Start the child process and wait for its port."""
+        self._process = subprocess.Popen(
+            [
+                sys.executable,
+                __file__,
+                "--lifetime",
+                str(self.lifetime),
+                "--max-requests",
+                str(self.max_requests),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        atexit.register(self.stop)
+        assert self._process.stdout is not None
+        line = self._process.stdout.readline().decode().strip()
+        if not line.startswith("PORT "):
+            self.stop()
+            raise RuntimeError(f"benchmark server did not start (said {line!r})")
+        self.port = int(line.split()[1])
+        return self
+
+    def stop(self) -> None:
+        """Close the child's stdin (it exits), then make sure it is gone."""
+        process, self._process = self._process, None
+        if process is None:
+            return
+        with contextlib.suppress(Exception):
+            assert process.stdin is not None
+            process.stdin.close()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+        if process.stdout is not None:
+            process.stdout.close()
+
+    def __enter__(self) -> BenchServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def root(self) -> str:
+        """``http://127.0.0.1:<port>``."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def base_url(self, *, chunks: int = DEFAULT_CHUNKS, delay_ms: int = 0) -> str:
+        """The ``base_url`` that serves ``chunks``-chunk streams and adds ``delay_ms``."""
+        prefix = "" if chunks == DEFAULT_CHUNKS else f"/s{chunks}"
+        if delay_ms:
+            prefix += f"/d{delay_ms}"
+        return f"{self.root}{prefix}/api/paas/v4"
+
+    def _call(self, method: str, path: str) -> dict[str, int]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            connection.request(method, path, body=b"" if method == "POST" else None)
+            return json.loads(connection.getresponse().read())  # type: ignore[no-any-return]
+        finally:
+            connection.close()
+
+    def stats(self) -> dict[str, int]:
+        """Requests per endpoint since the last :meth:`reset`."""
+        return self._call("GET", "/__bench/stats")
+
+    def reset(self) -> None:
+        """Zero the request counts."""
+        self._call("POST", "/__bench/reset")
+
+
+if __name__ == "__main__":
+    main()

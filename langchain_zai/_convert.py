@@ -1,0 +1,647 @@
+"""Pure wire conversion between LangChain messages and Z.ai's chat dicts.
+
+No I/O, no mutation of inputs: LangChain messages -> ``/chat/completions`` message dicts on
+the way out; response dicts and stream chunk dicts -> ``AIMessage`` / ``AIMessageChunk`` on
+the way back. The streaming converter takes and returns its state explicitly.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
+
+from langchain_core.messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    ChatMessage,
+    HumanMessage,
+    InvalidToolCall,
+    SystemMessage,
+    ToolCall,
+    ToolCallChunk,
+    ToolMessage,
+)
+from langchain_core.messages import content as types
+from langchain_core.messages.ai import InputTokenDetails, OutputTokenDetails, UsageMetadata
+from langchain_core.messages.block_translators import register_translator
+from langchain_core.messages.tool import invalid_tool_call, tool_call, tool_call_chunk
+from langchain_core.outputs import ChatGeneration, ChatResult
+
+from zai_core import parse_usage
+
+__all__ = [
+    "ToolStreamState",
+    "_convert_chunk_to_message_chunk",
+    "_convert_content_block",
+    "_convert_dict_to_message",
+    "_convert_message_to_dict",
+    "_convert_messages_to_dicts",
+    "_create_chat_result",
+    "_create_usage_metadata",
+    "_flatten_text",
+    "translate_content",
+    "translate_content_chunk",
+]
+
+PROVIDER = "zai"
+
+#: Per tool-call index: the (id, name) already emitted, ``None`` until seen. Threaded through
+#: a stream by :func:`_convert_chunk_to_message_chunk`.
+ToolStreamState = Mapping[int, tuple[str | None, str | None]]
+
+_EMPTY: dict[str, Any] = {}
+_TEXT_TYPES = frozenset({"text", "text-plain", "output_text", "input_text"})
+_REASONING_TYPES = frozenset({"reasoning", "thinking", "reasoning_content"})
+_MEDIA_TYPES = frozenset(
+    {"image", "image_url", "video", "video_url", "file", "file_url", "input_image"}
+)
+_FILE_KEYS = ("file_id", "file_url", "file_data", "filename")
+
+
+# --------------------------------------------------------------------------- outbound
+
+
+def _flatten_text(content: str | Sequence[Any]) -> str:
+    """The text of message content: strings and ``text`` blocks, joined; the rest dropped."""
+    if isinstance(content, str):
+        return content
+    parts: list[str] = []
+    for block in content:
+        if isinstance(block, str):
+            parts.append(block)
+        elif isinstance(block, Mapping) and block.get("type") in _TEXT_TYPES:
+            text = block.get("text")
+            if isinstance(text, str):
+                parts.append(text)
+    return "".join(parts)
+
+
+def _reasoning_of(message: AIMessage) -> str | None:
+    """Reasoning to send back: ``additional_kwargs['reasoning_content']`` or reasoning blocks."""
+    reasoning = message.additional_kwargs.get("reasoning_content")
+    if isinstance(reasoning, str) and reasoning:
+        return reasoning
+    if isinstance(message.content, str):
+        return None
+    parts = [
+        block.get("reasoning") or block.get("thinking") or ""
+        for block in message.content
+        if isinstance(block, Mapping) and block.get("type") in _REASONING_TYPES
+    ]
+    text = "".join(p for p in parts if isinstance(p, str))
+    return text or None
+
+
+def _data_url(mime_type: str | None, data: str, kind: str) -> str:
+    if not mime_type:
+        raise ValueError(
+            f"a base64 {kind} block needs a mime_type (e.g. 'image/png') to be sent to Z.ai"
+        )
+    return f"data:{mime_type};base64,{data}"
+
+
+def _source_of(block: Mapping[str, Any]) -> tuple[str, str | None]:
+    """``("url" | "base64" | "id", value)`` of a standard (v1) or legacy (v0) data block."""
+    if block.get("url") is not None:
+        return "url", block["url"]
+    if block.get("base64") is not None:
+        return "base64", block["base64"]
+    if block.get("file_id") is not None:
+        return "id", block["file_id"]
+    legacy = block.get("source_type")
+    if legacy == "url":
+        return "url", block.get("url")
+    if legacy == "base64":
+        return "base64", block.get("data")
+    if legacy == "id":
+        return "id", block.get("id")
+    return "none", None
+
+
+def _filename_of(block: Mapping[str, Any]) -> str | None:
+    for holder in (block, block.get("extras") or _EMPTY, block.get("metadata") or _EMPTY):
+        for key in ("filename", "name", "title"):
+            value = holder.get(key)
+            if isinstance(value, str) and value:
+                return value
+    return None
+
+
+def _convert_image_block(block: Mapping[str, Any]) -> dict[str, Any]:
+    source = block.get("source")
+    if isinstance(source, Mapping):  # Anthropic-style image block
+        if source.get("type") == "base64":
+            url = _data_url(source.get("media_type"), source.get("data", ""), "image")
+        elif source.get("type") == "url" and source.get("url"):
+            url = source["url"]
+        else:
+            raise ValueError(f"unsupported image source for Z.ai: {source.get('type')!r}")
+        return {"type": "image_url", "image_url": {"url": url}}
+    kind, value = _source_of(block)
+    if kind == "url" and value:
+        return {"type": "image_url", "image_url": {"url": value}}
+    if kind == "base64" and value:
+        return {"type": "image_url", "image_url": {"url": _data_url(_mime(block), value, "image")}}
+    raise ValueError(
+        "Z.ai takes images as a URL or base64 data; file ids are not supported for images"
+    )
+
+
+def _mime(block: Mapping[str, Any]) -> str | None:
+    mime = block.get("mime_type") or block.get("media_type")
+    return mime if isinstance(mime, str) else None
+
+
+def _convert_video_block(block: Mapping[str, Any]) -> dict[str, Any]:
+    kind, value = _source_of(block)
+    if kind == "url" and value:
+        return {"type": "video_url", "video_url": {"url": value}}
+    if kind == "base64" and value:
+        return {"type": "video_url", "video_url": {"url": _data_url(_mime(block), value, "video")}}
+    raise ValueError("Z.ai takes videos as a URL (or base64 data), not as a file id")
+
+
+def _convert_file_block(block: Mapping[str, Any]) -> dict[str, Any]:
+    nested = block.get("file")
+    if isinstance(nested, Mapping):  # OpenAI-style {"type": "file", "file": {...}}
+        file = {k: nested[k] for k in _FILE_KEYS if nested.get(k) is not None}
+        if not file:
+            raise ValueError("a 'file' block needs file_data, file_url or file_id")
+        return {"type": "file", "file": file}
+    kind, value = _source_of(block)
+    if kind == "url" and value:
+        file = {"file_url": value}
+    elif kind == "base64" and value:
+        file = {"file_data": _data_url(_mime(block), value, "file")}
+    elif kind == "id" and value:
+        file = {"file_id": value}
+    else:
+        raise ValueError("a 'file' block needs a url, base64 data or a file_id")
+    filename = _filename_of(block)
+    if filename:
+        file["filename"] = filename
+    return {"type": "file", "file": file}
+
+
+def _convert_content_block(block: str | Mapping[str, Any]) -> dict[str, Any]:
+    """One user content block (string, standard, OpenAI or Anthropic style) as a Z.ai part.
+
+    Raises:
+        ValueError: the block has no Z.ai equivalent (audio, unknown types).
+    """
+    if isinstance(block, str):
+        return {"type": "text", "text": block}
+    kind = block.get("type")
+    if kind in _TEXT_TYPES:
+        return {"type": "text", "text": block.get("text", "")}
+    if kind in ("image_url", "input_image"):
+        image = block.get("image_url")
+        url = image.get("url") if isinstance(image, Mapping) else image
+        if not isinstance(url, str) or not url:
+            raise ValueError("an 'image_url' block needs image_url.url")
+        return {"type": "image_url", "image_url": {"url": url}}
+    if kind == "image":
+        return _convert_image_block(block)
+    if kind == "video_url":
+        video = block.get("video_url")
+        url = video.get("url") if isinstance(video, Mapping) else video
+        return {"type": "video_url", "video_url": {"url": url}}
+    if kind == "video":
+        return _convert_video_block(block)
+    if kind == "file":
+        return _convert_file_block(block)
+    if kind == "file_url":
+        return {"type": "file_url", "file_url": dict(block.get("file_url") or _EMPTY)}
+    if kind in ("audio", "input_audio"):
+        raise ValueError(
+            "Z.ai chat models take no audio input; transcribe it first "
+            "(POST /audio/transcriptions, glm-asr) and send the text"
+        )
+    raise ValueError(f"content block type {kind!r} cannot be sent to Z.ai in a user message")
+
+
+def _check_parts(parts: Sequence[Mapping[str, Any]]) -> None:
+    kinds = {p["type"] for p in parts}
+    if "file" in kinds and kinds & {"image_url", "video_url"}:
+        raise ValueError(
+            "Z.ai does not accept 'file' parts together with images or videos in one "
+            "message; send them in separate messages"
+        )
+
+
+def _convert_user_content(content: str | Sequence[Any]) -> str | list[dict[str, Any]]:
+    """User content: a string when it is text only (every model), else Z.ai parts."""
+    if isinstance(content, str):
+        return content
+    parts = [_convert_content_block(block) for block in content]
+    if all(p["type"] == "text" for p in parts):
+        return "".join(p["text"] for p in parts)
+    _check_parts(parts)
+    return parts
+
+
+def _lc_tool_call_to_wire(call: ToolCall) -> dict[str, Any]:
+    return {
+        "id": call["id"],
+        "type": "function",
+        "function": {
+            "name": call["name"],
+            "arguments": json.dumps(call["args"], ensure_ascii=False),
+        },
+    }
+
+
+def _lc_invalid_tool_call_to_wire(call: InvalidToolCall) -> dict[str, Any]:
+    return {
+        "id": call.get("id"),
+        "type": "function",
+        "function": {"name": call.get("name") or "", "arguments": call.get("args") or ""},
+    }
+
+
+def _split_tool_content(content: str | Sequence[Any]) -> tuple[str, list[dict[str, Any]]]:
+    """Tool result content: (text, media parts) -- Z.ai tool messages carry text only."""
+    if isinstance(content, str):
+        return content, []
+    texts: list[str] = []
+    media: list[dict[str, Any]] = []
+    for block in content:
+        if isinstance(block, str):
+            texts.append(block)
+        elif isinstance(block, Mapping) and block.get("type") in _TEXT_TYPES:
+            texts.append(str(block.get("text", "")))
+        elif isinstance(block, Mapping) and block.get("type") in _MEDIA_TYPES:
+            media.append(_convert_content_block(block))
+        else:
+            texts.append(json.dumps(block, ensure_ascii=False, default=str))
+    return "".join(texts), media
+
+
+def _convert_message_to_dict(message: BaseMessage) -> dict[str, Any]:
+    """One LangChain message as a Z.ai message dict.
+
+    Assistant messages send back their tool calls and their reasoning (``reasoning_content``,
+    needed for preserved / interleaved thinking); list content on assistant, system and
+    tool messages is flattened to text (GLM drops list content there). Media returned by a
+    tool are handled by :func:`_convert_messages_to_dicts`.
+
+    Raises:
+        ValueError: the message cannot be expressed on Z.ai's wire.
+    """
+    if isinstance(message, HumanMessage):
+        return {"role": "user", "content": _convert_user_content(message.content)}
+    if isinstance(message, AIMessage):
+        out: dict[str, Any] = {"role": "assistant", "content": _flatten_text(message.content)}
+        reasoning = _reasoning_of(message)
+        if reasoning:
+            out["reasoning_content"] = reasoning
+        calls = [_lc_tool_call_to_wire(c) for c in message.tool_calls]
+        calls += [_lc_invalid_tool_call_to_wire(c) for c in message.invalid_tool_calls]
+        if calls:
+            out["tool_calls"] = calls
+        return out
+    if isinstance(message, SystemMessage):
+        return {"role": "system", "content": _flatten_text(message.content)}
+    if isinstance(message, ToolMessage):
+        text, _media = _split_tool_content(message.content)
+        return {"role": "tool", "content": text, "tool_call_id": message.tool_call_id}
+    if isinstance(message, ChatMessage):
+        role = {"human": "user", "ai": "assistant"}.get(message.role, message.role)
+        if role not in ("user", "assistant", "system", "tool"):
+            raise ValueError(f"Z.ai has no message role {message.role!r}")
+        converted = {"user": HumanMessage, "assistant": AIMessage, "system": SystemMessage}
+        if role in converted:
+            return _convert_message_to_dict(converted[role](content=message.content))
+        return {"role": "tool", "content": _flatten_text(message.content)}
+    raise ValueError(f"Z.ai cannot take a {type(message).__name__}; use Human/AI/System/Tool")
+
+
+def _convert_messages_to_dicts(messages: Sequence[BaseMessage]) -> list[dict[str, Any]]:
+    """Messages as Z.ai dicts; media a tool returned go in a user message after the results.
+
+    Z.ai tool messages carry text only, so images / files / videos in a ``ToolMessage`` are
+    sent, in order, in one user message right after the run of tool messages, and each
+    tool message says so in its text.
+    """
+    out: list[dict[str, Any]] = []
+    pending: list[dict[str, Any]] = []
+    for message in messages:
+        if pending and not isinstance(message, ToolMessage):
+            out.append(_attachments_message(pending))
+            pending = []
+        if isinstance(message, ToolMessage) and not isinstance(message.content, str):
+            text, media = _split_tool_content(message.content)
+            if media:
+                note = f"[{len(media)} attachment(s) follow in the next user message]"
+                text = f"{text}\n{note}" if text else note
+                pending.append(
+                    {"type": "text", "text": f"Attachments from tool call {message.tool_call_id}:"}
+                )
+                pending.extend(media)
+            out.append({"role": "tool", "content": text, "tool_call_id": message.tool_call_id})
+            continue
+        out.append(_convert_message_to_dict(message))
+    if pending:
+        out.append(_attachments_message(pending))
+    return out
+
+
+def _attachments_message(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    _check_parts(parts)
+    return {"role": "user", "content": parts}
+
+
+# --------------------------------------------------------------------------- inbound
+
+
+def _create_usage_metadata(usage: Mapping[str, Any]) -> UsageMetadata:
+    """``usage_metadata`` from Z.ai's usage, with ``cache_read`` and ``reasoning`` details."""
+    parsed = parse_usage(dict(usage))
+    if parsed is None:
+        return UsageMetadata(input_tokens=0, output_tokens=0, total_tokens=0)
+    metadata = UsageMetadata(
+        input_tokens=parsed.input_tokens,
+        output_tokens=parsed.output_tokens,
+        total_tokens=parsed.total_tokens,
+    )
+    if parsed.cached_tokens is not None:
+        metadata["input_token_details"] = InputTokenDetails(cache_read=parsed.cached_tokens)
+    if parsed.reasoning_tokens is not None:
+        metadata["output_token_details"] = OutputTokenDetails(reasoning=parsed.reasoning_tokens)
+    return metadata
+
+
+def _arguments_text(arguments: Any) -> str:
+    if arguments is None:
+        return ""
+    if isinstance(arguments, str):
+        return arguments
+    return json.dumps(arguments, ensure_ascii=False)  # a dict, as some gateways send
+
+
+def _parse_tool_call(raw: Mapping[str, Any]) -> ToolCall | InvalidToolCall:
+    """A whole wire tool call: a ``ToolCall``, or an ``InvalidToolCall`` for bad arguments."""
+    function = raw.get("function") or _EMPTY
+    name = function.get("name") or ""
+    text = _arguments_text(function.get("arguments"))
+    call_id = raw.get("id")
+    if text.strip() in ("", "null"):
+        return tool_call(name=name, args={}, id=call_id)
+    try:
+        args = json.loads(text, strict=False)
+    except json.JSONDecodeError as exc:
+        return invalid_tool_call(
+            name=name, args=text, id=call_id, error=f"arguments are not valid JSON: {exc}"
+        )
+    if not isinstance(args, dict):
+        return invalid_tool_call(
+            name=name, args=text, id=call_id, error="arguments are not a JSON object"
+        )
+    return tool_call(name=name, args=args, id=call_id)
+
+
+def _convert_dict_to_message(message: Mapping[str, Any]) -> AIMessage:
+    """A non-streamed ``choices[0].message`` as an ``AIMessage``.
+
+    Function calls become ``tool_calls`` (bad JSON arguments become ``invalid_tool_calls``,
+    never an exception); calls of Z.ai's built-in tools (``web_search``, ``retrieval``) run
+    on the server and are kept in ``additional_kwargs['server_tool_calls']``.
+    """
+    additional_kwargs: dict[str, Any] = {}
+    reasoning = message.get("reasoning_content")
+    if reasoning:
+        additional_kwargs["reasoning_content"] = reasoning
+    tool_calls: list[ToolCall] = []
+    invalid: list[InvalidToolCall] = []
+    server_calls: list[dict[str, Any]] = []
+    for raw in message.get("tool_calls") or ():
+        if (raw.get("type") or "function") != "function":
+            server_calls.append(dict(raw))
+            continue
+        parsed = _parse_tool_call(raw)
+        if parsed.get("type") == "invalid_tool_call":
+            invalid.append(cast(InvalidToolCall, parsed))
+        else:
+            tool_calls.append(cast(ToolCall, parsed))
+    if server_calls:
+        additional_kwargs["server_tool_calls"] = server_calls
+    return AIMessage(
+        content=message.get("content") or "",
+        additional_kwargs=additional_kwargs,
+        tool_calls=tool_calls,
+        invalid_tool_calls=invalid,
+    )
+
+
+def _response_metadata(body: Mapping[str, Any], finish_reason: str | None) -> dict[str, Any]:
+    metadata: dict[str, Any] = {
+        "model_provider": PROVIDER,
+        "model_name": body.get("model"),
+        "finish_reason": finish_reason,
+        "id": body.get("id"),
+    }
+    request_id = body.get("request_id")
+    if request_id and request_id != body.get("id"):
+        metadata["request_id"] = request_id
+    if body.get("web_search"):
+        metadata["web_search"] = body["web_search"]
+    return metadata
+
+
+def _create_chat_result(response: Mapping[str, Any]) -> ChatResult:
+    """A non-streamed ``chat.completion`` body as a ``ChatResult``.
+
+    ``finish_reason`` is Z.ai's own value, never renamed; ``web_search`` results of the
+    built-in tool ride in ``response_metadata['web_search']``.
+    """
+    usage = response.get("usage")
+    generations = []
+    for choice in response.get("choices") or ():
+        message = _convert_dict_to_message(choice.get("message") or _EMPTY)
+        finish = choice.get("finish_reason")
+        message.response_metadata = _response_metadata(response, finish)
+        if usage:
+            message.usage_metadata = _create_usage_metadata(usage)
+        generations.append(
+            ChatGeneration(message=message, generation_info={"finish_reason": finish})
+        )
+    llm_output = {
+        "token_usage": usage,
+        "model_name": response.get("model"),
+        "id": response.get("id"),
+        "model_provider": PROVIDER,
+    }
+    return ChatResult(generations=generations, llm_output=llm_output)
+
+
+def _delta_index(call_id: str | None, state: ToolStreamState) -> int:
+    """The index of a tool-call delta that has none: its id's call, a new call, or the last."""
+    if call_id:
+        known = next((i for i, (sent, _) in state.items() if sent == call_id), None)
+        if known is not None:
+            return known
+        if state:
+            return max(state) + 1
+    return max(state, default=0)
+
+
+def _convert_tool_call_deltas(
+    deltas: Sequence[Mapping[str, Any]], state: ToolStreamState
+) -> tuple[list[ToolCallChunk], list[dict[str, Any]], ToolStreamState]:
+    """Tool-call deltas as ``tool_call_chunks`` keyed by ``index``.
+
+    A call's ``id`` and ``name`` are emitted once (``tool_stream`` may repeat them in every
+    fragment, and LangChain concatenates strings when merging chunks); argument fragments
+    are emitted as they come. A delta without ``index`` continues the call with its id,
+    starts a new call for an id not seen yet, else continues the last call.
+    """
+    chunks: list[ToolCallChunk] = []
+    server: list[dict[str, Any]] = []
+    for raw in deltas:
+        if (raw.get("type") or "function") != "function":
+            server.append({k: v for k, v in raw.items() if k != "index"})
+            continue
+        function = raw.get("function") or _EMPTY
+        call_id = raw.get("id") or None
+        name = function.get("name") or None
+        index = raw.get("index")
+        if index is None:
+            index = _delta_index(call_id, state)
+        sent_id, sent_name = state.get(index, (None, None))
+        out_id = call_id if call_id and not sent_id else None
+        out_name = name if name and not sent_name else None
+        if out_id or out_name or index not in state:
+            state = {**state, index: (sent_id or out_id, sent_name or out_name)}
+        chunks.append(
+            tool_call_chunk(
+                name=out_name,
+                args=_arguments_text(function.get("arguments")),
+                id=out_id,
+                index=index,
+            )
+        )
+    return chunks, server, state
+
+
+def _convert_chunk_to_message_chunk(
+    chunk: Mapping[str, Any],
+    state: ToolStreamState,
+    *,
+    stream_usage: bool = True,
+) -> tuple[AIMessageChunk | None, ToolStreamState]:
+    """One ``chat.completion.chunk`` as an ``AIMessageChunk`` (or ``None`` if it holds nothing).
+
+    Content goes to ``content``, reasoning to ``additional_kwargs['reasoning_content']``,
+    tool-call deltas to ``tool_call_chunks`` by index. The finish chunk carries
+    ``finish_reason``, ``model_name``, ``id`` (and ``web_search`` results) in
+    ``response_metadata`` and the usage -- so usage appears once per stream, on the last
+    chunk. A usage-only chunk with no choices (OpenAI-style gateways) carries the usage.
+    """
+    choices = chunk.get("choices")
+    usage = chunk.get("usage") if stream_usage else None
+    if not choices:
+        if not usage:
+            return None, state
+        return AIMessageChunk(
+            content="",
+            usage_metadata=_create_usage_metadata(usage),
+            response_metadata={"model_provider": PROVIDER},
+        ), state
+    choice = choices[0]
+    delta = choice.get("delta") or _EMPTY
+    additional_kwargs: dict[str, Any] = {}
+    reasoning = delta.get("reasoning_content")
+    if reasoning:
+        additional_kwargs["reasoning_content"] = reasoning
+    call_chunks: list[ToolCallChunk] = []
+    deltas = delta.get("tool_calls")
+    if deltas:
+        call_chunks, server, state = _convert_tool_call_deltas(deltas, state)
+        if server:
+            additional_kwargs["server_tool_calls"] = server
+    finish = choice.get("finish_reason")
+    if not finish:
+        return AIMessageChunk(
+            content=delta.get("content") or "",
+            additional_kwargs=additional_kwargs,
+            tool_call_chunks=call_chunks,
+            response_metadata={"model_provider": PROVIDER},
+        ), state
+    return AIMessageChunk(
+        content=delta.get("content") or "",
+        additional_kwargs=additional_kwargs,
+        tool_call_chunks=call_chunks,
+        response_metadata=_response_metadata(chunk, finish),
+        usage_metadata=_create_usage_metadata(usage) if usage else None,
+    ), state
+
+
+# --------------------------------------------------------------------------- v1 content blocks
+
+
+def _reasoning_block(message: AIMessage, index: str | None) -> list[types.ContentBlock]:
+    reasoning = message.additional_kwargs.get("reasoning_content")
+    if not isinstance(reasoning, str) or not reasoning:
+        return []
+    block = types.ReasoningContentBlock(type="reasoning", reasoning=reasoning)
+    if index is not None:
+        block["index"] = index
+    return [block]
+
+
+def translate_content(message: AIMessage) -> list[types.ContentBlock]:
+    """Standard blocks of a Z.ai ``AIMessage``: reasoning, text, tool calls (registered as
+    the ``"zai"`` translator, so ``content_blocks`` and ``output_version="v1"`` use it)."""
+    if not isinstance(message.content, str):
+        raise NotImplementedError  # list content: LangChain's best-effort parsing
+    blocks = _reasoning_block(message, None)
+    if message.content:
+        blocks.append(types.TextContentBlock(type="text", text=message.content))
+    blocks.extend(
+        types.ToolCall(type="tool_call", name=c["name"], args=c["args"], id=c.get("id"))
+        for c in message.tool_calls
+    )
+    blocks.extend(
+        types.InvalidToolCall(
+            type="invalid_tool_call",
+            name=c.get("name"),
+            args=c.get("args"),
+            id=c.get("id"),
+            error=c.get("error"),
+        )
+        for c in message.invalid_tool_calls
+    )
+    return blocks
+
+
+def translate_content_chunk(message: AIMessageChunk) -> list[types.ContentBlock]:
+    """Standard blocks of a streamed chunk, with stable string indices.
+
+    Reasoning is block ``lc_rs_0``, text ``lc_txt_0`` and tool call *n* ``lc_tc_<n>``, so
+    chunks merge block by block and parallel tool calls stay apart (numeric indices
+    would collide: tool-call index 0 is not content block 0).
+    """
+    if message.chunk_position == "last":
+        return translate_content(cast(AIMessage, message))
+    if not isinstance(message.content, str):
+        raise NotImplementedError
+    blocks = _reasoning_block(message, "lc_rs_0")
+    if message.content:
+        blocks.append(types.TextContentBlock(type="text", text=message.content, index="lc_txt_0"))
+    for chunk in message.tool_call_chunks:
+        index = chunk.get("index")
+        block = types.ToolCallChunk(
+            type="tool_call_chunk",
+            id=chunk.get("id"),
+            name=chunk.get("name"),
+            args=chunk.get("args"),
+        )
+        if index is not None:
+            block["index"] = f"lc_tc_{index}"
+        blocks.append(block)
+    return blocks
+
+
+register_translator(PROVIDER, translate_content, translate_content_chunk)

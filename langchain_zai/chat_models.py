@@ -1,0 +1,649 @@
+"""``ChatZai``: Z.ai's GLM chat models as a LangChain chat model."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from operator import itemgetter
+from typing import Any, Literal, cast
+
+from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
+from langchain_core.language_models import LanguageModelInput, LangSmithParams, ModelProfile
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+from langchain_core.output_parsers import JsonOutputParser, PydanticOutputParser
+from langchain_core.output_parsers.openai_tools import (
+    JsonOutputKeyToolsParser,
+    PydanticToolsParser,
+)
+from langchain_core.outputs import ChatGenerationChunk, ChatResult
+from langchain_core.runnables import Runnable, RunnableMap, RunnablePassthrough
+from langchain_core.utils import from_env
+from langchain_core.utils.function_calling import convert_to_openai_tool
+from langchain_core.utils.pydantic import is_basemodel_subclass
+from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, field_validator, model_validator
+from typing_extensions import Self
+
+from langchain_zai._convert import (
+    ToolStreamState,
+    _convert_chunk_to_message_chunk,
+    _convert_messages_to_dicts,
+    _create_chat_result,
+)
+from langchain_zai._errors import translate_errors
+from langchain_zai._tools import ToolChoice, _convert_tool, _convert_tool_choice, _function_names
+from zai_core import ZaiClient, build_chat_body, create_client, get_model_info
+from zai_core.config import resolve_surface
+from zai_core.tokenizer import TOKENIZER_MODELS, acount_tokens, count_tokens
+
+__all__ = ["ChatZai"]
+
+#: Settings that map one to one onto body fields of ``build_chat_body``.
+_BODY_SETTINGS = (
+    "temperature",
+    "top_p",
+    "max_tokens",
+    "do_sample",
+    "thinking",
+    "reasoning_effort",
+    "tool_stream",
+    "response_format",
+    "user_id",
+    "request_id",
+)
+_PROBE = [{"role": "user", "content": "."}]
+
+
+def _tokenizer_model(model: str) -> str:
+    """The tokenizer Z.ai documents closest to ``model`` (its endpoint knows only three)."""
+    name = model.lower()
+    if name in TOKENIZER_MODELS:
+        return name
+    if get_model_info(model).vision:
+        return "glm-4.6v"
+    return "glm-4.5" if name.startswith("glm-4.5") else "glm-4.6"
+
+
+class ChatZai(BaseChatModel):
+    """Z.ai GLM chat models (GLM-5.x, GLM-4.7, GLM-4.6, GLM-4.6V, GLM-4.5...).
+
+    Setup:
+        Install ``zai-integrations[langchain]`` and set your key:
+
+        .. code-block:: bash
+
+            pip install "zai-integrations[langchain]"
+            export ZAI_API_KEY="your-id.your-secret"
+
+    Key init args -- completion params:
+        model: model name, default ``"glm-4.7"``.
+        temperature / top_p / max_tokens / stop / do_sample: sampling; unset values are
+            left to Z.ai's per-model defaults. ``stop`` takes up to 4 sequences.
+        thinking: ``True`` / ``False`` / ``None`` (model default), or Z.ai's dict
+            ``{"type": "enabled", "clear_thinking": False}`` (preserved thinking).
+        reasoning_effort: ``"max"``, ``"xhigh"``, ``"high"``, ``"medium"``, ``"low"``,
+            ``"minimal"`` or ``"none"`` (GLM-5.2+).
+        tool_stream: stream tool-call arguments as they are generated.
+        response_format: ``{"type": "json_object"}`` or ``{"type": "text"}``.
+        user_id / request_id: Z.ai's end-user and request ids.
+        streaming: make ``invoke`` stream underneath (callbacks see every token).
+        stream_usage: report token usage on the last streamed chunk (default ``True``).
+        model_kwargs / extra_body: more body fields, sent as given (``extra_body`` wins).
+
+    Key init args -- client params:
+        api_key: default ``ZAI_API_KEY`` (then ``ZHIPUAI_API_KEY``); a gateway preset reads
+            its own variable. Never in repr, logs or serialized output.
+        base_url: URL or preset (``"international"``, ``"international-coding"``,
+            ``"mainland"``, ``"mainland-coding"``, gateways); default ``ZAI_BASE_URL``, else
+            ``https://api.z.ai/api/paas/v4``.
+        timeout: seconds or an ``httpx.Timeout`` (default 600 s read, i.e. the idle time
+            allowed between stream chunks, and 10 s connect).
+        max_retries: retries on 429 / 5xx / connection errors (default 2).
+        default_headers, http_client, http_async_client: extra headers; your own
+            ``httpx.Client`` / ``httpx.AsyncClient``.
+
+    Instantiate:
+        .. code-block:: python
+
+            from langchain_zai import ChatZai
+
+            llm = ChatZai(model="glm-4.7", temperature=0.6, thinking=True)
+
+    Invoke:
+        .. code-block:: python
+
+            msg = llm.invoke("What is 17 * 19?")
+            msg.content                                # "17 * 19 = 323."
+            msg.additional_kwargs["reasoning_content"]  # the model's thinking
+            msg.usage_metadata  # {'input_tokens': 12, 'output_tokens': 96, 'total_tokens': 108,
+                                #  'input_token_details': {'cache_read': 0},
+                                #  'output_token_details': {'reasoning': 80}}
+
+    Stream:
+        .. code-block:: python
+
+            for chunk in llm.stream("Write a haiku"):
+                print(chunk.content, end="")
+            # usage_metadata arrives once, on the last chunk
+
+    Async:
+        .. code-block:: python
+
+            await llm.ainvoke("Hello")
+            async for chunk in llm.astream("Hello"):
+                ...
+            await llm.abatch(["Hello", "Hi"])
+
+    Tool calling:
+        .. code-block:: python
+
+            def get_weather(city: str) -> str:
+                '''Current weather in a city.'''
+
+            llm_tools = llm.bind_tools(
+                [get_weather, {"type": "web_search", "web_search": {"enable": True}}]
+            )
+            msg = llm_tools.invoke("Weather in Paris?")
+            msg.tool_calls  # [{'name': 'get_weather', 'args': {'city': 'Paris'}, ...}]
+
+        ``tool_choice``: ``"auto"``, ``"none"`` (tools left out), a tool name (sent as
+        ``{"type": "function", ...}``, which Z.ai accepts but does not document), and
+        ``"any"`` / ``"required"`` (forces the only tool; with several, Z.ai cannot force
+        "one of them": ``"auto"`` is sent and a warning raised).
+
+    Structured output:
+        .. code-block:: python
+
+            from pydantic import BaseModel
+
+            class Joke(BaseModel):
+                setup: str
+                punchline: str
+
+            llm.with_structured_output(Joke).invoke("A joke about cats")
+            # method="json_mode" sends response_format json_object; method="json_schema"
+            # is served by function calling (Z.ai has no json_schema response format)
+
+    Thinking across a tool loop:
+        AI messages send back their ``reasoning_content``, so preserved thinking
+        (``thinking={"type": "enabled", "clear_thinking": False}``) and interleaved thinking
+        between tool calls keep the model's reasoning across turns.
+
+    Errors:
+        Raised as classes that are both ``zai_core`` errors and LangChain's standard ones:
+        ``ZaiContextOverflowError`` (``ContextOverflowError``; code 1261 or finish reason
+        ``model_context_window_exceeded``), ``ZaiRateLimitError`` / ``ZaiQuotaExceededError``
+        (``ModelRateLimitError``), ``ZaiAuthenticationError`` (``ModelAuthenticationError``),
+        ``ZaiContentFilterError`` (finish reason ``sensitive``)... see ``langchain_zai``.
+    """
+
+    model_config = ConfigDict(populate_by_name=True, arbitrary_types_allowed=True)
+
+    model: str = Field(default="glm-4.7", alias="model_name")
+    """Model name, e.g. ``"glm-4.7"``, ``"glm-5.2"``, ``"glm-4.6v"`` (vision)."""
+    temperature: float | None = None
+    """Sampling temperature in [0, 1]; ``None`` keeps the model's default."""
+    top_p: float | None = None
+    """Nucleus sampling in [0.01, 1]; ``None`` keeps the model's default."""
+    max_tokens: int | None = None
+    """Largest number of output tokens (sent as ``max_tokens``)."""
+    stop: list[str] | None = Field(default=None, alias="stop_sequences")
+    """Up to 4 stop sequences (Z.ai's docs say one is honoured)."""
+    do_sample: bool | None = None
+    """``False`` makes decoding greedy (temperature and top_p are then ignored)."""
+    thinking: bool | dict[str, Any] | None = None
+    """``True`` / ``False`` / ``None`` or ``{"type": ..., "clear_thinking": bool}``."""
+    reasoning_effort: str | None = None
+    """Reasoning effort for GLM-5.2+ (``"max"`` ... ``"none"``)."""
+    tool_stream: bool = False
+    """Stream tool-call arguments in fragments (sent only on streamed calls)."""
+    response_format: dict[str, Any] | None = None
+    """``{"type": "json_object"}`` or ``{"type": "text"}``."""
+    user_id: str | None = None
+    """End-user id (6-128 characters)."""
+    request_id: str | None = None
+    """Client request id (6-64 characters); Z.ai makes one when unset."""
+    streaming: bool = False
+    """Stream underneath ``invoke`` so callbacks receive every token."""
+    stream_usage: bool = True
+    """Report token usage on the final streamed chunk."""
+    model_kwargs: dict[str, Any] = Field(default_factory=dict)
+    """Extra body fields (unknown constructor arguments land here, with a warning)."""
+    extra_body: dict[str, Any] | None = None
+    """Extra body fields merged last, e.g. ``{"sensitive_word_check": {...}}``."""
+
+    api_key: SecretStr | None = Field(default=None, alias="zai_api_key")
+    """The API key; default from the environment (``ZAI_API_KEY``, ``ZHIPUAI_API_KEY``)."""
+    base_url: str | None = Field(
+        default_factory=from_env("ZAI_BASE_URL", default=None), alias="zai_api_base"
+    )
+    """URL or surface preset; default ``ZAI_BASE_URL`` or the international endpoint."""
+    timeout: Any = Field(default=None, alias="request_timeout")
+    """Seconds or an ``httpx.Timeout``; default 600 s read / 10 s connect."""
+    max_retries: int = 2
+    """Retries after the first attempt."""
+    default_headers: dict[str, str] | None = None
+    """Extra headers on every request."""
+    http_client: Any = Field(default=None, exclude=True, repr=False)
+    """Your own ``httpx.Client``."""
+    http_async_client: Any = Field(default=None, exclude=True, repr=False)
+    """Your own ``httpx.AsyncClient``."""
+
+    _client: ZaiClient | None = PrivateAttr(default=None)
+
+    # ------------------------------------------------------------------ validation
+
+    @model_validator(mode="before")
+    @classmethod
+    def _build_model_kwargs(cls, values: Any) -> Any:
+        """Move unknown constructor arguments into ``model_kwargs`` (with a warning)."""
+        if not isinstance(values, dict):
+            return values
+        known = {n for n, f in cls.model_fields.items()} | {
+            f.alias for f in cls.model_fields.values() if f.alias
+        }
+        extra = dict(values.get("model_kwargs") or {})
+        for name in [k for k in values if k not in known]:
+            warnings.warn(
+                f"{name!r} is not a ChatZai parameter; it is sent in the request body as given "
+                "(pass it in model_kwargs to silence this warning)",
+                stacklevel=4,
+            )
+            extra[name] = values.pop(name)
+        clash = sorted(set(extra) & set(cls.model_fields))
+        if clash:
+            raise ValueError(f"pass {', '.join(clash)} as parameters, not in model_kwargs")
+        if extra:
+            values = {**values, "model_kwargs": extra}
+        return values
+
+    @field_validator("stop", mode="before")
+    @classmethod
+    def _stop_as_list(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _check_settings(self) -> Self:
+        """Resolve the key from the surface's environment; reject bad settings now."""
+        surface = resolve_surface(self.base_url)
+        if self.api_key is None:
+            key = next((os.environ[n] for n in surface.key_env if os.environ.get(n)), None)
+            if key:
+                self.api_key = SecretStr(key)
+        build_chat_body(
+            self.model,
+            _PROBE,
+            stop=self.stop,
+            stream_usage=self.stream_usage,
+            extra_body={**self.model_kwargs, **(self.extra_body or {})},
+            **{name: getattr(self, name) for name in _BODY_SETTINGS},
+        )
+        return self
+
+    # ------------------------------------------------------------------ LangChain plumbing
+
+    @property
+    def lc_secrets(self) -> dict[str, str]:
+        """The key is serialized as a reference to ``ZAI_API_KEY``, never as its value."""
+        return {"api_key": "ZAI_API_KEY"}
+
+    @classmethod
+    def is_lc_serializable(cls) -> bool:
+        """``ChatZai`` can be saved with ``dumps`` and restored with ``load``."""
+        return True
+
+    @classmethod
+    def get_lc_namespace(cls) -> list[str]:
+        """``["langchain_zai", "chat_models"]``."""
+        return ["langchain_zai", "chat_models"]
+
+    @property
+    def _llm_type(self) -> str:
+        return "zai-chat"
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        params: dict[str, Any] = {"model": self.model, "stop": self.stop}
+        params.update((n, getattr(self, n)) for n in _BODY_SETTINGS)
+        return {k: v for k, v in params.items() if v is not None and v is not False}
+
+    def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
+        """Standard tracing params; a per-call ``model`` override is reported."""
+        params = LangSmithParams(
+            ls_provider="zai",
+            ls_model_name=kwargs.get("model") or self.model,
+            ls_model_type="chat",
+        )
+        temperature = kwargs.get("temperature", self.temperature)
+        if temperature is not None:
+            params["ls_temperature"] = temperature
+        max_tokens = kwargs.get("max_tokens", self.max_tokens)
+        if max_tokens is not None:
+            params["ls_max_tokens"] = max_tokens
+        ls_stop = stop or kwargs.get("stop") or self.stop
+        if ls_stop:
+            params["ls_stop"] = [ls_stop] if isinstance(ls_stop, str) else list(ls_stop)
+        return params
+
+    def _resolve_model_profile(self) -> ModelProfile | None:
+        info = get_model_info(self.model)
+        profile = ModelProfile(
+            max_input_tokens=info.context_window,
+            max_output_tokens=info.max_output,
+            text_inputs=True,
+            text_outputs=True,
+            image_inputs=info.vision,
+            image_url_inputs=info.vision,
+            video_inputs=info.vision,
+            pdf_inputs=info.vision,
+            audio_inputs=False,
+            image_tool_message=info.vision,
+            pdf_tool_message=info.vision,
+            reasoning_output=info.thinking,
+            tool_calling=info.tools,
+            tool_choice=info.tools,
+            tool_call_streaming=info.tools,
+            structured_output=False,
+            temperature=True,
+        )
+        if info.reasoning_efforts:
+            profile["reasoning_effort_levels"] = list(info.reasoning_efforts)
+        return profile
+
+    # ------------------------------------------------------------------ requests
+
+    def _get_client(self) -> ZaiClient:
+        """The client, made once per instance at first use (so no key is needed to build)."""
+        client = self._client
+        if client is None:
+            client = create_client(
+                api_key=self.api_key.get_secret_value() if self.api_key else None,
+                base_url=self.base_url,
+                timeout=self.timeout,
+                max_retries=self.max_retries,
+                default_headers=self.default_headers,
+                http_client=self.http_client,
+                http_async_client=self.http_async_client,
+            )
+            self._client = client
+        return client
+
+    def _get_request_payload(
+        self,
+        messages: Sequence[BaseMessage],
+        *,
+        stop: list[str] | None = None,
+        stream: bool = False,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        """The ``/chat/completions`` body: fields, then call-time overrides, then extras.
+
+        Call-time keywords named like a setting override it; ``tools`` / ``tool_choice``
+        come from :meth:`bind_tools`; any other keyword is sent as a body field.
+
+        Raises:
+            ValueError: a setting or a message cannot be sent (before any request).
+        """
+        settings = {name: kwargs.pop(name, getattr(self, name)) for name in _BODY_SETTINGS}
+        model = kwargs.pop("model", None) or self.model
+        stream_usage = kwargs.pop("stream_usage", self.stream_usage)
+        tools = [_convert_tool(t) for t in kwargs.pop("tools", None) or ()]
+        choice, warning = _convert_tool_choice(
+            kwargs.pop("tool_choice", None), _function_names(tools)
+        )
+        if warning:
+            warnings.warn(warning, stacklevel=3)
+        if choice == "none":
+            tools, choice = [], None
+        kwargs.pop("stream", None)
+        kwargs.pop("parallel_tool_calls", None)
+        extra_body = {**self.model_kwargs, **(self.extra_body or {})}
+        extra_body.update(kwargs.pop("extra_body", None) or {})
+        extra_body.update(kwargs)
+        return build_chat_body(
+            model,
+            _convert_messages_to_dicts(messages),
+            stream=stream,
+            stop=stop if stop is not None else self.stop,
+            tools=tools or None,
+            tool_choice=choice,
+            stream_usage=bool(stream_usage),
+            extra_body=extra_body,
+            **settings,
+        )
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        body = self._get_request_payload(messages, stop=stop, **kwargs)
+        with translate_errors():
+            response = self._get_client().chat(body)
+        return _checked(body, _create_chat_result(response))
+
+    async def _agenerate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        body = self._get_request_payload(messages, stop=stop, **kwargs)
+        with translate_errors():
+            response = await self._get_client().achat(body)
+        return _checked(body, _create_chat_result(response))
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        body = self._get_request_payload(messages, stop=stop, stream=True, **kwargs)
+        usage = "stream_options" in body
+        state: ToolStreamState = {}
+        with translate_errors():
+            stream = self._get_client().stream_chat(body)
+        with translate_errors(stream.accumulator), stream:
+            for raw in stream:
+                message, state = _convert_chunk_to_message_chunk(raw, state, stream_usage=usage)
+                if message is None:
+                    continue
+                chunk = ChatGenerationChunk(message=message)
+                if run_manager is not None:
+                    run_manager.on_llm_new_token(cast(str, message.content), chunk=chunk)
+                yield chunk
+
+    async def _astream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[ChatGenerationChunk]:
+        body = self._get_request_payload(messages, stop=stop, stream=True, **kwargs)
+        usage = "stream_options" in body
+        state: ToolStreamState = {}
+        with translate_errors():
+            stream = self._get_client().astream_chat(body)
+        with translate_errors(stream.accumulator):
+            async with stream:
+                async for raw in stream:
+                    message, state = _convert_chunk_to_message_chunk(raw, state, stream_usage=usage)
+                    if message is None:
+                        continue
+                    chunk = ChatGenerationChunk(message=message)
+                    if run_manager is not None:
+                        await run_manager.on_llm_new_token(cast(str, message.content), chunk=chunk)
+                    yield chunk
+
+    # ------------------------------------------------------------------ tools
+
+    def bind_tools(
+        self,
+        tools: Sequence[Mapping[str, Any] | type | Callable[..., Any] | Any],
+        *,
+        tool_choice: ToolChoice = None,
+        strict: bool | None = None,
+        parallel_tool_calls: bool | None = None,
+        **kwargs: Any,
+    ) -> Runnable[LanguageModelInput, AIMessage]:
+        """Bind tools: functions, pydantic classes, ``BaseTool`` s, dicts, and Z.ai built-ins.
+
+        Args:
+            tools: tool definitions; ``{"type": "web_search", "web_search": {...}}`` and
+                ``{"type": "retrieval", "retrieval": {...}}`` are passed through untouched
+                (Z.ai runs them; results arrive in ``response_metadata["web_search"]``).
+            tool_choice: ``"auto"``, ``"none"`` (tools are then left out of the request),
+                ``"any"`` / ``"required"`` / ``True``, a tool name, or a dict. Z.ai documents
+                only ``"auto"``; a named tool is sent as ``{"type": "function", "function":
+                {"name": ...}}``, which the API accepts, though forcing may not always be
+                honoured. ``"any"`` with several tools cannot be expressed: ``"auto"`` is
+                sent and a warning raised.
+            strict: accepted for compatibility; Z.ai has no strict schema mode, so nothing
+                is sent (results are still validated by structured-output parsers).
+            parallel_tool_calls: Z.ai has no switch for this; ``False`` raises a warning.
+            kwargs: passed to :meth:`bind`.
+
+        Raises:
+            ValueError: a tool name Z.ai rejects, more than 128 function tools, or a
+                ``tool_choice`` naming no bound tool.
+        """
+        formatted = [_convert_tool(tool) for tool in tools]
+        names = _function_names(formatted)
+        if len(names) > 128:
+            raise ValueError(f"Z.ai takes at most 128 function tools, got {len(names)}")
+        if parallel_tool_calls is False:
+            warnings.warn(
+                "Z.ai has no parallel_tool_calls switch; the model may still call several "
+                "tools at once",
+                stacklevel=2,
+            )
+        choice, warning = _convert_tool_choice(tool_choice, names)
+        if warning:
+            warnings.warn(warning, stacklevel=2)
+        if choice is not None:
+            kwargs["tool_choice"] = choice
+        return super().bind(tools=formatted, **kwargs)
+
+    def with_structured_output(
+        self,
+        schema: Mapping[str, Any] | type | None = None,
+        *,
+        method: Literal["function_calling", "json_mode", "json_schema"] = "function_calling",
+        include_raw: bool = False,
+        strict: bool | None = None,
+        **kwargs: Any,
+    ) -> Runnable[LanguageModelInput, Any]:
+        """A runnable that returns output shaped by ``schema`` (pydantic, TypedDict, JSON schema).
+
+        Args:
+            schema: the output schema; optional for ``json_mode``.
+            method: ``"function_calling"`` (default): the schema is bound as a tool and that
+                tool is forced. ``"json_mode"``: ``response_format={"type": "json_object"}``
+                (describe the keys in your prompt). ``"json_schema"``: Z.ai has no
+                json_schema response format, so this is served by function calling.
+            include_raw: return ``{"raw", "parsed", "parsing_error"}`` instead of raising
+                on a parsing error.
+            strict: accepted for compatibility; Z.ai has no strict mode.
+            kwargs: passed to :meth:`bind`.
+        """
+        if method not in ("function_calling", "json_mode", "json_schema"):
+            raise ValueError(
+                f"method must be 'function_calling', 'json_mode' or 'json_schema', got {method!r}"
+            )
+        is_pydantic = isinstance(schema, type) and is_basemodel_subclass(schema)
+        ls_format = {"kwargs": {"method": method, "strict": strict}, "schema": schema}
+        parser: Runnable[Any, Any]
+        if method == "json_mode":
+            llm = self.bind(
+                response_format={"type": "json_object"},
+                ls_structured_output_format={"kwargs": {"method": method}, "schema": schema},
+                **kwargs,
+            )
+            parser = (
+                PydanticOutputParser(pydantic_object=schema)  # type: ignore[arg-type]
+                if is_pydantic
+                else JsonOutputParser()
+            )
+        else:
+            if schema is None:
+                raise ValueError(f"method={method!r} needs a schema")
+            name = convert_to_openai_tool(schema)["function"]["name"]
+            llm = self.bind_tools(
+                [schema], tool_choice=name, ls_structured_output_format=ls_format, **kwargs
+            )
+            parser = (
+                PydanticToolsParser(tools=[schema], first_tool_only=True)  # type: ignore[list-item]
+                if is_pydantic
+                else JsonOutputKeyToolsParser(key_name=name, first_tool_only=True)
+            )
+        if not include_raw:
+            return llm | parser
+        parsed = RunnablePassthrough.assign(
+            parsed=itemgetter("raw") | parser, parsing_error=lambda _: None
+        )
+        fallback = RunnablePassthrough.assign(parsed=lambda _: None)
+        return RunnableMap(raw=llm) | parsed.with_fallbacks(
+            [fallback], exception_key="parsing_error"
+        )
+
+    # ------------------------------------------------------------------ tokens
+
+    def get_num_tokens_from_messages(
+        self, messages: list[BaseMessage], tools: Sequence[Any] | None = None
+    ) -> int:
+        """Exact prompt tokens of ``messages`` (and ``tools``), from Z.ai's tokenizer endpoint.
+
+        One request per call; counted with the tokenizer Z.ai documents closest to the
+        model (``glm-4.6`` for GLM-4.6 and later text models, ``glm-4.6v`` for vision
+        models, ``glm-4.5`` for GLM-4.5).
+        """
+        wire, wire_tools = self._token_request(messages, tools)
+        with translate_errors():
+            return count_tokens(self._get_client(), _tokenizer_model(self.model), wire, wire_tools)
+
+    async def aget_num_tokens_from_messages(
+        self, messages: list[BaseMessage], tools: Sequence[Any] | None = None
+    ) -> int:
+        """Async :meth:`get_num_tokens_from_messages`."""
+        wire, wire_tools = self._token_request(messages, tools)
+        with translate_errors():
+            return await acount_tokens(
+                self._get_client(), _tokenizer_model(self.model), wire, wire_tools
+            )
+
+    def get_num_tokens(self, text: str) -> int:
+        """Tokens ``text`` costs as one user message, from Z.ai's tokenizer endpoint."""
+        return self.get_num_tokens_from_messages([HumanMessage(content=text)])
+
+    def get_token_ids(self, text: str) -> list[int]:
+        """Not available: Z.ai's tokenizer endpoint returns counts, not token ids."""
+        raise NotImplementedError(
+            "Z.ai's tokenizer returns counts only; use get_num_tokens / "
+            "get_num_tokens_from_messages"
+        )
+
+    def _token_request(
+        self, messages: list[BaseMessage], tools: Sequence[Any] | None
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]] | None]:
+        wire = _convert_messages_to_dicts(messages)
+        return wire, [_convert_tool(t) for t in tools] if tools else None
+
+
+def _checked(body: Mapping[str, Any], result: ChatResult) -> ChatResult:
+    """Warn when a forced tool was not called (Z.ai does not document forcing)."""
+    choice = body.get("tool_choice")
+    message = result.generations[0].message if result.generations else None
+    if isinstance(choice, dict) and isinstance(message, AIMessage) and not message.tool_calls:
+        warnings.warn(
+            f"tool_choice forced {choice['function']['name']!r} but Z.ai answered without a "
+            "tool call (Z.ai documents only tool_choice='auto')",
+            stacklevel=4,
+        )
+    return result

@@ -1,0 +1,236 @@
+"""LangChain embeddings for Z.ai (``embedding-3``, ``embedding-2``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+from langchain_core.exceptions import ContextOverflowError
+from langchain_core.utils import from_env, secret_from_env
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
+from typing_extensions import Self
+
+from langchain_zai._errors import to_langchain_error
+from zai_core import ZaiClient, ZaiError, copy_error_as, create_client
+from zai_core.embeddings import (
+    DEFAULT_EMBEDDING_MODEL,
+    DEFAULT_MAX_CONCURRENCY,
+    ConcurrencyLimiter,
+    EmbeddingInputTooLongError,
+    aembed_texts,
+    embed_texts,
+    get_embedding_limits,
+    validate_dimensions,
+)
+
+__all__ = ["ZaiEmbeddingInputTooLongError", "ZaiEmbeddings"]
+
+
+class ZaiEmbeddingInputTooLongError(EmbeddingInputTooLongError, ContextOverflowError):
+    """An input is over the model's token limit (``indices`` names it), as LangChain raises it:
+    both ``zai_core.EmbeddingInputTooLongError`` and ``langchain_core``'s
+    ``ContextOverflowError``."""
+
+
+@contextmanager
+def _translate_errors() -> Iterator[None]:
+    """``zai_core`` errors leave as their LangChain-side classes (see ``langchain_zai``)."""
+    try:
+        yield
+    except EmbeddingInputTooLongError as error:
+        if isinstance(error, ZaiEmbeddingInputTooLongError):
+            raise
+        raise copy_error_as(error, ZaiEmbeddingInputTooLongError) from error
+    except ZaiError as error:
+        translated = to_langchain_error(error)
+        if translated is error:
+            raise
+        raise translated from error
+
+
+class ZaiEmbeddings(BaseModel, Embeddings):
+    """Z.ai embedding models (``embedding-3``, ``embedding-2``).
+
+    Setup:
+        Install ``zai-integrations[langchain]`` and set ``ZAI_API_KEY``
+        (``ZHIPUAI_API_KEY`` also works).
+
+        .. code-block:: bash
+
+            pip install -U "zai-integrations[langchain]"
+            export ZAI_API_KEY="your-api-key"
+
+    Key init args — embedding params:
+        model: str
+            Model id; default ``"embedding-3"``.
+        dimensions: Optional[int]
+            Vector size: 256, 512, 1024 or 2048 for ``embedding-3`` (unset: the API's
+            default, 2048); ``embedding-2`` is always 1024. Checked at construction.
+        chunk_size: int
+            Inputs per request (default 64, capped at the model's limit: 64).
+        max_concurrency: int
+            Requests in flight at once in the async methods (default 8).
+
+    Key init args — client params:
+        api_key: Optional[SecretStr]
+            Key; else ``ZAI_API_KEY``, else ``ZHIPUAI_API_KEY``. May be missing at
+            construction: the first call then raises ``MissingAPIKeyError`` before any request.
+        base_url: Optional[str]
+            URL or preset (``"international"``, ``"mainland"``, ``"international-coding"``,
+            ...); else ``ZAI_BASE_URL``, else ``https://api.z.ai/api/paas/v4``.
+        timeout, max_retries, default_headers, http_client, http_async_client
+            As for every Z.ai class (see ``zai_core.ZaiClient``).
+
+    Instantiate:
+        .. code-block:: python
+
+            from langchain_zai import ZaiEmbeddings
+
+            embeddings = ZaiEmbeddings(model="embedding-3", dimensions=1024)
+
+    Embed single text:
+        .. code-block:: python
+
+            vector = embeddings.embed_query("What is GLM?")
+            len(vector)  # 1024
+
+    Embed multiple texts:
+        .. code-block:: python
+
+            vectors = embeddings.embed_documents(["first text", "second text"])
+            # 150 texts go out as 3 requests (64 + 64 + 22), vectors in input order
+
+    Async:
+        .. code-block:: python
+
+            vector = await embeddings.aembed_query("What is GLM?")
+            vectors = await embeddings.aembed_documents(texts)  # batches run concurrently
+
+    Vector store:
+        .. code-block:: python
+
+            from langchain_core.vectorstores import InMemoryVectorStore
+
+            store = InMemoryVectorStore.from_texts(texts, embedding=embeddings)
+            store.similarity_search("query", k=2)
+
+    Empty and long inputs:
+        ``embed_documents([])`` returns ``[]`` without a request. Empty or whitespace-only
+        documents are not sent (Z.ai rejects them); each gets a fixed unit vector (1.0 in
+        the first dimension) so positions line up and similarity stays finite. An empty
+        query raises ``EmptyEmbeddingInputError``. An input with more words than the
+        model's tokens-per-input limit (3072 for ``embedding-3``, 512 for ``embedding-2``)
+        raises ``EmbeddingInputTooLongError`` naming it, before any request; a server-side
+        over-length rejection raises the same class, naming the input.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid", populate_by_name=True, protected_namespaces=(), validate_assignment=True
+    )
+
+    model: str = DEFAULT_EMBEDDING_MODEL
+    """Model id: ``"embedding-3"`` (default) or ``"embedding-2"``."""
+    dimensions: int | None = None
+    """Vector size (``embedding-3``: 256, 512, 1024, 2048); ``None`` = the API's default."""
+    chunk_size: int = Field(default=64, ge=1)
+    """Inputs per request; capped at the model's limit (64)."""
+    max_concurrency: int = Field(default=DEFAULT_MAX_CONCURRENCY, ge=1)
+    """Requests in flight at once in ``aembed_documents`` (per event loop)."""
+    api_key: SecretStr | None = Field(
+        default_factory=secret_from_env(["ZAI_API_KEY", "ZHIPUAI_API_KEY"], default=None),
+        alias="zai_api_key",
+    )
+    """Z.ai key; from ``ZAI_API_KEY`` (or ``ZHIPUAI_API_KEY``) when not given."""
+    base_url: str | None = Field(default_factory=from_env("ZAI_BASE_URL", default=None))
+    """URL or preset name; from ``ZAI_BASE_URL`` when not given."""
+    timeout: float | Any | None = None
+    """Seconds or an ``httpx.Timeout``; default 600 s read, 10 s connect."""
+    max_retries: int = Field(default=2, ge=0)
+    """Retries after the first attempt (connection errors, 429 rate limits, 5xx)."""
+    default_headers: dict[str, str] | None = None
+    """Extra headers on every request."""
+    extra_body: dict[str, Any] | None = None
+    """Extra JSON fields sent with every request (e.g. ``{"user_id": "..."}``)."""
+    http_client: Any = Field(default=None, exclude=True)
+    """Your own ``httpx.Client`` (default: a pooled shared client)."""
+    http_async_client: Any = Field(default=None, exclude=True)
+    """Your own ``httpx.AsyncClient`` (default: a pooled shared client per event loop)."""
+
+    _client: ZaiClient | None = PrivateAttr(default=None)
+    _limiter: ConcurrencyLimiter | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _check_settings(self) -> Self:
+        validate_dimensions(self.model, self.dimensions)
+        self._client = None
+        self._limiter = None
+        return self
+
+    # ------------------------------------------------------------------ plumbing
+
+    @property
+    def client(self) -> ZaiClient:
+        """The Z.ai client, created on first use (raises ``MissingAPIKeyError`` if no key)."""
+        if self._client is None:
+            self._client = create_client(
+                api_key=self.api_key.get_secret_value() if self.api_key else None,
+                base_url=self.base_url,
+                timeout=self.timeout,
+                max_retries=self.max_retries,
+                default_headers=self.default_headers,
+                http_client=self.http_client,
+                http_async_client=self.http_async_client,
+            )
+        return self._client
+
+    def _limiter_for_calls(self) -> ConcurrencyLimiter:
+        if self._limiter is None or self._limiter.limit != self.max_concurrency:
+            self._limiter = ConcurrencyLimiter(self.max_concurrency)
+        return self._limiter
+
+    def _options(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "dimensions": self.dimensions,
+            "max_batch_size": min(self.chunk_size, get_embedding_limits(self.model).max_items),
+            "extra_body": self.extra_body,
+        }
+
+    # ------------------------------------------------------------------ Embeddings
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """Embed documents: one vector per text, in order, batched per the model's limits."""
+        if len(texts) == 0:
+            return []
+        with _translate_errors():
+            return embed_texts(self.client, texts, **self._options()).embeddings
+
+    def embed_query(self, text: str) -> list[float]:
+        """Embed a query (an empty query raises ``EmptyEmbeddingInputError``)."""
+        with _translate_errors():
+            result = embed_texts(self.client, [text], empty="error", **self._options())
+        return result.embeddings[0]
+
+    async def aembed_documents(self, texts: list[str]) -> list[list[float]]:
+        """Async :meth:`embed_documents`; batches go out concurrently (``max_concurrency``)."""
+        if len(texts) == 0:
+            return []
+        with _translate_errors():
+            result = await aembed_texts(
+                self.client, texts, limiter=self._limiter_for_calls(), **self._options()
+            )
+        return result.embeddings
+
+    async def aembed_query(self, text: str) -> list[float]:
+        """Async :meth:`embed_query`."""
+        with _translate_errors():
+            result = await aembed_texts(
+                self.client,
+                [text],
+                empty="error",
+                limiter=self._limiter_for_calls(),
+                **self._options(),
+            )
+        return result.embeddings[0]

@@ -1,0 +1,712 @@
+"""Z.ai's web search, web reader, image, video and transcription endpoints as LangChain tools.
+
+Every tool answers in ``content_and_artifact`` form: the ``ToolMessage`` content is short text
+a model can read (JSON for search hits, the page text, URLs, the transcript) and the artifact
+keeps the structured result (``Document`` objects or a dict) for the application. Each tool
+validates its input with a pydantic ``args_schema`` and again in :mod:`zai_core` before any
+request, runs truly async in ``ainvoke``, and raises :mod:`zai_core` errors
+(``QuotaExceededError``, ``BadRequestError``...) so callers can tell what went wrong.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any, Literal
+
+from langchain_core.callbacks import (
+    AsyncCallbackManagerForToolRun,
+    CallbackManagerForToolRun,
+    adispatch_custom_event,
+    dispatch_custom_event,
+)
+from langchain_core.documents import Document
+from langchain_core.tools import BaseTool
+from langchain_core.utils import secret_from_env
+from pydantic import BaseModel, Field, PrivateAttr, SecretStr
+
+from langchain_zai._errors import translate_errors
+from langchain_zai.document_loaders import (
+    _search_result_to_dict,
+    _search_result_to_document,
+    _transcription_to_document,
+    _web_page_to_document,
+)
+from zai_core import (
+    ImageResult,
+    PollPolicy,
+    VideoProgress,
+    VideoTask,
+    WebPage,
+    WebSearchResult,
+    ZaiClient,
+    agenerate_image,
+    agenerate_video,
+    aread_url,
+    atranscribe,
+    aweb_search,
+    create_client,
+    generate_image,
+    generate_video,
+    read_url,
+    transcribe,
+    web_search,
+)
+
+__all__ = [
+    "ZaiImageGenerationTool",
+    "ZaiTranscriptionTool",
+    "ZaiVideoGenerationTool",
+    "ZaiWebReaderTool",
+    "ZaiWebSearchTool",
+]
+
+#: Name of the custom callback event the video tool sends after every poll.
+VIDEO_PROGRESS_EVENT = "zai_video_progress"
+
+Recency = Literal["oneDay", "oneWeek", "oneMonth", "oneYear", "noLimit"]
+
+
+class _ZaiServiceConfig(BaseModel):
+    """The shared configuration words, and the one client made from them on first use."""
+
+    api_key: SecretStr | None = Field(
+        default_factory=secret_from_env(["ZAI_API_KEY", "ZHIPUAI_API_KEY"], default=None)
+    )
+    """Z.ai API key; else ``ZAI_API_KEY``, else ``ZHIPUAI_API_KEY``. Never shown or serialized."""
+    base_url: str | None = None
+    """A URL or a preset name (``"international"``, ``"mainland"``...); else ``ZAI_BASE_URL``."""
+    timeout: float | None = None
+    """Seconds per request (default: 600 s read, 10 s connect)."""
+    max_retries: int | None = None
+    """Retries after the first attempt (default 2)."""
+    default_headers: dict[str, str] | None = None
+    """Extra headers on every request."""
+    http_client: Any | None = Field(default=None, exclude=True)
+    """Your own ``httpx.Client``."""
+    http_async_client: Any | None = Field(default=None, exclude=True)
+    """Your own ``httpx.AsyncClient``."""
+
+    _client: ZaiClient | None = PrivateAttr(default=None)
+
+    @property
+    def lc_secrets(self) -> dict[str, str]:
+        """Where LangChain serialization finds the key: an environment variable, never a value."""
+        return {"api_key": "ZAI_API_KEY"}
+
+    @property
+    def client(self) -> ZaiClient:
+        """The :class:`zai_core.ZaiClient` (made once, on first use)."""
+        if self._client is None:
+            self._client = create_client(
+                api_key=self.api_key.get_secret_value() if self.api_key else None,
+                base_url=self.base_url,
+                timeout=self.timeout,
+                max_retries=self.max_retries,
+                default_headers=self.default_headers,
+                http_client=self.http_client,
+                http_async_client=self.http_async_client,
+            )
+        return self._client
+
+
+def _options(defaults: Mapping[str, Any], **call: Any) -> dict[str, Any]:
+    """Per-call values over the tool's defaults, unset ones left out. Pure."""
+    merged = {**defaults, **{k: v for k, v in call.items() if v is not None}}
+    return {k: v for k, v in merged.items() if v is not None}
+
+
+# --------------------------------------------------------------------------- web search
+
+
+class ZaiWebSearchInput(BaseModel):
+    """Arguments of :class:`ZaiWebSearchTool`."""
+
+    query: str = Field(min_length=1, description="What to search the web for.")
+    count: int | None = Field(default=None, ge=1, le=50, description="Number of results, 1-50.")
+    recency_filter: Recency | None = Field(
+        default=None, description="Only pages published within this period."
+    )
+    domain_filter: str | None = Field(
+        default=None, description="Only results from this domain, e.g. 'www.example.com'."
+    )
+
+
+def _search_answer(query: str, results: list[WebSearchResult]) -> tuple[str, list[Document]]:
+    """The model's text (JSON hits) and the artifact (one Document per hit). Pure."""
+    documents = [_search_result_to_document(r) for r in results]
+    if not results:
+        return f"No web results for {query!r}.", documents
+    hits = [_search_result_to_dict(r) for r in results]
+    return json.dumps(hits, ensure_ascii=False), documents
+
+
+class ZaiWebSearchTool(_ZaiServiceConfig, BaseTool):  # type: ignore[misc]
+    """Search the web with Z.ai (``POST /web_search``).
+
+    The model reads a JSON list of hits (``title``, ``link``, ``content``, ``publish_date``,
+    ``media``); the artifact holds one ``Document`` per hit (snippet as ``page_content``;
+    ``source``, ``title``, ``link``, ``publish_date``, ``media``, ``icon``, ``refer`` as
+    metadata).
+
+    Setup:
+        .. code-block:: bash
+
+            pip install "zai-integrations[langchain]"
+            export ZAI_API_KEY="your-key"
+
+    Instantiate:
+        .. code-block:: python
+
+            from langchain_zai import ZaiWebSearchTool
+
+            tool = ZaiWebSearchTool(
+                engine="search-prime",  # mainland: search_std, search_pro...
+                count=5,  # default per call; the model may ask for 1-50
+                # recency_filter="oneWeek", domain_filter="www.example.com",
+                # api_key="...", base_url="international", timeout=30, max_retries=2,
+            )
+
+    Invoke directly with args:
+        .. code-block:: python
+
+            tool.invoke({"query": "GLM-4.7 release", "recency_filter": "oneMonth"})
+            # '[{"title": "...", "link": "https://...", "content": "...", ...}]'
+
+    Invoke with a ToolCall (gives a ToolMessage with the Documents as artifact):
+        .. code-block:: python
+
+            msg = tool.invoke(
+                {"name": tool.name, "args": {"query": "GLM-4.7"}, "id": "1", "type": "tool_call"}
+            )
+            msg.artifact[0].metadata["link"]
+
+    Async:
+        .. code-block:: python
+
+            await tool.ainvoke({"query": "GLM-4.7 release"})
+
+    Tool calling:
+        .. code-block:: python
+
+            from langchain_zai import ChatZai
+
+            llm = ChatZai(model="glm-4.7").bind_tools([tool])
+            ai_msg = llm.invoke("What's new in GLM-4.7? Search the web.")
+    """
+
+    name: str = "zai_web_search"
+    description: str = (
+        "Search the web for current information. Input: a search query. Returns a JSON list "
+        "of results with title, link, content (a snippet) and publish_date."
+    )
+    args_schema: type[BaseModel] = ZaiWebSearchInput
+    response_format: Literal["content", "content_and_artifact"] = "content_and_artifact"
+
+    engine: str = "search-prime"
+    """Search engine: ``search-prime`` (docs.z.ai) or a mainland engine name."""
+    count: int | None = Field(default=None, ge=1, le=50)
+    """Default number of results (server default 10)."""
+    recency_filter: Recency | None = None
+    """Default recency filter."""
+    domain_filter: str | None = None
+    """Default domain filter."""
+    content_size: Literal["medium", "high"] | None = None
+    """Snippet length (mainland)."""
+
+    def _search_options(self, **call: Any) -> dict[str, Any]:
+        defaults = {
+            "engine": self.engine,
+            "count": self.count,
+            "recency_filter": self.recency_filter,
+            "domain_filter": self.domain_filter,
+            "content_size": self.content_size,
+        }
+        return _options(defaults, **call)
+
+    def _run(
+        self,
+        query: str,
+        count: int | None = None,
+        recency_filter: str | None = None,
+        domain_filter: str | None = None,
+        run_manager: CallbackManagerForToolRun | None = None,
+    ) -> tuple[str, list[Document]]:
+        options = self._search_options(
+            count=count, recency_filter=recency_filter, domain_filter=domain_filter
+        )
+        with translate_errors():
+            return _search_answer(query, web_search(self.client, query, **options))
+
+    async def _arun(
+        self,
+        query: str,
+        count: int | None = None,
+        recency_filter: str | None = None,
+        domain_filter: str | None = None,
+        run_manager: AsyncCallbackManagerForToolRun | None = None,
+    ) -> tuple[str, list[Document]]:
+        options = self._search_options(
+            count=count, recency_filter=recency_filter, domain_filter=domain_filter
+        )
+        with translate_errors():
+            return _search_answer(query, await aweb_search(self.client, query, **options))
+
+
+# --------------------------------------------------------------------------- web reader
+
+
+class ZaiWebReaderInput(BaseModel):
+    """Arguments of :class:`ZaiWebReaderTool`."""
+
+    url: str = Field(min_length=1, description="Absolute http(s) URL of the page to read.")
+
+
+def _page_content(page: WebPage, max_chars: int | None) -> str:
+    """The page as the model reads it: a short header, then the text (cut at ``max_chars``)."""
+    text = page.content
+    if max_chars is not None and len(text) > max_chars:
+        text = text[:max_chars] + f"\n\n[... cut at {max_chars} of {len(page.content)} chars]"
+    header = [f"Title: {page.title}", f"URL: {page.url}"]
+    if page.description:
+        header.append(f"Description: {page.description}")
+    return "\n".join(header) + "\n\n" + text
+
+
+class ZaiWebReaderTool(_ZaiServiceConfig, BaseTool):  # type: ignore[misc]
+    """Read a web page with Z.ai's reader (``POST /reader``) as markdown or text.
+
+    The model reads a short header (title, URL, description) and the page; the artifact is a
+    ``Document`` with ``source``, ``url``, ``title`` and ``description`` metadata.
+
+    Instantiate:
+        .. code-block:: python
+
+            from langchain_zai import ZaiWebReaderTool
+
+            tool = ZaiWebReaderTool(
+                return_format="markdown",  # or "text"
+                max_content_chars=20_000,  # keep long pages from filling the context
+                # retain_images=False, no_cache=True, page_timeout=20,
+            )
+
+    Invoke:
+        .. code-block:: python
+
+            print(tool.invoke({"url": "https://docs.z.ai/guides/overview/quick-start"}))
+
+    Async:
+        .. code-block:: python
+
+            await tool.ainvoke({"url": "https://docs.z.ai/guides/overview/quick-start"})
+
+    Tool calling:
+        .. code-block:: python
+
+            llm = ChatZai(model="glm-4.7").bind_tools([tool])
+    """
+
+    name: str = "zai_web_reader"
+    description: str = (
+        "Read a web page and return its text as markdown. Input: the page URL. Returns the "
+        "page title, URL, description and content."
+    )
+    args_schema: type[BaseModel] = ZaiWebReaderInput
+    response_format: Literal["content", "content_and_artifact"] = "content_and_artifact"
+
+    return_format: Literal["markdown", "text"] = "markdown"
+    """``markdown`` or ``text``."""
+    retain_images: bool | None = None
+    """Keep images in the content (server default: yes)."""
+    no_cache: bool | None = None
+    """Bypass Z.ai's page cache."""
+    page_timeout: int | None = Field(default=None, gt=0)
+    """Seconds the reader may spend fetching the page (server default 20)."""
+    max_content_chars: int | None = Field(default=None, gt=0)
+    """Cut the text the model reads at this many characters (the artifact keeps all)."""
+
+    def _reader_options(self) -> dict[str, Any]:
+        return _options(
+            {
+                "return_format": self.return_format,
+                "retain_images": self.retain_images,
+                "no_cache": self.no_cache,
+                "page_timeout": self.page_timeout,
+            }
+        )
+
+    def _run(
+        self, url: str, run_manager: CallbackManagerForToolRun | None = None
+    ) -> tuple[str, Document]:
+        with translate_errors():
+            page = read_url(self.client, url, **self._reader_options())
+        return _page_content(page, self.max_content_chars), _web_page_to_document(page)
+
+    async def _arun(
+        self, url: str, run_manager: AsyncCallbackManagerForToolRun | None = None
+    ) -> tuple[str, Document]:
+        with translate_errors():
+            page = await aread_url(self.client, url, **self._reader_options())
+        return _page_content(page, self.max_content_chars), _web_page_to_document(page)
+
+
+# --------------------------------------------------------------------------- images
+
+
+class ZaiImageGenerationInput(BaseModel):
+    """Arguments of :class:`ZaiImageGenerationTool`."""
+
+    prompt: str = Field(min_length=1, description="What the image should show.")
+    size: str | None = Field(
+        default=None, pattern=r"^\d+x\d+$", description="Image size 'WIDTHxHEIGHT', e.g. 1280x1280."
+    )
+    quality: Literal["hd", "standard"] | None = Field(
+        default=None, description="'hd' (finer, slower) or 'standard'."
+    )
+
+
+def _image_artifact(result: ImageResult) -> dict[str, Any]:
+    return {
+        "urls": list(result.urls),
+        "created": result.created,
+        "content_filter": [dict(f) for f in result.content_filter],
+    }
+
+
+class ZaiImageGenerationTool(_ZaiServiceConfig, BaseTool):  # type: ignore[misc]
+    """Draw an image with Z.ai (``POST /images/generations``, ``glm-image`` by default).
+
+    The model reads the image URL(s); the artifact is ``{"urls", "created",
+    "content_filter"}``. Z.ai keeps the files for 30 days.
+
+    Instantiate:
+        .. code-block:: python
+
+            from langchain_zai import ZaiImageGenerationTool
+
+            tool = ZaiImageGenerationTool(model="glm-image", size="1280x1280", quality="hd")
+
+    Invoke:
+        .. code-block:: python
+
+            url = tool.invoke({"prompt": "A watercolor fox in the snow"})
+
+    Async:
+        .. code-block:: python
+
+            url = await tool.ainvoke({"prompt": "A watercolor fox", "size": "1568x1056"})
+    """
+
+    name: str = "zai_image_generation"
+    description: str = (
+        "Generate an image from a text description. Input: the prompt, and optionally a size "
+        "such as 1280x1280 and a quality (hd or standard). Returns the image URL."
+    )
+    args_schema: type[BaseModel] = ZaiImageGenerationInput
+    response_format: Literal["content", "content_and_artifact"] = "content_and_artifact"
+
+    model: str = "glm-image"
+    """``glm-image`` or ``cogview-4-250304``."""
+    size: str | None = None
+    """Default size (model default when unset)."""
+    quality: Literal["hd", "standard"] | None = None
+    """Default quality."""
+
+    def _image_options(self, **call: Any) -> dict[str, Any]:
+        return _options({"model": self.model, "size": self.size, "quality": self.quality}, **call)
+
+    def _run(
+        self,
+        prompt: str,
+        size: str | None = None,
+        quality: str | None = None,
+        run_manager: CallbackManagerForToolRun | None = None,
+    ) -> tuple[str, dict[str, Any]]:
+        options = self._image_options(size=size, quality=quality)
+        with translate_errors():
+            result = generate_image(self.client, prompt, **options)
+        return "\n".join(result.urls), _image_artifact(result)
+
+    async def _arun(
+        self,
+        prompt: str,
+        size: str | None = None,
+        quality: str | None = None,
+        run_manager: AsyncCallbackManagerForToolRun | None = None,
+    ) -> tuple[str, dict[str, Any]]:
+        options = self._image_options(size=size, quality=quality)
+        with translate_errors():
+            result = await agenerate_image(self.client, prompt, **options)
+        return "\n".join(result.urls), _image_artifact(result)
+
+
+# --------------------------------------------------------------------------- videos
+
+
+class ZaiVideoGenerationInput(BaseModel):
+    """Arguments of :class:`ZaiVideoGenerationTool`."""
+
+    prompt: str = Field(min_length=1, max_length=512, description="What the video should show.")
+    image_url: str | None = Field(
+        default=None, description="Optional URL of an image to animate (first frame)."
+    )
+    size: str | None = Field(
+        default=None, pattern=r"^\d+x\d+$", description="Video size, e.g. 1920x1080 or 1080x1920."
+    )
+    duration: int | None = Field(default=None, description="Length in seconds: 5 or 10.")
+
+
+def _video_content(task: VideoTask) -> str:
+    lines = [f"Video ready (task {task.id}): {url}" for url in task.video_urls]
+    lines += [f"Cover image: {url}" for url in task.cover_urls]
+    return "\n".join(lines) or f"Video task {task.id} finished with no video URL."
+
+
+def _video_artifact(task: VideoTask) -> dict[str, Any]:
+    return {
+        "id": task.id,
+        "status": task.status,
+        "model": task.model,
+        "video_urls": list(task.video_urls),
+        "cover_urls": list(task.cover_urls),
+    }
+
+
+def _progress_text(progress: VideoProgress) -> str:
+    """One line per poll, for ``on_text`` callbacks. Pure."""
+    task = progress.task
+    text = f"Z.ai video task {task.id}: {task.status} after {progress.elapsed:.0f}s"
+    if progress.next_delay:
+        text += f"; next poll in {progress.next_delay:.1f}s"
+    return text + "\n"
+
+
+def _progress_data(progress: VideoProgress) -> dict[str, Any]:
+    """The custom event's data. Pure."""
+    return {
+        "task_id": progress.task.id,
+        "status": progress.task.status,
+        "attempt": progress.attempt,
+        "elapsed": progress.elapsed,
+        "next_delay": progress.next_delay,
+    }
+
+
+class ZaiVideoGenerationTool(_ZaiServiceConfig, BaseTool):  # type: ignore[misc]
+    """Make a video with Z.ai (``POST /videos/generations``, then polling ``/async-result``).
+
+    The tool submits the task, then polls with backoff (``poll_interval`` growing by
+    ``poll_backoff`` up to ``max_poll_interval``) until ``SUCCESS``, ``FAIL`` or
+    ``poll_timeout``. Every poll is reported to the callbacks: ``on_text`` gets a line, and a
+    custom event named ``"zai_video_progress"`` carries ``{"task_id", "status", "attempt",
+    "elapsed", "next_delay"}`` (visible in ``astream_events``). ``FAIL`` raises
+    ``zai_core.InternalServerError``; running out of time raises ``zai_core.APITimeoutError``;
+    both messages name the task id.
+
+    Instantiate:
+        .. code-block:: python
+
+            from langchain_zai import ZaiVideoGenerationTool
+
+            tool = ZaiVideoGenerationTool(
+                model="cogvideox-3",
+                size="1920x1080",
+                fps=30,
+                duration=5,
+                quality="quality",  # or "speed"
+                with_audio=True,
+                poll_timeout=900,  # seconds to wait for the video
+            )
+
+    Invoke:
+        .. code-block:: python
+
+            print(tool.invoke({"prompt": "A paper boat on a rainy street"}))
+
+    Progress:
+        .. code-block:: python
+
+            async for event in tool.astream_events({"prompt": "..."}, version="v2"):
+                if event["event"] == "on_custom_event":
+                    print(event["data"]["status"], event["data"]["elapsed"])
+    """
+
+    name: str = "zai_video_generation"
+    description: str = (
+        "Generate a short video from a text description (and optionally an image to animate). "
+        "Takes a minute or more. Returns the video URL and a cover image URL."
+    )
+    args_schema: type[BaseModel] = ZaiVideoGenerationInput
+    response_format: Literal["content", "content_and_artifact"] = "content_and_artifact"
+
+    model: str = "cogvideox-3"
+    """Video model."""
+    size: str | None = None
+    """Default size, e.g. ``1920x1080``."""
+    fps: int | None = None
+    """30 or 60."""
+    duration: int | None = None
+    """5 or 10 seconds."""
+    quality: Literal["speed", "quality"] | None = None
+    """Speed or quality first."""
+    with_audio: bool | None = None
+    """Add AI sound effects."""
+    poll_timeout: float = Field(default=600.0, gt=0)
+    """Seconds to wait for the video before raising ``APITimeoutError``."""
+    poll_interval: float = Field(default=2.0, ge=0)
+    """Seconds before the second poll."""
+    max_poll_interval: float = Field(default=15.0, ge=0)
+    """Longest pause between polls."""
+    poll_backoff: float = Field(default=1.5, ge=1)
+    """Factor the pause grows by after each poll."""
+
+    def _policy(self) -> PollPolicy:
+        return PollPolicy(
+            timeout=self.poll_timeout,
+            interval=self.poll_interval,
+            max_interval=max(self.max_poll_interval, self.poll_interval),
+            backoff=self.poll_backoff,
+        )
+
+    def _video_options(self, **call: Any) -> dict[str, Any]:
+        defaults = {
+            "model": self.model,
+            "size": self.size,
+            "fps": self.fps,
+            "duration": self.duration,
+            "quality": self.quality,
+            "with_audio": self.with_audio,
+        }
+        return _options(defaults, **call)
+
+    def _run(
+        self,
+        prompt: str,
+        image_url: str | None = None,
+        size: str | None = None,
+        duration: int | None = None,
+        run_manager: CallbackManagerForToolRun | None = None,
+    ) -> tuple[str, dict[str, Any]]:
+        report: Callable[[VideoProgress], None] | None = None
+        if run_manager is not None:
+            manager = run_manager
+
+            def report(progress: VideoProgress) -> None:
+                manager.on_text(_progress_text(progress))
+                dispatch_custom_event(
+                    VIDEO_PROGRESS_EVENT,
+                    _progress_data(progress),
+                    config={"callbacks": manager.get_child()},
+                )
+
+        options = self._video_options(image_url=image_url, size=size, duration=duration)
+        with translate_errors():
+            task = generate_video(
+                self.client, prompt, policy=self._policy(), on_progress=report, **options
+            )
+        return _video_content(task), _video_artifact(task)
+
+    async def _arun(
+        self,
+        prompt: str,
+        image_url: str | None = None,
+        size: str | None = None,
+        duration: int | None = None,
+        run_manager: AsyncCallbackManagerForToolRun | None = None,
+    ) -> tuple[str, dict[str, Any]]:
+        report: Callable[[VideoProgress], Any] | None = None
+        if run_manager is not None:
+            manager = run_manager
+
+            async def report(progress: VideoProgress) -> None:
+                await manager.on_text(_progress_text(progress))
+                await adispatch_custom_event(
+                    VIDEO_PROGRESS_EVENT,
+                    _progress_data(progress),
+                    config={"callbacks": manager.get_child()},
+                )
+
+        options = self._video_options(image_url=image_url, size=size, duration=duration)
+        with translate_errors():
+            task = await agenerate_video(
+                self.client, prompt, policy=self._policy(), on_progress=report, **options
+            )
+        return _video_content(task), _video_artifact(task)
+
+
+# --------------------------------------------------------------------------- transcription
+
+
+class ZaiTranscriptionInput(BaseModel):
+    """Arguments of :class:`ZaiTranscriptionTool`."""
+
+    file_path: str = Field(
+        min_length=1, description="Path of a .wav or .mp3 file (at most 25 MB and 30 seconds)."
+    )
+    prompt: str | None = Field(
+        default=None, description="Optional earlier transcript to give context."
+    )
+
+
+class ZaiTranscriptionTool(_ZaiServiceConfig, BaseTool):  # type: ignore[misc]
+    """Transcribe a ``.wav`` / ``.mp3`` file with Z.ai's ASR (``POST /audio/transcriptions``).
+
+    The model reads the transcript; the artifact is a ``Document`` with ``source``, ``model``
+    and ``request_id`` metadata. The file is checked (exists, ``.wav`` / ``.mp3``, <= 25 MB)
+    before anything is sent.
+
+    Instantiate:
+        .. code-block:: python
+
+            from langchain_zai import ZaiTranscriptionTool
+
+            tool = ZaiTranscriptionTool(hotwords=["GLM", "Zhipu"])  # model="glm-asr-2512"
+
+    Invoke:
+        .. code-block:: python
+
+            text = tool.invoke({"file_path": "meeting.wav"})
+
+    Async:
+        .. code-block:: python
+
+            text = await tool.ainvoke({"file_path": "meeting.mp3"})
+    """
+
+    name: str = "zai_transcription"
+    description: str = (
+        "Transcribe speech in a local audio file (.wav or .mp3, up to 30 seconds) to text. "
+        "Input: the file path. Returns the transcript."
+    )
+    args_schema: type[BaseModel] = ZaiTranscriptionInput
+    response_format: Literal["content", "content_and_artifact"] = "content_and_artifact"
+
+    model: str = "glm-asr-2512"
+    """ASR model."""
+    hotwords: list[str] | None = Field(default=None, max_length=100)
+    """Words to favour (names, jargon), at most 100."""
+
+    def _transcription_options(self, prompt: str | None) -> dict[str, Any]:
+        return _options({"model": self.model, "hotwords": self.hotwords}, prompt=prompt)
+
+    def _run(
+        self,
+        file_path: str,
+        prompt: str | None = None,
+        run_manager: CallbackManagerForToolRun | None = None,
+    ) -> tuple[str, Document]:
+        options = self._transcription_options(prompt)
+        with translate_errors():
+            result = transcribe(self.client, file_path, **options)
+        return result.text, _transcription_to_document(result, file_path)
+
+    async def _arun(
+        self,
+        file_path: str,
+        prompt: str | None = None,
+        run_manager: AsyncCallbackManagerForToolRun | None = None,
+    ) -> tuple[str, Document]:
+        options = self._transcription_options(prompt)
+        with translate_errors():
+            result = await atranscribe(self.client, file_path, **options)
+        return result.text, _transcription_to_document(result, file_path)

@@ -1,0 +1,547 @@
+"""Pure conversion between LlamaIndex objects and Z.ai's wire dicts.
+
+No I/O against Z.ai and no mutation of inputs: every function takes LlamaIndex objects or wire
+dicts and returns new ones. (An ``ImageBlock`` given by ``path`` is read by the block's own
+``resolve_image``; that is the only file access.)
+
+Directions:
+
+- ``ChatMessage`` -> wire message: :func:`_convert_message_to_dict` (text, images, videos,
+  documents, ``ThinkingBlock`` -> ``reasoning_content``, ``ToolCallBlock`` or legacy
+  ``additional_kwargs["tool_calls"]`` -> ``tool_calls``, tool results with ``tool_call_id``).
+- wire answer -> ``ChatResponse``: :func:`_convert_response_to_chat_response` (non-streamed
+  answers and the last chunk of a stream share it) and :func:`_convert_chunk_to_chat_response`
+  (one per streamed chunk, with its explicit :class:`_StreamState`).
+- tools: :func:`_convert_tool_to_dict`, :func:`_resolve_tool_choice`,
+  :func:`_tool_selections_from_message`, :func:`_keep_first_tool_call`.
+- structured output: :func:`_add_json_instruction`, :func:`_parse_structured`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple, TypeVar
+
+from llama_index.core.base.llms.types import (
+    AudioBlock,
+    CachePoint,
+    ChatMessage,
+    ChatResponse,
+    DocumentBlock,
+    ImageBlock,
+    MessageRole,
+    TextBlock,
+    ThinkingBlock,
+    ToolCallBlock,
+    VideoBlock,
+)
+from llama_index.core.llms.llm import ToolSelection
+from llama_index.core.llms.utils import parse_partial_json
+from pydantic import BaseModel, ValidationError
+
+from zai_core import StreamAccumulator, Usage, parse_usage
+
+__all__: list[str] = []
+
+Model = TypeVar("Model", bound=BaseModel)
+
+_ROLES = {
+    MessageRole.SYSTEM: "system",
+    MessageRole.DEVELOPER: "system",
+    MessageRole.USER: "user",
+    MessageRole.ASSISTANT: "assistant",
+    MessageRole.MODEL: "assistant",
+    MessageRole.CHATBOT: "assistant",
+    MessageRole.TOOL: "tool",
+}
+_PART_TYPES = frozenset({"image_url", "video_url", "file", "file_url"})
+
+#
+# LlamaIndex -> wire
+#
+
+
+def _image_url(block: ImageBlock) -> str:
+    """An ``ImageBlock`` as a URL: its own URL, else a ``data:`` URL of its bytes."""
+    if block.url is not None and block.image is None and block.path is None:
+        return str(block.url)
+    data = block.resolve_image(as_base64=True).read().decode("ascii")
+    return f"data:{block.image_mimetype or 'image/png'};base64,{data}"
+
+
+def _convert_block_to_part(block: Any) -> dict[str, Any] | None:
+    """One content block as a Z.ai content part (``None`` for blocks that carry nothing)."""
+    if isinstance(block, TextBlock):
+        return {"type": "text", "text": block.text}
+    if isinstance(block, ImageBlock):
+        return {"type": "image_url", "image_url": {"url": _image_url(block)}}
+    if isinstance(block, VideoBlock):
+        url = str(block.url) if block.url is not None and block.video is None else None
+        return {"type": "video_url", "video_url": {"url": url or block.inline_url()}}
+    if isinstance(block, DocumentBlock):
+        if block.url and block.data is None and block.path is None:
+            return {"type": "file", "file": {"file_url": block.url}}
+        file: dict[str, Any] = {"file_data": block.inline_url()}
+        if block.title:
+            file["filename"] = block.title
+        return {"type": "file", "file": file}
+    if isinstance(block, (CachePoint, ThinkingBlock, ToolCallBlock)):
+        return None  # cache hints are implicit on Z.ai; the other two are fields, not parts
+    if isinstance(block, AudioBlock):
+        raise ValueError(
+            "Z.ai chat models take no audio input: transcribe the audio first "
+            "(Z.ai's /audio/transcriptions endpoint) and send the text"
+        )
+    raise ValueError(f"Z.ai cannot take a {type(block).__name__} in a chat message")
+
+
+def _text_of(message: ChatMessage, role: str) -> str:
+    """The text of a message whose wire content must be a string (system, assistant, tool)."""
+    texts = []
+    for block in message.blocks:
+        if isinstance(block, TextBlock):
+            texts.append(block.text)
+        elif _convert_block_to_part(block) is not None:
+            raise ValueError(
+                f"a {role} message can only carry text on Z.ai, got a {type(block).__name__}"
+            )
+    return "\n".join(texts)
+
+
+def _arguments_json(arguments: Any) -> str:
+    """Tool arguments as the JSON string the wire wants."""
+    if isinstance(arguments, str):
+        return arguments or "{}"
+    return json.dumps(arguments or {}, ensure_ascii=False)
+
+
+def _convert_tool_call_block_to_dict(block: ToolCallBlock) -> dict[str, Any]:
+    """A ``ToolCallBlock`` as a wire tool call."""
+    return {
+        "id": block.tool_call_id or "",
+        "type": "function",
+        "function": {"name": block.tool_name, "arguments": _arguments_json(block.tool_kwargs)},
+    }
+
+
+def _field(obj: Any, name: str) -> Any:
+    """``obj[name]`` for a dict, ``obj.name`` for an object (OpenAI SDK tool calls)."""
+    return obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name, None)
+
+
+def _convert_legacy_tool_call_to_dict(call: Any) -> dict[str, Any]:
+    """A legacy ``additional_kwargs["tool_calls"]`` entry (dict or SDK object) as wire."""
+    function = _field(call, "function") or {}
+    return {
+        "id": _field(call, "id") or "",
+        "type": _field(call, "type") or "function",
+        "function": {
+            "name": _field(function, "name") or "",
+            "arguments": _arguments_json(_field(function, "arguments")),
+        },
+    }
+
+
+def _convert_message_to_dict(message: ChatMessage) -> dict[str, Any]:
+    """One ``ChatMessage`` as a Z.ai wire message.
+
+    User messages with images, videos or documents become content-part lists; system,
+    assistant and tool messages are flattened to a string (Z.ai drops list content there).
+    Assistant messages send their reasoning back as ``reasoning_content`` (for preserved and
+    interleaved thinking) and their tool calls as ``tool_calls``.
+    """
+    role = _ROLES.get(message.role)
+    if role is None:
+        raise ValueError(
+            f"Z.ai has no {message.role.value!r} role; use 'tool' with a tool_call_id "
+            "in additional_kwargs for tool results"
+        )
+    if role == "user":
+        parts = [p for p in map(_convert_block_to_part, message.blocks) if p is not None]
+        if any(p["type"] != "text" for p in parts):
+            return {"role": "user", "content": parts}
+        return {"role": "user", "content": "\n".join(p["text"] for p in parts)}
+    out: dict[str, Any] = {"role": role, "content": _text_of(message, role)}
+    if role == "tool":
+        call_id = message.additional_kwargs.get("tool_call_id")
+        if not call_id:
+            raise ValueError(
+                "a tool message needs additional_kwargs['tool_call_id'] (the id of the call "
+                "it answers); Z.ai requires it"
+            )
+        out["tool_call_id"] = call_id
+    elif role == "assistant":
+        reasoning = "".join(
+            b.content or "" for b in message.blocks if isinstance(b, ThinkingBlock)
+        ) or message.additional_kwargs.get("reasoning_content")
+        if reasoning:
+            out["reasoning_content"] = reasoning
+        blocks = [b for b in message.blocks if isinstance(b, ToolCallBlock)]
+        if blocks:
+            out["tool_calls"] = [_convert_tool_call_block_to_dict(b) for b in blocks]
+        elif message.additional_kwargs.get("tool_calls"):
+            legacy = message.additional_kwargs["tool_calls"]
+            out["tool_calls"] = [_convert_legacy_tool_call_to_dict(c) for c in legacy]
+    return out
+
+
+def _convert_messages_to_dicts(messages: Sequence[ChatMessage]) -> list[dict[str, Any]]:
+    """A whole history as wire messages."""
+    return [_convert_message_to_dict(m) for m in messages]
+
+
+def _has_media(message_dicts: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether any wire message carries an image, video or file part."""
+    return any(
+        isinstance(m.get("content"), list)
+        and any(p.get("type") in _PART_TYPES for p in m["content"])
+        for m in message_dicts
+    )
+
+
+def _convert_tool_to_dict(tool: Any) -> dict[str, Any]:
+    """A LlamaIndex tool as a Z.ai function tool; a dict (``web_search``...) passes as is."""
+    if isinstance(tool, Mapping):
+        return dict(tool)
+    return tool.metadata.to_openai_tool(skip_length_check=True)  # type: ignore[no-any-return]
+
+
+class ToolChoice(NamedTuple):
+    """What to send for a tool choice: ``tool_choice``, whether to keep the tools, a warning."""
+
+    choice: str | dict[str, Any] | None
+    keep_tools: bool = True
+    warning: str | None = None
+
+
+def _named_warning(name: str) -> str:
+    return (
+        "Z.ai documents tool_choice='auto' only; the named form "
+        "{'type': 'function', 'function': {'name': ...}} is accepted by the API but may not "
+        f"be enforced, so the model can still answer without calling {name!r}"
+    )
+
+
+def _resolve_tool_choice(
+    tool_choice: str | Mapping[str, Any] | None,
+    tool_required: bool,
+    tools: Sequence[Mapping[str, Any]],
+) -> ToolChoice:
+    """Map LlamaIndex's ``tool_choice`` / ``tool_required`` to what Z.ai can take.
+
+    ``None``/``"auto"`` -> ``"auto"``; ``"none"`` -> no tools sent; ``"required"`` (or
+    ``tool_required``) with one function tool -> that tool named, with several -> ``"auto"``
+    (Z.ai cannot force "any of these"); a tool name -> the named object form. Everything
+    but ``"auto"`` comes with a warning saying Z.ai may not honour it.
+    """
+    names = [t["function"]["name"] for t in tools if t.get("type") == "function"]
+    if isinstance(tool_choice, Mapping):
+        return ToolChoice(dict(tool_choice))
+    if tool_choice is None:
+        tool_choice = "required" if tool_required else "auto"
+    if tool_choice == "auto":
+        return ToolChoice("auto")
+    if tool_choice == "none":
+        return ToolChoice(None, keep_tools=False)
+    if tool_choice in ("required", "any"):
+        if len(names) == 1:
+            return _named(names[0])
+        return ToolChoice(
+            "auto",
+            warning=f"Z.ai cannot force a call to one of {len(names)} tools "
+            "(tool_choice='auto' only); sent 'auto', so the model may answer in text",
+        )
+    if tool_choice not in names:
+        raise ValueError(
+            f"tool_choice {tool_choice!r} is not one of the tools given ({', '.join(names)})"
+        )
+    return _named(tool_choice)
+
+
+def _named(name: str) -> ToolChoice:
+    return ToolChoice(
+        {"type": "function", "function": {"name": name}}, warning=_named_warning(name)
+    )
+
+
+#
+# wire -> LlamaIndex
+#
+
+
+def _tool_kwargs(arguments: str) -> dict[str, Any] | str:
+    """Parsed arguments when they are a complete JSON object, else the raw (partial) string."""
+    if not arguments or arguments == "null":
+        return {}
+    try:
+        parsed = json.loads(arguments)
+    except ValueError:
+        return arguments
+    return parsed if isinstance(parsed, dict) else arguments
+
+
+# Blocks and responses are built with ``model_construct`` and every field given: the parts are
+# already valid, and leaving a field to its default factory costs more than the whole chunk.
+
+
+def _text_block(text: str) -> TextBlock:
+    return TextBlock.model_construct(block_type="text", text=text)
+
+
+def _thinking_block(content: str, num_tokens: int | None = None) -> ThinkingBlock:
+    return ThinkingBlock.model_construct(
+        block_type="thinking", content=content, num_tokens=num_tokens, additional_information={}
+    )
+
+
+def _chat_response(
+    message: ChatMessage, raw: Any, delta: str | None, kwargs: dict[str, Any]
+) -> ChatResponse:
+    return ChatResponse.model_construct(
+        message=message, raw=raw, delta=delta, logprobs=None, additional_kwargs=kwargs
+    )
+
+
+def _tool_call_blocks(calls: Sequence[Mapping[str, Any]]) -> list[ToolCallBlock]:
+    """``ToolCallBlock``s for the function calls (built-in tools run server-side)."""
+    return [
+        ToolCallBlock.model_construct(
+            block_type="tool_call",
+            tool_call_id=c.get("id") or None,
+            tool_name=c["function"].get("name") or "",
+            tool_kwargs=_tool_kwargs(c["function"].get("arguments") or ""),
+        )
+        for c in calls
+        if (c.get("type") or "function") == "function"
+    ]
+
+
+def _assistant_message(
+    thinking: ThinkingBlock | None,
+    text: TextBlock,
+    tool_blocks: list[ToolCallBlock],
+    tool_calls: list[dict[str, Any]] | None,
+) -> ChatMessage:
+    """The assistant ``ChatMessage``: blocks ``[ThinkingBlock?, TextBlock, ToolCallBlock*]``.
+
+    Built without re-validation (every part is already a valid block); ``additional_kwargs``
+    is a fresh dict each time, so callers that update it never touch another message.
+    """
+    blocks: list[Any] = [thinking, text, *tool_blocks] if thinking else [text, *tool_blocks]
+    return ChatMessage.model_construct(
+        role=MessageRole.ASSISTANT,
+        blocks=blocks,
+        additional_kwargs={"tool_calls": tool_calls} if tool_calls else {},
+    )
+
+
+def _convert_dict_to_message(
+    message: Mapping[str, Any], reasoning_tokens: int | None = None
+) -> ChatMessage:
+    """A wire assistant message (``choices[0].message``) as a ``ChatMessage``."""
+    reasoning = message.get("reasoning_content")
+    thinking = _thinking_block(reasoning, reasoning_tokens) if reasoning else None
+    calls = [dict(c) for c in message.get("tool_calls") or ()]
+    text = _text_block(message.get("content") or "")
+    return _assistant_message(thinking, text, _tool_call_blocks(calls), calls)
+
+
+def _response_kwargs(
+    usage: Usage | None, finish_reason: str | None, web_search: Any
+) -> dict[str, Any]:
+    """``ChatResponse.additional_kwargs``: usage (cached, reasoning), finish reason, search."""
+    out: dict[str, Any] = usage.as_dict() if usage is not None else {}
+    if finish_reason:
+        out["finish_reason"] = finish_reason
+    if web_search:
+        out["web_search"] = web_search
+    return out
+
+
+def _convert_response_to_chat_response(
+    body: Mapping[str, Any],
+    raw: Any = None,
+    delta: str | None = None,
+    thinking_delta: str | None = None,
+) -> ChatResponse:
+    """A ``chat.completion`` body as a ``ChatResponse`` (``raw`` defaults to the body).
+
+    Non-streamed answers and the end of a stream (``accumulator.response()``, with the last
+    chunk as ``raw``) both come through here, so they convert identically.
+    """
+    choice = body["choices"][0] if body.get("choices") else {}
+    usage = parse_usage(body.get("usage"))
+    message = _convert_dict_to_message(
+        choice.get("message") or {}, usage.reasoning_tokens if usage else None
+    )
+    kwargs = _response_kwargs(usage, choice.get("finish_reason"), body.get("web_search"))
+    if thinking_delta:
+        kwargs["thinking_delta"] = thinking_delta
+    return _chat_response(message, body if raw is None else raw, delta, kwargs)
+
+
+_EMPTY_TEXT = _text_block("")
+
+
+class _StreamState(NamedTuple):
+    """Blocks of the answer so far, reused until a chunk changes them."""
+
+    thinking: ThinkingBlock | None = None
+    text: TextBlock = _EMPTY_TEXT
+    tool_blocks: tuple[ToolCallBlock, ...] = ()
+    tool_calls: tuple[dict[str, Any], ...] = ()
+
+
+_START = _StreamState()
+_NO_DELTA: Mapping[str, Any] = {}
+
+
+def _convert_chunk_to_chat_response(
+    chunk: Mapping[str, Any],
+    accumulator: StreamAccumulator,
+    state: _StreamState = _START,
+) -> tuple[ChatResponse, _StreamState]:
+    """One streamed chunk as a ``ChatResponse`` holding the whole answer so far.
+
+    ``accumulator`` has already folded the chunk in (``ChatStream`` does that).
+    ``ChatResponse.delta`` is the new text; ``additional_kwargs["thinking_delta"]`` the new
+    reasoning (where ``FunctionAgent`` reads it); usage rides on the chunk that carries it.
+    Only the blocks this chunk changed are rebuilt. The chunk with the finish reason is
+    converted exactly like a non-streamed answer, from ``accumulator.response()``.
+    """
+    choices = chunk.get("choices")
+    delta = (choices[0].get("delta") or _NO_DELTA) if choices else _NO_DELTA
+    content = delta.get("content")
+    reasoning = delta.get("reasoning_content")
+    if accumulator.finish_reason:  # the finish chunk, or a usage chunk after it
+        final = _convert_response_to_chat_response(
+            accumulator.response(), raw=chunk, delta=content or "", thinking_delta=reasoning
+        )
+        return final, state
+    if content or reasoning or delta.get("tool_calls"):
+        calls = accumulator.wire_tool_calls() if delta.get("tool_calls") else None
+        state = _StreamState(
+            _thinking_block(accumulator.reasoning) if reasoning else state.thinking,
+            _text_block(accumulator.content) if content else state.text,
+            tuple(_tool_call_blocks(calls)) if calls is not None else state.tool_blocks,
+            tuple(calls) if calls is not None else state.tool_calls,
+        )
+    kwargs: dict[str, Any] = {"thinking_delta": reasoning} if reasoning else {}
+    if chunk.get("usage") or chunk.get("web_search"):
+        kwargs.update(
+            _response_kwargs(parse_usage(chunk.get("usage")), None, chunk.get("web_search"))
+        )
+    message = _assistant_message(
+        state.thinking, state.text, list(state.tool_blocks), list(state.tool_calls)
+    )
+    return _chat_response(message, chunk, content or "", kwargs), state
+
+
+#
+# tool calls out of a response
+#
+
+
+def _tool_selections_from_message(message: ChatMessage) -> list[ToolSelection]:
+    """The function calls of a message, partial streamed arguments included; never raises.
+
+    Reads ``ToolCallBlock``s, else legacy ``additional_kwargs["tool_calls"]``. Arguments that
+    are still a fragment are parsed as partial JSON (``{}`` when nothing parses); a call whose
+    name has not arrived yet is left out.
+    """
+    selections = []
+    blocks = [b for b in message.blocks if isinstance(b, ToolCallBlock)]
+    if blocks:
+        calls = [(b.tool_call_id, b.tool_name, b.tool_kwargs) for b in blocks]
+    else:
+        legacy = message.additional_kwargs.get("tool_calls") or ()
+        wire = [_convert_legacy_tool_call_to_dict(c) for c in legacy]
+        calls = [
+            (c["id"], c["function"]["name"], c["function"]["arguments"])
+            for c in wire
+            if c["type"] == "function"
+        ]
+    for call_id, name, arguments in calls:
+        if not name:
+            continue
+        selections.append(
+            ToolSelection(tool_id=call_id or "", tool_name=name, tool_kwargs=_as_kwargs(arguments))
+        )
+    return selections
+
+
+def _as_kwargs(arguments: dict[str, Any] | str) -> dict[str, Any]:
+    if isinstance(arguments, dict):
+        return arguments
+    try:
+        parsed = parse_partial_json(arguments) if arguments.strip() else {}
+    except (ValueError, TypeError):
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
+
+
+def _keep_first_tool_call(response: ChatResponse) -> ChatResponse:
+    """A copy of ``response`` with only its first tool call (the input is left as it is)."""
+    message = response.message
+    blocks, seen = [], False
+    for block in message.blocks:
+        if isinstance(block, ToolCallBlock):
+            if seen:
+                continue
+            seen = True
+        blocks.append(block)
+    kwargs = dict(message.additional_kwargs)
+    if kwargs.get("tool_calls"):
+        kwargs["tool_calls"] = list(kwargs["tool_calls"])[:1]
+    new_message = message.model_copy(update={"blocks": blocks, "additional_kwargs": kwargs})
+    return response.model_copy(update={"message": new_message})
+
+
+#
+# structured output (JSON mode)
+#
+
+
+def _json_instruction(schema: Mapping[str, Any]) -> str:
+    return (
+        "Answer with one JSON object and nothing else: no prose, no code fences. "
+        "The object must be a valid instance of this JSON schema:\n"
+        + json.dumps(schema, ensure_ascii=False)
+    )
+
+
+def _add_json_instruction(
+    messages: Sequence[ChatMessage], schema: Mapping[str, Any]
+) -> list[ChatMessage]:
+    """``messages`` with the schema instruction added to (or as) the system message."""
+    instruction = _json_instruction(schema)
+    if messages and messages[0].role == MessageRole.SYSTEM:
+        first = messages[0]
+        text = f"{first.content}\n\n{instruction}" if first.content else instruction
+        return [ChatMessage(role=MessageRole.SYSTEM, content=text), *messages[1:]]
+    return [ChatMessage(role=MessageRole.SYSTEM, content=instruction), *messages]
+
+
+_FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL)
+
+
+def _extract_json(text: str) -> str:
+    """The JSON object in an answer, without code fences or text around it."""
+    fenced = _FENCE.match(text)
+    if fenced:
+        text = fenced.group(1)
+    start, end = text.find("{"), text.rfind("}")
+    return text[start : end + 1] if 0 <= start < end else text
+
+
+def _parse_structured(text: str | None, output_cls: type[Model]) -> Model:
+    """Validate an answer as ``output_cls``; a clear error quoting the answer otherwise."""
+    try:
+        return output_cls.model_validate_json(_extract_json(text or ""))
+    except ValidationError as exc:
+        raise ValueError(
+            f"Z.ai's answer is not a valid {output_cls.__name__}: {exc.errors()[:3]}; "
+            f"answer: {(text or '')[:300]!r}"
+        ) from exc

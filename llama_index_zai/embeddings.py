@@ -1,0 +1,198 @@
+"""LlamaIndex embeddings for Z.ai (``embedding-3``, ``embedding-2``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
+from pydantic import Field, PrivateAttr, field_serializer, model_validator
+from typing_extensions import Self
+
+from zai_core import ZaiClient, create_client
+from zai_core.embeddings import (
+    DEFAULT_EMBEDDING_MODEL,
+    DEFAULT_MAX_CONCURRENCY,
+    ConcurrencyLimiter,
+    EmptyPolicy,
+    aembed_texts,
+    embed_texts,
+    get_embedding_limits,
+    validate_dimensions,
+)
+
+__all__ = ["ZaiEmbedding"]
+
+
+class ZaiEmbedding(BaseEmbedding):
+    """Z.ai embedding models (``embedding-3``, ``embedding-2``) for LlamaIndex.
+
+    Up to 64 texts per request, vectors in input order, real async (no threads) with
+    bounded concurrency. Also importable as ``llama_index.embeddings.zai.ZaiEmbedding``.
+
+    Args:
+        model: model id; default ``"embedding-3"`` (stored as ``model_name``).
+        dimensions: 256, 512, 1024 or 2048 for ``embedding-3`` (unset: the API's default,
+            2048); ``embedding-2`` is always 1024. Checked at construction.
+        embed_batch_size: texts per request (default 64, capped at the model's limit).
+        max_concurrency: requests in flight at once in the async methods (default 8),
+            across every batch LlamaIndex gathers.
+        api_key: key; else ``ZAI_API_KEY``, else ``ZHIPUAI_API_KEY``. Never serialized
+            (``to_dict()``, ``repr``, pickles). Missing keys raise ``MissingAPIKeyError``
+            on the first call, before any request.
+        base_url: URL or preset (``"international"``, ``"mainland"``, ...); else
+            ``ZAI_BASE_URL``, else ``https://api.z.ai/api/paas/v4``.
+        timeout, max_retries, default_headers, http_client, http_async_client: as for
+            every Z.ai class (see ``zai_core.ZaiClient``).
+
+    Empty and long inputs:
+        Empty or whitespace-only texts are not sent (Z.ai rejects them); each gets a fixed
+        unit vector (1.0 in the first dimension), so nodes keep one vector each and
+        similarity stays finite. An empty query raises ``EmptyEmbeddingInputError``. A text
+        with more words than the model's tokens-per-input limit raises
+        ``EmbeddingInputTooLongError`` naming it, before any request.
+
+    Examples:
+        .. code-block:: python
+
+            from llama_index.core import Settings, VectorStoreIndex
+            from llama_index.embeddings.zai import ZaiEmbedding
+
+            Settings.embed_model = ZaiEmbedding(model="embedding-3", dimensions=1024)
+            index = VectorStoreIndex.from_documents(documents)
+            nodes = index.as_retriever(similarity_top_k=2).retrieve("What is GLM?")
+
+            vector = await Settings.embed_model.aget_query_embedding("What is GLM?")
+    """
+
+    model_name: str = Field(default=DEFAULT_EMBEDDING_MODEL, description="Z.ai model id.")
+    embed_batch_size: int = Field(
+        default=64, gt=0, le=2048, description="Texts per request (capped at the model's limit)."
+    )
+    dimensions: int | None = Field(
+        default=None, description="Vector size; None means the API's default."
+    )
+    max_concurrency: int = Field(
+        default=DEFAULT_MAX_CONCURRENCY, ge=1, description="Async requests in flight at once."
+    )
+    api_key: str | None = Field(default=None, exclude=True, repr=False)
+    base_url: str | None = Field(default=None, description="URL or preset name.")
+    timeout: float | Any | None = Field(default=None, description="Seconds or httpx.Timeout.")
+    max_retries: int = Field(default=2, ge=0, description="Retries after the first attempt.")
+    default_headers: dict[str, str] | None = Field(default=None)
+    extra_body: dict[str, Any] | None = Field(
+        default=None, description="Extra JSON fields sent with every request."
+    )
+    http_client: Any = Field(default=None, exclude=True, repr=False)
+    http_async_client: Any = Field(default=None, exclude=True, repr=False)
+
+    _client: ZaiClient | None = PrivateAttr(default=None)
+    _limiter: ConcurrencyLimiter | None = PrivateAttr(default=None)
+
+    def __init__(self, model: str | None = None, **kwargs: Any) -> None:
+        """Build from ``model`` (or ``model_name``, as ``to_dict()`` writes it)."""
+        kwargs["model_name"] = kwargs.get("model_name") or model or DEFAULT_EMBEDDING_MODEL
+        super().__init__(**kwargs)
+
+    @model_validator(mode="after")
+    def _check_settings(self) -> Self:
+        validate_dimensions(self.model_name, self.dimensions)
+        cap = get_embedding_limits(self.model_name).max_items
+        if self.embed_batch_size > cap:
+            self.embed_batch_size = cap
+        return self
+
+    @field_serializer("timeout")
+    def _serialize_timeout(self, value: Any) -> float | None:
+        return float(value) if isinstance(value, (int, float)) else None
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle without the key (it is read from the environment again)."""
+        state = super().__getstate__()
+        state["__dict__"] = {k: v for k, v in state["__dict__"].items() if k != "api_key"}
+        return state
+
+    @classmethod
+    def class_name(cls) -> str:
+        """Stable name used in serialization."""
+        return "ZaiEmbedding"
+
+    @property
+    def model(self) -> str:
+        """The model id (same as ``model_name``)."""
+        return self.model_name
+
+    # ------------------------------------------------------------------ plumbing
+
+    @property
+    def client(self) -> ZaiClient:
+        """The Z.ai client, created on first use (raises ``MissingAPIKeyError`` if no key)."""
+        if self._client is None:
+            self._client = create_client(
+                api_key=self.api_key,
+                base_url=self.base_url,
+                timeout=self.timeout,
+                max_retries=self.max_retries,
+                default_headers=self.default_headers,
+                http_client=self.http_client,
+                http_async_client=self.http_async_client,
+            )
+        return self._client
+
+    def _limiter_for_calls(self) -> ConcurrencyLimiter:
+        if self._limiter is None or self._limiter.limit != self.max_concurrency:
+            self._limiter = ConcurrencyLimiter(self.max_concurrency)
+        return self._limiter
+
+    def _embed(self, texts: list[str], empty: EmptyPolicy) -> list[Embedding]:
+        if not texts:
+            return []
+        return embed_texts(
+            self.client,
+            texts,
+            model=self.model_name,
+            dimensions=self.dimensions,
+            max_batch_size=self.embed_batch_size,
+            empty=empty,
+            extra_body=self.extra_body,
+        ).embeddings
+
+    async def _aembed(self, texts: list[str], empty: EmptyPolicy) -> list[Embedding]:
+        if not texts:
+            return []
+        result = await aembed_texts(
+            self.client,
+            texts,
+            model=self.model_name,
+            dimensions=self.dimensions,
+            max_batch_size=self.embed_batch_size,
+            empty=empty,
+            extra_body=self.extra_body,
+            limiter=self._limiter_for_calls(),
+        )
+        return result.embeddings
+
+    # ------------------------------------------------------------------ BaseEmbedding
+
+    def _get_query_embedding(self, query: str) -> Embedding:
+        """Embed a query (an empty query raises ``EmptyEmbeddingInputError``)."""
+        return self._embed([query], "error")[0]
+
+    async def _aget_query_embedding(self, query: str) -> Embedding:
+        """Async :meth:`_get_query_embedding`."""
+        return (await self._aembed([query], "error"))[0]
+
+    def _get_text_embedding(self, text: str) -> Embedding:
+        """Embed one text (an empty text gets the placeholder unit vector)."""
+        return self._embed([text], "placeholder")[0]
+
+    async def _aget_text_embedding(self, text: str) -> Embedding:
+        """Async :meth:`_get_text_embedding`."""
+        return (await self._aembed([text], "placeholder"))[0]
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[Embedding]:
+        """Embed texts, at most ``embed_batch_size`` per request, in order."""
+        return self._embed(texts, "placeholder")
+
+    async def _aget_text_embeddings(self, texts: list[str]) -> list[Embedding]:
+        """Async :meth:`_get_text_embeddings`: batches run concurrently (bounded)."""
+        return await self._aembed(texts, "placeholder")

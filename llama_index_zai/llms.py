@@ -1,0 +1,616 @@
+"""``Zai``: Z.ai's GLM models as a LlamaIndex ``FunctionCallingLLM``.
+
+Requests are built by :func:`zai_core.build_chat_body` and sent by one
+:class:`zai_core.ZaiClient` per instance; every conversion lives in :mod:`._convert`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import AsyncGenerator, Generator, Sequence
+from typing import TYPE_CHECKING, Any
+
+import llama_index.core.instrumentation as instrument
+from llama_index.core.base.llms.generic_utils import (
+    achat_to_completion_decorator,
+    astream_chat_to_completion_decorator,
+    chat_to_completion_decorator,
+    stream_chat_to_completion_decorator,
+)
+from llama_index.core.base.llms.types import (
+    ChatMessage,
+    ChatResponse,
+    ChatResponseAsyncGen,
+    ChatResponseGen,
+    CompletionResponse,
+    CompletionResponseAsyncGen,
+    CompletionResponseGen,
+    LLMMetadata,
+    MessageRole,
+)
+from llama_index.core.bridge.pydantic import Field, PrivateAttr, field_serializer, model_validator
+from llama_index.core.instrumentation.events.llm import (
+    LLMStructuredPredictEndEvent,
+    LLMStructuredPredictStartEvent,
+)
+from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
+from llama_index.core.llms.function_calling import FunctionCallingLLM
+from llama_index.core.llms.llm import ToolSelection
+from llama_index.core.prompts import PromptTemplate
+from llama_index.core.types import Model, PydanticProgramMode
+
+from zai_core import ZaiClient, build_chat_body, create_client, get_model_info
+
+from ._convert import (
+    _START,
+    _add_json_instruction,
+    _convert_chunk_to_chat_response,
+    _convert_messages_to_dicts,
+    _convert_response_to_chat_response,
+    _convert_tool_to_dict,
+    _has_media,
+    _keep_first_tool_call,
+    _parse_structured,
+    _resolve_tool_choice,
+    _tool_selections_from_message,
+)
+
+if TYPE_CHECKING:
+    from llama_index.core.program.utils import FlexibleModel
+    from llama_index.core.tools.types import BaseTool
+
+__all__ = ["Zai"]
+
+dispatcher = instrument.get_dispatcher(__name__)
+
+#: The request-body words a call may override (``llm.chat(messages, temperature=0.2)``).
+_BODY_SETTINGS = (
+    "model",
+    "temperature",
+    "top_p",
+    "max_tokens",
+    "stop",
+    "do_sample",
+    "thinking",
+    "reasoning_effort",
+    "tool_stream",
+    "response_format",
+    "user_id",
+    "request_id",
+    "stream_usage",
+)
+_CALL_ONLY = ("tools", "tool_choice", "extra_body")
+_STRUCTURED_IGNORED = ("tool_choice", "tool_required", "allow_parallel_tool_calls")
+
+
+class Zai(FunctionCallingLLM):
+    """Z.ai's GLM chat models (GLM-5.x, GLM-4.7, GLM-4.6, GLM-4.6V...) for LlamaIndex.
+
+    Real sync and async calls over one pooled HTTP client, streaming with reasoning
+    (``thinking_delta``), text and tool calls, Z.ai's thinking controls, vision input,
+    built-in ``web_search`` / ``retrieval`` tools, usage with cached and reasoning tokens.
+
+    Setup:
+        .. code-block:: bash
+
+            pip install "zai-integrations[llama-index]"
+            export ZAI_API_KEY="your-key"   # ZHIPUAI_API_KEY also works
+
+    Instantiate:
+        .. code-block:: python
+
+            from llama_index.llms.zai import Zai
+
+            llm = Zai(
+                model="glm-4.7",
+                temperature=0.6,
+                max_tokens=4096,
+                thinking={"type": "enabled", "clear_thinking": False},
+                # api_key="...", base_url="international-coding", timeout=120, max_retries=2,
+            )
+
+    Invoke:
+        .. code-block:: python
+
+            from llama_index.core.llms import ChatMessage
+
+            response = llm.chat([ChatMessage(role="user", content="What is 17 * 19?")])
+            print(response.message.content)
+            print(response.message.blocks[0].content)  # the ThinkingBlock (reasoning)
+            print(response.additional_kwargs)  # prompt/completion/total/cached/reasoning tokens
+
+            print(llm.complete("Say hi in French.").text)
+
+    Stream:
+        .. code-block:: python
+
+            for chunk in llm.stream_chat([ChatMessage(role="user", content="Tell a story")]):
+                print(chunk.additional_kwargs.get("thinking_delta", ""), end="")
+                print(chunk.delta, end="")
+
+    Async:
+        .. code-block:: python
+
+            response = await llm.achat(messages)
+            async for chunk in await llm.astream_chat(messages):
+                print(chunk.delta, end="")
+
+    Tool calling:
+        .. code-block:: python
+
+            from llama_index.core.tools import FunctionTool
+
+            def add(a: int, b: int) -> int:
+                \"\"\"Add two integers.\"\"\"
+                return a + b
+
+            tool = FunctionTool.from_defaults(fn=add)
+            response = llm.chat_with_tools([tool], user_msg="What is 2 + 3?")
+            for call in llm.get_tool_calls_from_response(response, error_on_no_tool_call=False):
+                print(call.tool_name, call.tool_kwargs)
+
+            # Z.ai's built-in tools are plain dicts, next to function tools or alone:
+            web = {"type": "web_search", "web_search": {"search_result": True}}
+            response = llm.chat(messages, tools=[web])
+            print(response.additional_kwargs.get("web_search"))
+
+    Agents:
+        .. code-block:: python
+
+            from llama_index.core.agent.workflow import FunctionAgent
+
+            agent = FunctionAgent(tools=[tool], llm=Zai(model="glm-4.7", thinking=True))
+            handler = agent.run("What is 2 + 3?")
+            async for event in handler.stream_events():
+                ...  # AgentStream events carry delta and thinking_delta
+            print(await handler)
+
+    Structured output:
+        .. code-block:: python
+
+            from pydantic import BaseModel
+            from llama_index.core.prompts import PromptTemplate
+
+            class Person(BaseModel):
+                name: str
+                age: int
+
+            person = llm.structured_predict(
+                Person, PromptTemplate("Alice is {age} years old."), age=30
+            )
+
+        Z.ai documents ``tool_choice="auto"`` only, so a forced tool call cannot be relied on.
+        With the default ``pydantic_program_mode`` the schema goes into the system message and
+        the answer is requested with ``response_format={"type": "json_object"}`` (text
+        models; vision models get the instruction only), then validated with pydantic.
+        ``pydantic_program_mode=PydanticProgramMode.FUNCTION`` uses LlamaIndex's tool-calling
+        program instead (one tool, named in ``tool_choice``, with a warning).
+    """
+
+    model: str = Field(default="glm-4.7", description="Z.ai model name; any name is accepted.")
+    temperature: float | None = Field(
+        default=None, description="Sampling temperature in [0, 1]; None: the model's default."
+    )
+    top_p: float | None = Field(default=None, description="Nucleus sampling in [0.01, 1].")
+    max_tokens: int | None = Field(
+        default=None, description="Most tokens to generate (also sets metadata.num_output)."
+    )
+    stop: str | list[str] | None = Field(default=None, description="Stop sequence(s).")
+    do_sample: bool | None = Field(
+        default=None, description="False: greedy decoding (temperature and top_p ignored)."
+    )
+    thinking: bool | dict[str, Any] | None = Field(
+        default=None,
+        description="True/False, or Z.ai's {'type': 'enabled'|'disabled', 'clear_thinking': "
+        "bool}; None: the model's default.",
+    )
+    reasoning_effort: str | None = Field(
+        default=None, description="GLM-5.2+: max, xhigh, high, medium, low, minimal, none."
+    )
+    tool_stream: bool | None = Field(
+        default=None, description="Stream tool-call arguments as they are generated."
+    )
+    response_format: dict[str, Any] | None = Field(
+        default=None, description="{'type': 'text'} or {'type': 'json_object'}."
+    )
+    user_id: str | None = Field(default=None, description="End-user id (6-128 characters).")
+    request_id: str | None = Field(default=None, description="Client request id (6-64 characters).")
+    stream_usage: bool = Field(
+        default=True, description="Ask for token usage at the end of streamed answers."
+    )
+    additional_kwargs: dict[str, Any] = Field(
+        default_factory=dict, description="Extra request-body keys, merged last."
+    )
+    context_window: int | None = Field(
+        default=None, description="Override the catalog's context window (unknown models)."
+    )
+    api_key: str | None = Field(
+        default=None,
+        exclude=True,
+        repr=False,
+        description="Z.ai key; else ZAI_API_KEY, else ZHIPUAI_API_KEY. Never serialized.",
+    )
+    base_url: str | None = Field(
+        default=None,
+        description="A URL or a preset (international, international-coding, mainland, ...); "
+        "else ZAI_BASE_URL, else https://api.z.ai/api/paas/v4.",
+    )
+    timeout: float | Any | None = Field(
+        default=None,
+        description="Seconds or an httpx.Timeout; None: 600 s read (idle time between "
+        "chunks), 10 s connect.",
+    )
+    max_retries: int = Field(default=2, ge=0, description="Retries after the first attempt.")
+    default_headers: dict[str, str] | None = Field(
+        default=None, description="Extra headers on every request."
+    )
+
+    _client: ZaiClient | None = PrivateAttr(default=None)
+    _http_client: Any = PrivateAttr(default=None)
+    _http_async_client: Any = PrivateAttr(default=None)
+
+    def __init__(
+        self, *, http_client: Any = None, http_async_client: Any = None, **data: Any
+    ) -> None:
+        """Build the LLM; ``http_client`` / ``http_async_client`` are your own httpx clients."""
+        super().__init__(**data)
+        self._http_client = http_client
+        self._http_async_client = http_async_client
+
+    @model_validator(mode="after")
+    def _check_settings(self) -> Zai:
+        """Fail on a bad setting now, with its name, rather than on the first call."""
+        build_chat_body(self.model, [{"role": "user", "content": "."}], **self._settings())
+        return self
+
+    @field_serializer("timeout")
+    def _serialize_timeout(self, value: Any) -> float | None:
+        return float(value) if isinstance(value, (int, float)) else None
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle without the key or the client (the key is read from the environment again)."""
+        state = super().__getstate__()
+        state["__dict__"] = {k: v for k, v in state["__dict__"].items() if k != "api_key"}
+        state["__pydantic_private__"] = None
+        return state
+
+    @classmethod
+    def class_name(cls) -> str:
+        """Stable name used in serialization and instrumentation payloads."""
+        return "Zai"
+
+    @property
+    def metadata(self) -> LLMMetadata:
+        """Limits and capabilities from the zai_core catalog (unknown models never raise)."""
+        info = get_model_info(self.model)
+        return LLMMetadata(
+            context_window=self.context_window or info.context_window,
+            num_output=self.max_tokens or info.max_output,
+            is_chat_model=True,
+            is_function_calling_model=info.tools,
+            model_name=self.model,
+            system_role=MessageRole.SYSTEM,
+        )
+
+    # ------------------------------------------------------------------ request building
+
+    def _get_client(self) -> ZaiClient:
+        """This instance's client, made on first use (a missing key raises here)."""
+        if self._client is None:
+            self._client = create_client(
+                api_key=self.api_key,
+                base_url=self.base_url,
+                timeout=self.timeout,
+                max_retries=self.max_retries,
+                default_headers=self.default_headers,
+                http_client=self._http_client,
+                http_async_client=self._http_async_client,
+            )
+        return self._client
+
+    def _settings(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in _BODY_SETTINGS if name != "model"}
+
+    def _build_body(
+        self, messages: Sequence[ChatMessage], stream: bool, kwargs: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The request body for ``messages`` with this instance's settings and ``kwargs``."""
+        unknown = sorted(set(kwargs) - set(_BODY_SETTINGS) - set(_CALL_ONLY))
+        if unknown:
+            raise ValueError(
+                f"Zai got unexpected argument(s) {', '.join(unknown)}; it takes "
+                f"{', '.join(_BODY_SETTINGS + _CALL_ONLY)} (use extra_body={{...}} for other "
+                "request-body keys)"
+            )
+        settings = {**self._settings(), **kwargs}
+        model = settings.pop("model", None) or self.model
+        tools = settings.pop("tools", None)
+        extra_body = {**self.additional_kwargs, **(settings.pop("extra_body", None) or {})}
+        message_dicts = _convert_messages_to_dicts(messages)
+        info = get_model_info(model)
+        if info.known and not info.vision and _has_media(message_dicts):
+            raise ValueError(
+                f"{model} takes text only; send images, videos and files to a vision "
+                "model such as glm-4.6v or glm-5.3-flash"
+            )
+        return build_chat_body(
+            model,
+            message_dicts,
+            stream=stream,
+            tools=[_convert_tool_to_dict(t) for t in tools] if tools else None,
+            extra_body=extra_body or None,
+            **settings,
+        )
+
+    # ------------------------------------------------------------------ chat (public)
+
+    @llm_chat_callback()
+    def chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+        """Chat; ``kwargs`` override settings for this call (plus tools, tool_choice)."""
+        return self._chat(messages, **kwargs)
+
+    @llm_chat_callback()
+    def stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
+        """Stream a chat answer: one ``ChatResponse`` (the whole answer so far) per chunk."""
+        return self._stream_chat(messages, **kwargs)
+
+    @llm_chat_callback()
+    async def achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+        """Async :meth:`chat`."""
+        return await self._achat(messages, **kwargs)
+
+    @llm_chat_callback()
+    async def astream_chat(
+        self, messages: Sequence[ChatMessage], **kwargs: Any
+    ) -> ChatResponseAsyncGen:
+        """Async :meth:`stream_chat`."""
+        return await self._astream_chat(messages, **kwargs)
+
+    # ------------------------------------------------------------------ complete (public)
+
+    @llm_completion_callback()
+    def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
+        """Complete a prompt (sent as one user message)."""
+        return chat_to_completion_decorator(self._chat)(prompt, **kwargs)
+
+    @llm_completion_callback()
+    def stream_complete(
+        self, prompt: str, formatted: bool = False, **kwargs: Any
+    ) -> CompletionResponseGen:
+        """Stream a completion."""
+        return stream_chat_to_completion_decorator(self._stream_chat)(prompt, **kwargs)
+
+    @llm_completion_callback()
+    async def acomplete(
+        self, prompt: str, formatted: bool = False, **kwargs: Any
+    ) -> CompletionResponse:
+        """Async :meth:`complete`."""
+        return await achat_to_completion_decorator(self._achat)(prompt, **kwargs)
+
+    @llm_completion_callback()
+    async def astream_complete(
+        self, prompt: str, formatted: bool = False, **kwargs: Any
+    ) -> CompletionResponseAsyncGen:
+        """Async :meth:`stream_complete`."""
+        return await astream_chat_to_completion_decorator(self._astream_chat)(prompt, **kwargs)
+
+    # ------------------------------------------------------------------ the work (undecorated)
+
+    def _chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+        body = self._build_body(messages, False, kwargs)
+        return _convert_response_to_chat_response(self._get_client().chat(body))
+
+    async def _achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+        body = self._build_body(messages, False, kwargs)
+        return _convert_response_to_chat_response(await self._get_client().achat(body))
+
+    def _stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
+        body = self._build_body(messages, True, kwargs)
+        client = self._get_client()
+
+        def gen() -> ChatResponseGen:
+            state = _START
+            with client.stream_chat(body) as stream:
+                for chunk in stream:
+                    response, state = _convert_chunk_to_chat_response(
+                        chunk, stream.accumulator, state
+                    )
+                    yield response
+
+        return gen()
+
+    async def _astream_chat(
+        self, messages: Sequence[ChatMessage], **kwargs: Any
+    ) -> ChatResponseAsyncGen:
+        body = self._build_body(messages, True, kwargs)
+        client = self._get_client()
+
+        async def gen() -> ChatResponseAsyncGen:
+            state = _START
+            async with client.astream_chat(body) as stream:
+                async for chunk in stream:
+                    response, state = _convert_chunk_to_chat_response(
+                        chunk, stream.accumulator, state
+                    )
+                    yield response
+
+        return gen()
+
+    # ------------------------------------------------------------------ tools
+
+    def _prepare_chat_with_tools(
+        self,
+        tools: Sequence[BaseTool],
+        user_msg: str | ChatMessage | None = None,
+        chat_history: list[ChatMessage] | None = None,
+        verbose: bool = False,
+        allow_parallel_tool_calls: bool = False,
+        tool_required: bool = False,
+        tool_choice: str | dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        """Chat arguments for ``tools`` (BaseTools, or dicts for Z.ai's built-in tools).
+
+        ``parallel_tool_calls`` is not sent (Z.ai does not document it); a single call is
+        enforced afterwards when ``allow_parallel_tool_calls`` is False. ``tool_required``
+        and non-"auto" ``tool_choice`` are mapped as far as Z.ai allows, with a warning
+        where it may not be honoured (see ``_resolve_tool_choice``).
+        """
+        messages = list(chat_history or [])
+        if isinstance(user_msg, str):
+            user_msg = ChatMessage(role=MessageRole.USER, content=user_msg)
+        if user_msg is not None:
+            messages.append(user_msg)
+        tool_dicts = [_convert_tool_to_dict(t) for t in tools]
+        out: dict[str, Any] = {"messages": messages, **kwargs}
+        if not tool_dicts:
+            return out
+        resolved = _resolve_tool_choice(tool_choice, tool_required, tool_dicts)
+        if resolved.warning:
+            warnings.warn(resolved.warning, UserWarning, stacklevel=4)
+        if resolved.keep_tools:
+            out["tools"] = tool_dicts
+            out["tool_choice"] = resolved.choice
+        return out
+
+    def _validate_chat_with_tools_response(
+        self,
+        response: ChatResponse,
+        tools: Sequence[BaseTool],
+        allow_parallel_tool_calls: bool = False,
+        **kwargs: Any,
+    ) -> ChatResponse:
+        """Keep only the first tool call unless parallel calls are allowed."""
+        if allow_parallel_tool_calls or len(_tool_selections_from_message(response.message)) < 2:
+            return response
+        return _keep_first_tool_call(response)
+
+    def get_tool_calls_from_response(
+        self, response: ChatResponse, error_on_no_tool_call: bool = True, **kwargs: Any
+    ) -> list[ToolSelection]:
+        """The function calls in ``response``; partial streamed ones too, never raising then.
+
+        Args:
+            response: a ``ChatResponse`` (a streamed chunk holds every call so far).
+            error_on_no_tool_call: raise ``ValueError`` when there is none (else ``[]``).
+        """
+        selections = _tool_selections_from_message(response.message)
+        if not selections and error_on_no_tool_call:
+            raise ValueError(
+                "Expected at least one tool call, but the model answered with text: "
+                f"{(response.message.content or '')[:200]!r}"
+            )
+        return selections
+
+    # ------------------------------------------------------------------ structured output
+
+    def _json_mode(self) -> bool:
+        return self.pydantic_program_mode == PydanticProgramMode.DEFAULT
+
+    def _structured_request(
+        self,
+        output_cls: type[Model],
+        prompt: PromptTemplate,
+        llm_kwargs: dict[str, Any] | None,
+        prompt_args: dict[str, Any],
+    ) -> tuple[list[ChatMessage], dict[str, Any]]:
+        """Messages asking for ``output_cls`` as JSON, and the call's arguments."""
+        messages = self._extend_messages(prompt.format_messages(llm=self, **prompt_args))
+        messages = _add_json_instruction(messages, output_cls.model_json_schema())
+        kwargs = {k: v for k, v in (llm_kwargs or {}).items() if k not in _STRUCTURED_IGNORED}
+        if not get_model_info(kwargs.get("model") or self.model).vision:
+            kwargs.setdefault("response_format", {"type": "json_object"})
+        return messages, kwargs
+
+    @dispatcher.span  # type: ignore[misc]
+    def structured_predict(
+        self,
+        output_cls: type[Model],
+        prompt: PromptTemplate,
+        llm_kwargs: dict[str, Any] | None = None,
+        **prompt_args: Any,
+    ) -> Model:
+        """``output_cls`` from the prompt via JSON mode (no forced tool choice needed)."""
+        if not self._json_mode():
+            return super().structured_predict(output_cls, prompt, llm_kwargs, **prompt_args)
+        dispatcher.event(
+            LLMStructuredPredictStartEvent(
+                output_cls=output_cls, template=prompt, template_args=prompt_args
+            )
+        )
+        messages, kwargs = self._structured_request(output_cls, prompt, llm_kwargs, prompt_args)
+        result = _parse_structured(self.chat(messages, **kwargs).message.content, output_cls)
+        dispatcher.event(LLMStructuredPredictEndEvent(output=result))
+        return result
+
+    @dispatcher.span  # type: ignore[misc]
+    async def astructured_predict(
+        self,
+        output_cls: type[Model],
+        prompt: PromptTemplate,
+        llm_kwargs: dict[str, Any] | None = None,
+        **prompt_args: Any,
+    ) -> Model:
+        """Async :meth:`structured_predict`."""
+        if not self._json_mode():
+            return await super().astructured_predict(output_cls, prompt, llm_kwargs, **prompt_args)
+        dispatcher.event(
+            LLMStructuredPredictStartEvent(
+                output_cls=output_cls, template=prompt, template_args=prompt_args
+            )
+        )
+        messages, kwargs = self._structured_request(output_cls, prompt, llm_kwargs, prompt_args)
+        response = await self.achat(messages, **kwargs)
+        result = _parse_structured(response.message.content, output_cls)
+        dispatcher.event(LLMStructuredPredictEndEvent(output=result))
+        return result
+
+    def _structured_stream_call(
+        self,
+        output_cls: type[Model],
+        prompt: PromptTemplate,
+        llm_kwargs: dict[str, Any] | None = None,
+        **prompt_args: Any,
+    ) -> Generator[Model | list[Model] | FlexibleModel | list[FlexibleModel], None, None]:
+        if not self._json_mode():
+            return super()._structured_stream_call(output_cls, prompt, llm_kwargs, **prompt_args)
+        from llama_index.core.program.streaming_utils import (
+            process_streaming_content_incremental,
+        )
+
+        messages, kwargs = self._structured_request(output_cls, prompt, llm_kwargs, prompt_args)
+        responses = self.stream_chat(messages, **kwargs)
+
+        def gen() -> Generator[Model | FlexibleModel, None, None]:
+            current = None
+            for response in responses:
+                current = process_streaming_content_incremental(response, output_cls, current)
+                yield current
+
+        return gen()  # type: ignore[return-value]
+
+    async def _structured_astream_call(
+        self,
+        output_cls: type[Model],
+        prompt: PromptTemplate,
+        llm_kwargs: dict[str, Any] | None = None,
+        **prompt_args: Any,
+    ) -> AsyncGenerator[Model | list[Model] | FlexibleModel | list[FlexibleModel], None]:
+        if not self._json_mode():
+            return await super()._structured_astream_call(
+                output_cls, prompt, llm_kwargs, **prompt_args
+            )
+        from llama_index.core.program.streaming_utils import (
+            process_streaming_content_incremental,
+        )
+
+        messages, kwargs = self._structured_request(output_cls, prompt, llm_kwargs, prompt_args)
+        responses = await self.astream_chat(messages, **kwargs)
+
+        async def gen() -> AsyncGenerator[Model | FlexibleModel, None]:
+            current = None
+            async for response in responses:
+                current = process_streaming_content_incremental(response, output_cls, current)
+                yield current
+
+        return gen()  # type: ignore[return-value]
