@@ -9,7 +9,7 @@ PYTEST_FLAGS ?= -q -p no:cacheprovider --disable-socket --allow-unix-socket
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q -U pip uv
-	$(VENV)/bin/uv pip install -q --python $(PY) -e '.[all,bench]' --group test
+	$(VENV)/bin/uv pip install -q --link-mode=copy --python $(PY) -e '.[all,bench]' --group test
 	touch $(STAMP)
 
 install: $(STAMP)

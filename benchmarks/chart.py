@@ -5,15 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from .measure import IMPORT_ROWS, Results
-from .report import FLOOR_LABEL, floor_value, ratio, value
+from .report import floor_value, ratio, value
 
 #: (key or "floor:<family>", label, colour) in display order, top to bottom.
 BARS = (
-    ("floor:langchain", FLOOR_LABEL["langchain"], "#9e9e9e"),
+    ("floor:langchain", "LangChain model over raw httpx (floor)", "#9e9e9e"),
     ("chat_zai", "ChatZai", "#1565c0"),
     ("chat_openai", "ChatOpenAI(base_url)", "#ef6c00"),
     ("chat_zhipuai", "ChatZhipuAI (community)", "#ffa726"),
-    ("floor:llamaindex", FLOOR_LABEL["llamaindex"], "#bdbdbd"),
+    ("floor:llamaindex", "LlamaIndex LLM over raw httpx (floor)", "#bdbdbd"),
     ("zai", "Zai", "#1e88e5"),
     ("openai_like", "OpenAILike", "#f57c00"),
 )

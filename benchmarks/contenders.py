@@ -140,6 +140,14 @@ def _llama_index_floor(base_url: str, chunks: int) -> ChatRunner:
     return LlamaIndexRunner(make_llama_index_floor(chunks))
 
 
+def _langchain_wrapped(base_url: str, chunks: int) -> ChatRunner:
+    return LangChainRunner(make_langchain_floor(chunks, RawHttpx(base_url)))
+
+
+def _llama_index_wrapped(base_url: str, chunks: int) -> ChatRunner:
+    return LlamaIndexRunner(make_llama_index_floor(chunks, RawHttpx(base_url)))
+
+
 def _chat_zai(base_url: str, chunks: int) -> ChatRunner:
     chat_zai = _import("langchain_zai", "ChatZai", "langchain")
     return LangChainRunner(chat_zai(model=MODEL, base_url=base_url, api_key=API_KEY))
@@ -186,18 +194,22 @@ CHAT_CONTENDERS: tuple[Contender, ...] = (
     Contender(
         "lc_floor", "LangChain floor (in-process model)", "langchain", _langchain_floor, True
     ),
+    Contender("lc_wrap", "LangChain model over raw httpx", "langchain", _langchain_wrapped),
     Contender("chat_zai", "ChatZai", "langchain", _chat_zai),
     Contender("chat_openai", "ChatOpenAI(base_url=...)", "langchain", _chat_openai),
     Contender("chat_zhipuai", "ChatZhipuAI (community)", "langchain", _chat_zhipuai),
     Contender(
         "li_floor", "LlamaIndex floor (in-process LLM)", "llamaindex", _llama_index_floor, True
     ),
+    Contender("li_wrap", "LlamaIndex LLM over raw httpx", "llamaindex", _llama_index_wrapped),
     Contender("zai", "Zai", "llamaindex", _zai),
     Contender("openai_like", "OpenAILike(is_chat_model=True)", "llamaindex", _openai_like),
 )
 
-#: The framework floor each family is measured against (added to the raw floor).
+#: Each family's in-process framework floor (no I/O).
 FAMILY_FLOOR = {"langchain": "lc_floor", "llamaindex": "li_floor"}
+#: Each family's "raw httpx + framework floor", measured in one piece.
+FAMILY_WRAP = {"langchain": "lc_wrap", "llamaindex": "li_wrap"}
 
 
 # --------------------------------------------------------------------------- embeddings

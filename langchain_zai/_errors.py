@@ -5,29 +5,27 @@ Each class inherits both the ``zai_core`` class and the matching
 ``except ModelRateLimitError`` both catch a rate limit, and LangChain's retry and
 fallback middleware read ``is_retryable``:
 
-=====================================  ===================================  =================
-``zai_core``                           raised by ``langchain_zai``          LangChain class
-=====================================  ===================================  =================
-``BadRequestError`` (400, 1210-1215)   :class:`ZaiBadRequestError`          ``ModelInvalidRequestError``
-``ContextWindowExceededError`` (1261,  :class:`ZaiContextOverflowError`     ``ContextOverflowError``
-finish ``model_context_window_...``)
-``ContentFilterError`` (1301, finish   :class:`ZaiContentFilterError`       ``ModelInvalidRequestError``
-``sensitive``)
-``AuthenticationError`` (401, 1000-4)  :class:`ZaiAuthenticationError`      ``ModelAuthenticationError``
-``MissingAPIKeyError``                 :class:`ZaiMissingAPIKeyError`       ``ModelAuthenticationError``
-``PermissionDeniedError`` (403, 1220)  :class:`ZaiPermissionDeniedError`    ``ModelPermissionDeniedError``
-``NotFoundError`` (404, 1211, 1222)    :class:`ZaiNotFoundError`            ``ModelNotFoundError``
-``RateLimitError`` (1302/1303/1305)    :class:`ZaiRateLimitError`           ``ModelRateLimitError``
-``QuotaExceededError`` (1113, 1304,    :class:`ZaiQuotaExceededError`       ``ModelRateLimitError``
-1308, 1309)                                                                 (not retryable)
-``InternalServerError`` (5xx, 1234,    :class:`ZaiInternalServerError`      ``ModelAPIError``
-finish ``network_error``)
-``APIResponseValidationError``         :class:`ZaiResponseValidationError`  ``ModelAPIError``
-``APIStatusError`` (other statuses)    :class:`ZaiAPIStatusError`           ``ModelAPIError``
-``APIConnectionError``                 :class:`ZaiConnectionError`          ``ModelConnectionError``
-``APITimeoutError``                    :class:`ZaiTimeoutError`             ``ModelTimeoutError``
-``StreamInterruptedError``             :class:`ZaiStreamInterruptedError`   ``ModelConnectionError``
-=====================================  ===================================  =================
+- ``BadRequestError`` (400, 1210-1215) -> :class:`ZaiBadRequestError`
+  (``ModelInvalidRequestError``)
+- ``ContextWindowExceededError`` (1261, finish ``model_context_window_exceeded``) ->
+  :class:`ZaiContextOverflowError` (``ContextOverflowError``)
+- ``ContentFilterError`` (1301, finish ``sensitive``) -> :class:`ZaiContentFilterError`
+  (``ModelInvalidRequestError``)
+- ``AuthenticationError`` (401, 1000-1004) -> :class:`ZaiAuthenticationError` and
+  ``MissingAPIKeyError`` -> :class:`ZaiMissingAPIKeyError` (``ModelAuthenticationError``)
+- ``PermissionDeniedError`` (403, 434, 1220) -> :class:`ZaiPermissionDeniedError`
+  (``ModelPermissionDeniedError``)
+- ``NotFoundError`` (404, 1211, 1222) -> :class:`ZaiNotFoundError` (``ModelNotFoundError``)
+- ``RateLimitError`` (1302, 1303, 1305) -> :class:`ZaiRateLimitError` and
+  ``QuotaExceededError`` (1113, 1304, 1308, 1309) -> :class:`ZaiQuotaExceededError`
+  (``ModelRateLimitError``; the quota class has ``is_retryable = False``)
+- ``InternalServerError`` (5xx, 1234, finish ``network_error``) ->
+  :class:`ZaiInternalServerError`; ``APIResponseValidationError`` ->
+  :class:`ZaiResponseValidationError`; other statuses -> :class:`ZaiAPIStatusError`
+  (``ModelAPIError``)
+- ``APIConnectionError`` -> :class:`ZaiConnectionError` and ``StreamInterruptedError`` ->
+  :class:`ZaiStreamInterruptedError` (``ModelConnectionError``); ``APITimeoutError`` ->
+  :class:`ZaiTimeoutError` (``ModelTimeoutError``)
 
 A failing finish reason keeps Z.ai's own word: the error's ``finish_reason`` is
 ``"sensitive"``, ``"model_context_window_exceeded"`` or ``"network_error"`` as sent.

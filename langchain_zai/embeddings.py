@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
 from langchain_core.exceptions import ContextOverflowError
-from langchain_core.utils import from_env, secret_from_env
+from langchain_core.utils import from_env
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 from typing_extensions import Self
 
 from langchain_zai._errors import to_langchain_error
 from zai_core import ZaiClient, ZaiError, copy_error_as, create_client
+from zai_core.config import resolve_surface
 from zai_core.embeddings import (
     DEFAULT_EMBEDDING_MODEL,
     DEFAULT_MAX_CONCURRENCY,
@@ -138,11 +140,9 @@ class ZaiEmbeddings(BaseModel, Embeddings):
     """Inputs per request; capped at the model's limit (64)."""
     max_concurrency: int = Field(default=DEFAULT_MAX_CONCURRENCY, ge=1)
     """Requests in flight at once in ``aembed_documents`` (per event loop)."""
-    api_key: SecretStr | None = Field(
-        default_factory=secret_from_env(["ZAI_API_KEY", "ZHIPUAI_API_KEY"], default=None),
-        alias="zai_api_key",
-    )
-    """Z.ai key; from ``ZAI_API_KEY`` (or ``ZHIPUAI_API_KEY``) when not given."""
+    api_key: SecretStr | None = Field(default=None, alias="zai_api_key")
+    """Z.ai key; when not given, from ``ZAI_API_KEY`` (or ``ZHIPUAI_API_KEY``), or from the
+    gateway's own variable for a gateway preset (never a Z.ai key sent to a third party)."""
     base_url: str | None = Field(default_factory=from_env("ZAI_BASE_URL", default=None))
     """URL or preset name; from ``ZAI_BASE_URL`` when not given."""
     timeout: float | Any | None = None
@@ -163,6 +163,12 @@ class ZaiEmbeddings(BaseModel, Embeddings):
 
     @model_validator(mode="after")
     def _check_settings(self) -> Self:
+        """Resolve the key from the surface's environment; reject bad settings now."""
+        surface = resolve_surface(self.base_url)
+        if self.api_key is None:
+            key = next((os.environ[n] for n in surface.key_env if os.environ.get(n)), None)
+            if key:
+                self.api_key = SecretStr(key)
         validate_dimensions(self.model, self.dimensions)
         self._client = None
         self._limiter = None

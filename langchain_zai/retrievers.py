@@ -20,7 +20,7 @@ from zai_core import aweb_search, web_search
 __all__ = ["ZaiWebSearchRetriever"]
 
 
-class ZaiWebSearchRetriever(_ZaiServiceConfig, BaseRetriever):  # type: ignore[misc]
+class ZaiWebSearchRetriever(_ZaiServiceConfig, BaseRetriever):
     """Retrieve web search hits (``POST /web_search``) as ``Document`` objects.
 
     Each hit becomes a ``Document``: the snippet as ``page_content``; ``source``, ``title``,

@@ -141,7 +141,7 @@ def _search_answer(query: str, results: list[WebSearchResult]) -> tuple[str, lis
     return json.dumps(hits, ensure_ascii=False), documents
 
 
-class ZaiWebSearchTool(_ZaiServiceConfig, BaseTool):  # type: ignore[misc]
+class ZaiWebSearchTool(_ZaiServiceConfig, BaseTool):
     """Search the web with Z.ai (``POST /web_search``).
 
     The model reads a JSON list of hits (``title``, ``link``, ``content``, ``publish_date``,
@@ -273,7 +273,7 @@ def _page_content(page: WebPage, max_chars: int | None) -> str:
     return "\n".join(header) + "\n\n" + text
 
 
-class ZaiWebReaderTool(_ZaiServiceConfig, BaseTool):  # type: ignore[misc]
+class ZaiWebReaderTool(_ZaiServiceConfig, BaseTool):
     """Read a web page with Z.ai's reader (``POST /reader``) as markdown or text.
 
     The model reads a short header (title, URL, description) and the page; the artifact is a
@@ -373,7 +373,7 @@ def _image_artifact(result: ImageResult) -> dict[str, Any]:
     }
 
 
-class ZaiImageGenerationTool(_ZaiServiceConfig, BaseTool):  # type: ignore[misc]
+class ZaiImageGenerationTool(_ZaiServiceConfig, BaseTool):
     """Draw an image with Z.ai (``POST /images/generations``, ``glm-image`` by default).
 
     The model reads the image URL(s); the artifact is ``{"urls", "created",
@@ -492,7 +492,7 @@ def _progress_data(progress: VideoProgress) -> dict[str, Any]:
     }
 
 
-class ZaiVideoGenerationTool(_ZaiServiceConfig, BaseTool):  # type: ignore[misc]
+class ZaiVideoGenerationTool(_ZaiServiceConfig, BaseTool):
     """Make a video with Z.ai (``POST /videos/generations``, then polling ``/async-result``).
 
     The tool submits the task, then polls with backoff (``poll_interval`` growing by
@@ -648,7 +648,7 @@ class ZaiTranscriptionInput(BaseModel):
     )
 
 
-class ZaiTranscriptionTool(_ZaiServiceConfig, BaseTool):  # type: ignore[misc]
+class ZaiTranscriptionTool(_ZaiServiceConfig, BaseTool):
     """Transcribe a ``.wav`` / ``.mp3`` file with Z.ai's ASR (``POST /audio/transcriptions``).
 
     The model reads the transcript; the artifact is a ``Document`` with ``source``, ``model``

@@ -62,6 +62,14 @@ def parse_usage(usage: dict[str, Any] | None) -> Usage | None:
     )
 
 
+def _joined(parts: list[str]) -> str:
+    """``"".join(parts)``, kept as the list's only item so that reading the text after every
+    chunk (as LlamaIndex does) costs one copy, not a pass over every fragment so far."""
+    if len(parts) > 1:
+        parts[:] = ["".join(parts)]
+    return parts[0] if parts else ""
+
+
 class StreamAccumulator:
     """Folds ``chat.completion.chunk`` dicts into one answer.
 
@@ -165,12 +173,12 @@ class StreamAccumulator:
     @property
     def content(self) -> str:
         """Text received so far."""
-        return "".join(self._content)
+        return _joined(self._content)
 
     @property
     def reasoning(self) -> str:
         """Reasoning received so far."""
-        return "".join(self._reasoning)
+        return _joined(self._reasoning)
 
     def wire_tool_calls(self) -> list[dict[str, Any]]:
         """Tool calls so far, in index order, in the non-streamed wire shape."""

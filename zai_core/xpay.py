@@ -44,7 +44,7 @@ from typing import Any, Protocol, TypeVar
 
 import httpx
 
-from . import _http
+from . import __version__, _http
 from .accumulate import StreamAccumulator, completion_to_chunk
 from .client import (
     USER_AGENT,
@@ -123,7 +123,7 @@ _CONNECTION_CLOSED = -32000
 _REQUEST_TIMEOUT = -32001
 _STATUS_IN_TEXT = re.compile(r"\b(?:HTTP|status(?:[ _]?code)?)\D{0,4}([1-5]\d\d)\b", re.I)
 _PAYMENT_PHRASES = ("insufficient balance", "insufficient credit", "payment required", "top up")
-_CLIENT_INFO = Implementation(name="zai-integrations", version="0.1.0")
+_CLIENT_INFO = Implementation(name="zai-integrations", version=__version__)
 
 T = TypeVar("T")
 

@@ -15,7 +15,8 @@ What it answers:
 - a ``web_search`` tool with ``search_result`` -> a top-level ``web_search`` list;
 - ``stop`` and ``max_tokens`` are honoured (``finish_reason`` ``length``);
 - special model names trigger errors: ``emulate-<status>-<code>`` (e.g. ``emulate-429-1113``),
-  ``emulate-finish-<reason>`` (a 200 whose finish_reason is e.g. ``sensitive``), and an
+  ``emulate-finish-<reason>`` (a 200 whose finish_reason is e.g. ``sensitive``),
+  ``emulate-html`` (a 200 HTML page instead of JSON), and an
   unknown name answers 400 / 1211 like the real API.
 """
 
@@ -26,8 +27,11 @@ import json
 import re
 from typing import Any
 
+import httpx
+
 from zai_core.catalog import MODELS
 
+from .grounded import grounded_answer, media_answer
 from .wire import error_response, json_response, sse_response
 
 CREATED = 1782862773
@@ -70,11 +74,12 @@ def _words(text: str) -> list[str]:
 def _values_from_prompt(prompt: str) -> dict[str, list[Any]]:
     numbers: list[Any] = [
         int(n) if re.fullmatch(r"-?\d+", n) else float(n)
-        for n in re.findall(r"-?\d+(?:\.\d+)?", prompt)
+        for n in re.findall(r"(?<![\w.\-])-?\d+(?:\.\d+)?", prompt)  # not "GLM-4.6V"
     ]
     quoted = re.findall(r"[\"']([^\"']{1,80})[\"']", prompt)
     places = re.findall(r"\b(?:in|for|at|of)\s+([A-Z][\w\-]+(?:,\s*[A-Z][\w\-]+)?)", prompt)
-    return {"number": numbers, "string": quoted + places}
+    urls = [u.rstrip(".,;:!?") for u in re.findall(r"https?://[^\s\"'<>)]+", prompt)]
+    return {"number": numbers, "string": quoted + places, "url": urls, "prompt": [prompt]}
 
 
 def _fill(schema: dict[str, Any], name: str, pool: dict[str, list[Any]], depth: int = 0) -> Any:
@@ -99,7 +104,13 @@ def _fill(schema: dict[str, Any], name: str, pool: dict[str, list[Any]], depth: 
         if depth > 4:
             return {}
         props = schema.get("properties") or {}
+        required = schema.get("required")
+        if isinstance(required, list) and pool.get("prompt"):  # optional: only when named
+            asked = pool["prompt"][0].lower()
+            props = {k: v for k, v in props.items() if k in required or k.lower() in asked}
         return {k: _fill(v, k, pool, depth + 1) for k, v in props.items()}
+    if "url" in name.lower() and pool.get("url"):  # a URL argument takes a URL of the prompt
+        return pool["url"].pop(0)
     if pool["string"]:
         return pool["string"].pop(0)
     return _STRING_DEFAULTS.get(name, f"example {name}")
@@ -152,9 +163,12 @@ def _schema_in(messages: list[dict[str, Any]]) -> dict[str, Any] | None:
     for m in messages:
         text = _text_of(m.get("content")) if m.get("role") == "system" else ""
         start, end = text.find("{"), text.rfind("}")
-        if 0 <= start < end:
+        # the whole braced span, else fenced blocks (LangChain's format instructions)
+        spans = [text[start : end + 1]] if 0 <= start < end else []
+        spans += re.findall(r"```(?:json)?\s*(\{.*?\})\s*```", text, re.DOTALL)
+        for span in spans:
             try:
-                schema = json.loads(text[start : end + 1])
+                schema = json.loads(span)
             except ValueError:
                 continue
             if isinstance(schema, dict) and "properties" in schema:
@@ -181,7 +195,10 @@ def _text_answer(messages: list[dict[str, Any]], prompt: str) -> str:
         ]
         return "Based on the tool results: " + "; ".join(results) + "."
     if _has_image(messages):
-        return "The image shows a small red square on a white background."
+        return media_answer(messages) or "The image shows a small red square on a white background."
+    grounded = grounded_answer(messages, prompt)
+    if grounded is not None:
+        return grounded
     numbers = re.findall(r"-?\d+", prompt)
     asks_product = "*" in prompt or "multiply" in prompt.lower() or "times" in prompt.lower()
     if asks_product and len(numbers) >= 2:
@@ -199,8 +216,23 @@ def _last_assistant(messages: list[dict[str, Any]]) -> int:
     return -1
 
 
-def _reasoning_for(prompt: str) -> str:
-    return f"The user asks: {prompt[:80].strip()}. Let me think step by step and answer clearly."
+def _reasoning_for(prompt: str, body: dict[str, Any] | None = None) -> str:
+    body = body or {}
+    messages = body.get("messages") or []
+    if messages and messages[-1].get("role") == "tool":  # preserved / interleaved thinking
+        earlier = [m["reasoning_content"] for m in messages if m.get("reasoning_content")]
+        if earlier:
+            return (
+                f'My earlier reasoning came back with the history ("{earlier[-1][:60].strip()}'
+                '..."). The tools have answered, so I combine their results into the answer.'
+            )
+    effort = body.get("reasoning_effort")
+    if effort == "low":
+        return f"Quick answer to: {prompt[:60].strip()}."
+    text = f"The user asks: {prompt[:80].strip()}. Let me think step by step and answer clearly."
+    if effort in ("high", "xhigh", "max"):
+        text += " I will work through each part carefully and check the result before answering."
+    return text
 
 
 def _thinking_on(body: dict[str, Any]) -> bool:
@@ -210,6 +242,8 @@ def _thinking_on(body: dict[str, Any]) -> bool:
     if body.get("reasoning_effort") in ("none", "minimal", "low", "high") and body[
         "model"
     ].startswith("glm-5.3"):
+        return False
+    if body.get("reasoning_effort") in ("none", "minimal"):  # GLM-5.2: these skip thinking
         return False
     thinking = body.get("thinking") or {}
     return thinking.get("type", "enabled") != "disabled" or not info.thinking_toggle
@@ -249,7 +283,7 @@ def plan(body: dict[str, Any]) -> dict[str, Any]:
     users = [m for m in messages if m.get("role") == "user"]
     prompt = _text_of(users[-1].get("content")) if users else ""
     stream = bool(body.get("stream"))
-    reasoning = _reasoning_for(prompt) if _thinking_on(body) else ""
+    reasoning = _reasoning_for(prompt, body) if _thinking_on(body) else ""
     calls: list[dict[str, Any]] = []
     if (
         body.get("tools")
@@ -359,6 +393,10 @@ def handle_chat(body: dict[str, Any]) -> Any:
     trigger = re.fullmatch(r"emulate-(\d{3})-(\d+)", model)
     if trigger:
         return error_response(int(trigger.group(1)), trigger.group(2))
+    if model == "emulate-html":  # a 200 that is not JSON (a proxy's page)
+        return httpx.Response(
+            200, headers={"content-type": "text/html"}, content=b"<html><title>Gateway</title>"
+        )
     finish_trigger = re.fullmatch(r"emulate-finish-([a-z_]+)", model)
     if not finish_trigger and model not in MODELS:
         return error_response(400, "1211")

@@ -1,8 +1,8 @@
 """The gateways of the seeds, emulated in front of the Z.ai emulator (recording only).
 
-Selected by host in :meth:`tests.emulator.ZaiEmulator.handle` (:data:`GATEWAYS`), except xpay,
-which speaks MCP over ``httpx2`` and is served by :class:`XpayEmulatorTransport` (the gateway
-tests route ``zai_core.xpay.make_mcp_transport`` to it while recording).
+Selected by host in :meth:`tests.emulator.ZaiEmulator.handle` (:data:`GATEWAYS`). xpay speaks
+MCP over ``httpx2`` instead; its emulation lives in :mod:`tests.emulator.xpay` (kept apart so
+the HTTP emulator never needs the ``mcp`` package).
 
 What each one does, from its seed (and what is guessed, where the seed is silent):
 
@@ -16,11 +16,6 @@ What each one does, from its seed (and what is guessed, where the seed is silent
 - PowerTokens (``seeds/004``): ``POST /v1/chat/completions`` only, ``Authorization: Bearer``;
   serves ``glm-4.7-flash`` (other models: 400 / 1211, the seed's enum names only that one);
   ``stream`` defaults to ``true`` when the body leaves it out; answers and errors are Z.ai's.
-- xpay (``seeds/000``, ``seeds/001``): an MCP server (the official ``mcp`` package's
-  ``MCPServer``, stateless, JSON responses) with the tool ``zai_chat_completion`` taking the
-  seed's 15 inputs and answering with the Z.ai completion as JSON text; an upstream error
-  becomes an ``isError`` result whose text names the HTTP status and carries Z.ai's error
-  body (a guess); a missing key or the key ``invalid-xpay-key`` gets HTTP 401.
 """
 
 from __future__ import annotations
@@ -30,22 +25,16 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
-import httpx2
-from mcp.server.mcpserver import MCPServer
-from mcp.server.mcpserver.exceptions import ToolError
-from mcp.server.transport_security import TransportSecuritySettings
 
-from .chat import handle_chat
 from .wire import JSON_TYPE, json_response
 
-__all__ = ["GATEWAYS", "INVALID_XPAY_KEY", "XpayEmulatorTransport", "lowcodeapi", "powertokens"]
+__all__ = ["GATEWAYS", "lowcodeapi", "powertokens"]
 
 Serve = Callable[[httpx.Request], httpx.Response]
 GatewayHandler = Callable[[httpx.Request, Serve], httpx.Response]
 
 ZAI = "https://api.z.ai/api/paas/v4"
 UPSTREAM_AUTH = "Bearer gateway-upstream-key"
-INVALID_XPAY_KEY = "invalid-xpay-key"
 
 # ----------------------------------------------------------------------------- LowCodeAPI
 
@@ -140,92 +129,3 @@ GATEWAYS: dict[str, GatewayHandler] = {
     "api.lowcodeapi.com": lowcodeapi,
     "api.powertokens.ai": powertokens,
 }
-
-# ----------------------------------------------------------------------------- xpay (MCP)
-
-_NO_DNS_CHECK = TransportSecuritySettings(enable_dns_rebinding_protection=False)
-
-
-def _xpay_server() -> MCPServer:
-    server = MCPServer("Z.ai API", log_level="WARNING")
-
-    @server.tool(
-        name="zai_chat_completion",
-        description="Create a chat completion model that generates AI replies for given "
-        "conversation messages.",
-        structured_output=False,
-    )
-    def zai_chat_completion(
-        model: str,
-        messages: list[dict[str, Any]],
-        max_tokens: int | None = None,
-        do_sample: bool | None = None,
-        thinking: dict[str, Any] | None = None,
-        tools: list[dict[str, Any]] | None = None,
-        tool_stream: bool | None = None,
-        top_p: float | None = None,
-        response_format: dict[str, Any] | None = None,
-        stop: list[str] | None = None,
-        stream: bool | None = None,
-        user_id: str | None = None,
-        temperature: float | None = None,
-        tool_choice: str | None = None,
-        request_id: str | None = None,
-    ) -> str:
-        given = {
-            "model": model,
-            "messages": messages,
-            "max_tokens": max_tokens,
-            "do_sample": do_sample,
-            "thinking": thinking,
-            "tools": tools,
-            "tool_stream": tool_stream,
-            "top_p": top_p,
-            "response_format": response_format,
-            "stop": stop,
-            "user_id": user_id,
-            "temperature": temperature,
-            "tool_choice": tool_choice,
-            "request_id": request_id,
-        }
-        body = {k: v for k, v in given.items() if v is not None}
-        answer = handle_chat({**body, "stream": False})
-        text = answer.content.decode()
-        if answer.status_code >= 400:
-            raise ToolError(f"Z.ai API request failed (HTTP {answer.status_code}): {text}")
-        return text
-
-    return server
-
-
-class XpayEmulatorTransport(httpx2.AsyncBaseTransport):
-    """xpay's MCP endpoint in process: a fresh stateless ``MCPServer`` per HTTP request."""
-
-    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        """Answer one MCP POST (or the 401 of a missing / invalid key)."""
-        key = request.url.params.get("key")
-        if not key or key == INVALID_XPAY_KEY:
-
-            def unauthorized(_: httpx2.Request) -> httpx2.Response:
-                return httpx2.Response(401, json={"error": "invalid or missing xpay key"})
-
-            # through a transport VCR patches, so the 401 is recorded too
-            return await httpx2.MockTransport(unauthorized).handle_async_request(request)
-        server = _xpay_server()
-        app = server.streamable_http_app(
-            json_response=True, stateless_http=True, transport_security=_NO_DNS_CHECK
-        )
-
-        async def int_status(scope: Any, receive: Any, send: Any) -> None:
-            # Starlette sends HTTPStatus members; a cassette stores plain ints.
-            async def send_plain(message: Any) -> None:
-                if message.get("type") == "http.response.start":
-                    message = {**message, "status": int(message["status"])}
-                await send(message)
-
-            await app(scope, receive, send_plain)
-
-        async with server.session_manager.run():
-            response = await httpx2.ASGITransport(int_status).handle_async_request(request)
-            content = await response.aread()
-        return httpx2.Response(response.status_code, headers=response.headers, content=content)

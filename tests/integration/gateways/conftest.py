@@ -23,9 +23,8 @@ import pytest
 from tests.cassette_config import KEPT_HEADERS, VCR_CONFIG, _body
 from tests.conftest import LIVE_KEY
 from tests.emulator import ZaiEmulator
-from tests.emulator.gateways import XpayEmulatorTransport
 from tests.integration.gateways._cassettes import PLACEHOLDERS
-from zai_core import _http, xpay
+from zai_core import _http
 
 #: Gateway key variables -> the live value given when the test run started (None offline).
 GATEWAY_KEY_ENV = ("LOWCODEAPI_API_KEY", "POWERTOKENS_API_KEY", "XPAY_API_KEY")
@@ -89,7 +88,11 @@ def _record_against_emulator(
     emulator = ZaiEmulator()
     monkeypatch.setattr(_http, "make_sync_transport", emulator.transport)
     monkeypatch.setattr(_http, "make_async_transport", emulator.transport)
-    monkeypatch.setattr(xpay, "make_mcp_transport", XpayEmulatorTransport)
+    if key_env == "XPAY_API_KEY":  # only the xpay module needs the mcp package
+        from tests.emulator.xpay import XpayEmulatorTransport
+        from zai_core import xpay
+
+        monkeypatch.setattr(xpay, "make_mcp_transport", XpayEmulatorTransport)
     _http.reset_shared_clients()
     yield
     _http.reset_shared_clients()

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.emulator.gateways import INVALID_XPAY_KEY
+from tests.emulator.xpay import INVALID_XPAY_KEY
 from tests.integration.gateways._cassettes import request_json
 from zai_core import AuthenticationError, QuotaExceededError, build_chat_body, create_client
 from zai_core.xpay import TOOL_NAME, XpayClient, build_tool_arguments

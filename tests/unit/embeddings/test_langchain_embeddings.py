@@ -220,3 +220,15 @@ def test_errors_are_also_langchain_exception_classes(
     with pytest.raises(MissingAPIKeyError) as missing:
         ZaiEmbeddings().embed_query("a")
     assert isinstance(missing.value, ModelAuthenticationError)
+
+
+def test_a_gateway_preset_never_gets_the_zai_key(
+    monkeypatch: pytest.MonkeyPatch, fake: FakeZai
+) -> None:
+    monkeypatch.delenv("POWERTOKENS_API_KEY", raising=False)
+    embeddings = ZaiEmbeddings(base_url="powertokens", **fake.clients())
+    assert embeddings.api_key is None
+    with pytest.raises(MissingAPIKeyError):
+        embeddings.embed_query("a")
+    monkeypatch.setenv("POWERTOKENS_API_KEY", "pt-key")
+    assert ZaiEmbeddings(base_url="powertokens").api_key == SecretStr("pt-key")

@@ -163,3 +163,12 @@ def test_api_errors_are_zai_core_classes(fake: FakeZai) -> None:
         make(fake, model="embedding-9").get_text_embedding("a")
     assert info.value.code == "1211"
     assert SECRET not in str(info.value)
+
+
+def test_a_gateway_preset_never_gets_the_zai_key(
+    monkeypatch: pytest.MonkeyPatch, fake: FakeZai
+) -> None:
+    monkeypatch.delenv("POWERTOKENS_API_KEY", raising=False)
+    with pytest.raises(MissingAPIKeyError):
+        ZaiEmbedding(base_url="powertokens", **fake.clients()).get_query_embedding("a")
+    assert fake.requests == []

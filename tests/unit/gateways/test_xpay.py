@@ -21,7 +21,7 @@ from mcp import MCPError
 from mcp.types import CallToolResult, TextContent
 
 import zai_core.client
-from tests.emulator.gateways import XpayEmulatorTransport
+from tests.emulator.xpay import XpayEmulatorTransport
 from zai_core import (
     APIConnectionError,
     APIResponseValidationError,

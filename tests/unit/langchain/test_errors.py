@@ -139,9 +139,8 @@ SEAM = [
 def test_seam_maps_every_class(
     error: zai_core.ZaiError, cls: type[Exception], base: type[ModelError], retryable: bool
 ) -> None:
-    with pytest.raises(cls) as info:
-        with translate_errors():
-            raise error
+    with pytest.raises(cls) as info, translate_errors():
+        raise error
     raised = info.value
     assert type(raised) is cls
     assert isinstance(raised, type(error))  # zai_core handlers still catch it
@@ -167,9 +166,8 @@ def test_failing_finish_reason_kept_as_sent() -> None:
 
 
 def test_non_zai_errors_pass_unchanged() -> None:
-    with pytest.raises(KeyError):
-        with translate_errors():
-            raise KeyError("x")
+    with pytest.raises(KeyError), translate_errors():
+        raise KeyError("x")
 
 
 # --------------------------------------------------------------------------- through ChatZai

@@ -94,7 +94,7 @@ def test_builtin_tools_pass_through_untouched(builtin: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("bad", ["has space", "a" * 65, "naïve"])
 def test_tool_name_rules(bad: str) -> None:
-    with pytest.raises(ValueError, match="not accepted by Z.ai"):
+    with pytest.raises(ValueError, match=r"not accepted by Z\.ai"):
         _convert_tool({"name": bad, "description": "", "parameters": {"type": "object"}})
 
 
