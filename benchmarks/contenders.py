@@ -282,7 +282,8 @@ class LlamaIndexEmbedRunner:
 
 def _zai_embeddings(base_url: str) -> EmbedRunner:
     cls = _import("langchain_zai", "ZaiEmbeddings", "langchain")
-    return LangChainEmbedRunner(cls(base_url=base_url, api_key=API_KEY))
+    model = cls(base_url=base_url, api_key=API_KEY, max_concurrency=EMBED_CONCURRENCY)
+    return LangChainEmbedRunner(model)
 
 
 def _zai_embedding(base_url: str) -> EmbedRunner:
@@ -290,7 +291,8 @@ def _zai_embedding(base_url: str) -> EmbedRunner:
         cls = _import("llama_index_zai", "ZaiEmbedding", "llama-index")
     except Unavailable:
         cls = _import("llama_index.embeddings.zai", "ZaiEmbedding", "llama-index")
-    return LlamaIndexEmbedRunner(cls(base_url=base_url, api_key=API_KEY))
+    model = cls(base_url=base_url, api_key=API_KEY, max_concurrency=EMBED_CONCURRENCY)
+    return LlamaIndexEmbedRunner(model)
 
 
 EMBED_CONTENDERS: tuple[EmbedContender, ...] = (

@@ -348,7 +348,7 @@ def _llama_index_floor_classes() -> tuple[type, type]:
         def _answer(self) -> ChatResponse:
             return answer("2 + 2 is 4.", dict(usage))
 
-        def _chunks(self) -> Iterator[ChatResponse]:
+        def _chunks(self) -> Generator[ChatResponse, None, None]:
             content = ""
             for i in range(self.chunks):
                 delta = TOKENS[i % len(TOKENS)]
@@ -417,8 +417,17 @@ def _llama_index_floor_classes() -> tuple[type, type]:
 
             return gen()
 
-        def _prepare_chat_with_tools(self, tools: Sequence[Any], **kwargs: Any) -> dict[str, Any]:
-            return {"messages": kwargs.get("chat_history") or [], "tools": list(tools)}
+        def _prepare_chat_with_tools(
+            self,
+            tools: Sequence[Any],
+            user_msg: str | ChatMessage | None = None,
+            chat_history: list[ChatMessage] | None = None,
+            verbose: bool = False,
+            allow_parallel_tool_calls: bool = False,
+            tool_required: bool = False,
+            **kwargs: Any,
+        ) -> dict[str, Any]:
+            return {"messages": list(chat_history or []), "tools": list(tools)}
 
     def from_body(body: dict[str, Any]) -> ChatResponse:
         message = body["choices"][0]["message"]
@@ -435,7 +444,7 @@ def _llama_index_floor_classes() -> tuple[type, type]:
         async def _aanswer(self) -> ChatResponse:
             return from_body(await self.raw.achat())
 
-        def _chunks(self) -> Iterator[ChatResponse]:
+        def _chunks(self) -> Generator[ChatResponse, None, None]:
             content = ""
             for event in self.raw.events():
                 delta = event["choices"][0]["delta"].get("content") or ""

@@ -404,15 +404,18 @@ def machine() -> dict[str, str]:
 def describe_settings(s: Settings) -> str:
     """How the figures were taken, in one paragraph."""
     return (
-        f"Per call: median of {s.calls} non-streamed calls after {s.call_warmup} warm-up calls. "
-        f"Per chunk: (median {s.chunks:,}-chunk stream - median 1-chunk stream) / "
-        f"{s.chunks - 1:,}, {s.stream_reps} interleaved repetitions. "
-        f"Async: wall time of {s.async_calls} calls with {s.async_concurrency} in flight, "
-        f"median of {s.async_reps}. "
-        f"Embeddings: {s.embed_texts:,} texts, server adds {s.embed_delay_ms} ms per request. "
-        f"Imports: fresh interpreter, median of {s.import_runs}. "
-        "'x raw' divides by raw httpx (+ httpx-sse); 'x floor' by raw httpx plus the "
-        "framework's own in-process overhead (what a zero-cost integration would take)."
+        f"Per call: median of {s.calls} non-streamed calls after {s.call_warmup} warm-up "
+        f"calls. Per chunk: (median {s.chunks:,}-chunk stream - median 1-chunk stream) / "
+        f"{s.chunks - 1:,}, {s.stream_reps} interleaved repetitions. Async: wall time of "
+        f"{s.async_calls} calls with {s.async_concurrency} in flight on one event loop, median "
+        f"of {s.async_reps} batches (fewer once {s.async_budget:.0f} s are spent). "
+        f"Embeddings: {s.embed_texts:,} texts, the server adds {s.embed_delay_ms} ms to every "
+        f"answer; requests counted by the server. Imports: fresh interpreter, warm bytecode "
+        f"cache, median of {s.import_runs}. "
+        "'x raw' divides by raw httpx (+ httpx-sse); 'x floor' by the framework's trivial "
+        "model doing its I/O with raw httpx (+ httpx-sse), measured in one piece: what a "
+        "zero-cost integration would take. The 'summed' rows add the in-process framework "
+        "floor to raw httpx as measured apart; the two cost more together than summed."
     )
 
 

@@ -252,7 +252,7 @@ def _parse_head(head: bytes) -> tuple[bytes, bytes, dict[bytes, bytes]]:
 
 
 async def _read_chunked(reader: asyncio.StreamReader) -> bytes:
-    parts = []
+    parts: list[bytes] = []
     while True:
         size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
         if size == 0:

@@ -126,9 +126,7 @@ def offline_session(name: str, *, quiet: bool = False) -> str:
             )
         os.environ["ZAI_API_KEY"] = PLACEHOLDER_KEY
         _state["cassette"] = _open_cassette(path, "none")
-        line = (
-            f"Mode: OFFLINE, replaying {_relative(path)} (set ZAI_API_KEY to run against Z.ai)."
-        )
+        line = f"Mode: OFFLINE, replaying {_relative(path)} (set ZAI_API_KEY to run against Z.ai)."
         mode = "offline"
     _state.update(mode=mode, name=name)
     if not quiet:
@@ -168,6 +166,7 @@ def execute_notebook(path: Path, *, timeout: int = 300, env: dict[str, str] | No
         notebook,
         timeout=timeout,
         kernel_name="python3",
+        coalesce_streams=True,
         resources={"metadata": {"path": str(COOKBOOKS)}},
     )
     client.execute(env=env if env is not None else dict(os.environ))
@@ -175,22 +174,27 @@ def execute_notebook(path: Path, *, timeout: int = 300, env: dict[str, str] | No
 
 
 def main(argv: list[str]) -> int:
-    """``python cookbooks/replay.py [--record] [NAME ...]``: run notebooks, save outputs."""
+    """``python cookbooks/replay.py [--record] [NAME ...]``: run notebooks, save outputs.
+
+    Outputs are always saved from an offline run (the key is hidden from the kernel), so
+    they are what a reader replays. With ``--record`` each notebook first runs in record
+    mode: live with ``ZAI_API_KEY``, else against the emulator.
+    """
+    import nbformat
+
     record = "--record" in argv
     names = [a for a in argv if not a.startswith("--")]
     notebooks = sorted(COOKBOOKS.glob("*.ipynb"))
     if names:
         notebooks = [p for p in notebooks if any(n in p.stem for n in names)]
-    import nbformat
-
-    env = dict(os.environ)
-    env.pop("ZAI_RECORD", None)
-    if record:
-        env["ZAI_RECORD"] = "1"
+    hidden = ("ZAI_RECORD", "ZAI_API_KEY", "ZHIPUAI_API_KEY")
+    offline = {k: v for k, v in os.environ.items() if k not in hidden}
     for path in notebooks:
-        print(f"executing {path.name} ...", flush=True)
-        notebook = execute_notebook(path, env=env)
-        nbformat.write(notebook, path)
+        if record:
+            print(f"recording {path.name} ...", flush=True)
+            execute_notebook(path, env={**os.environ, "ZAI_RECORD": "1"})
+        print(f"executing {path.name} offline ...", flush=True)
+        nbformat.write(execute_notebook(path, env=offline), path)
     return 0
 
 

@@ -551,31 +551,22 @@ def _convert_chunk_to_message_chunk(
         ), state
     choice = choices[0]
     delta = choice.get("delta") or _EMPTY
-    additional_kwargs: dict[str, Any] = {}
+    # only the fields a chunk has are passed: this is the per-token hot path
+    fields: dict[str, Any] = {"content": delta.get("content") or ""}
     reasoning = delta.get("reasoning_content")
     if reasoning:
-        additional_kwargs["reasoning_content"] = reasoning
-    call_chunks: list[ToolCallChunk] = []
+        fields["additional_kwargs"] = {"reasoning_content": reasoning}
     deltas = delta.get("tool_calls")
     if deltas:
-        call_chunks, server, state = _convert_tool_call_deltas(deltas, state)
+        fields["tool_call_chunks"], server, state = _convert_tool_call_deltas(deltas, state)
         if server:
-            additional_kwargs["server_tool_calls"] = server
+            fields.setdefault("additional_kwargs", {})["server_tool_calls"] = server
     finish = choice.get("finish_reason")
     if not finish:
-        return AIMessageChunk(
-            content=delta.get("content") or "",
-            additional_kwargs=additional_kwargs,
-            tool_call_chunks=call_chunks,
-            response_metadata={"model_provider": PROVIDER},
-        ), state
-    return AIMessageChunk(
-        content=delta.get("content") or "",
-        additional_kwargs=additional_kwargs,
-        tool_call_chunks=call_chunks,
-        response_metadata=_response_metadata(chunk, finish),
-        usage_metadata=_create_usage_metadata(usage) if usage else None,
-    ), state
+        return AIMessageChunk(response_metadata={"model_provider": PROVIDER}, **fields), state
+    if usage:
+        fields["usage_metadata"] = _create_usage_metadata(usage)
+    return AIMessageChunk(response_metadata=_response_metadata(chunk, finish), **fields), state
 
 
 # --------------------------------------------------------------------------- v1 content blocks

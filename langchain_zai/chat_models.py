@@ -34,7 +34,7 @@ from langchain_zai._convert import (
 from langchain_zai._errors import translate_errors
 from langchain_zai._tools import ToolChoice, _convert_tool, _convert_tool_choice, _function_names
 from zai_core import ZaiClient, build_chat_body, create_client, get_model_info
-from zai_core.config import resolve_surface
+from zai_core.config import resolve_surface, resolve_timeout
 from zai_core.tokenizer import TOKENIZER_MODELS, acount_tokens, count_tokens
 
 __all__ = ["ChatZai"]
@@ -267,6 +267,9 @@ class ChatZai(BaseChatModel):
     def _check_settings(self) -> Self:
         """Resolve the key from the surface's environment; reject bad settings now."""
         surface = resolve_surface(self.base_url)
+        if self.max_retries < 0:
+            raise ValueError(f"max_retries must be >= 0, got {self.max_retries}")
+        resolve_timeout(self.timeout)
         if self.api_key is None:
             key = next((os.environ[n] for n in surface.key_env if os.environ.get(n)), None)
             if key:
@@ -306,7 +309,7 @@ class ChatZai(BaseChatModel):
     def _identifying_params(self) -> dict[str, Any]:
         params: dict[str, Any] = {"model": self.model, "stop": self.stop}
         params.update((n, getattr(self, n)) for n in _BODY_SETTINGS)
-        return {k: v for k, v in params.items() if v is not None and v is not False}
+        return {k: v for k, v in params.items() if v is not None}
 
     def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
         """Standard tracing params; a per-call ``model`` override is reported."""
@@ -458,6 +461,7 @@ class ChatZai(BaseChatModel):
                 if run_manager is not None:
                     run_manager.on_llm_new_token(cast(str, message.content), chunk=chunk)
                 yield chunk
+        _warn_if_unforced(body, bool(stream.accumulator.tool_calls))
 
     async def _astream(
         self,
@@ -481,6 +485,7 @@ class ChatZai(BaseChatModel):
                     if run_manager is not None:
                         await run_manager.on_llm_new_token(cast(str, message.content), chunk=chunk)
                     yield chunk
+        _warn_if_unforced(body, bool(stream.accumulator.tool_calls))
 
     # ------------------------------------------------------------------ tools
 
@@ -638,13 +643,18 @@ class ChatZai(BaseChatModel):
 
 
 def _checked(body: Mapping[str, Any], result: ChatResult) -> ChatResult:
+    """``result``, after warning if a forced tool was not called."""
+    message = result.generations[0].message if result.generations else None
+    _warn_if_unforced(body, isinstance(message, AIMessage) and bool(message.tool_calls))
+    return result
+
+
+def _warn_if_unforced(body: Mapping[str, Any], called: bool) -> None:
     """Warn when a forced tool was not called (Z.ai does not document forcing)."""
     choice = body.get("tool_choice")
-    message = result.generations[0].message if result.generations else None
-    if isinstance(choice, dict) and isinstance(message, AIMessage) and not message.tool_calls:
+    if isinstance(choice, dict) and not called:
         warnings.warn(
             f"tool_choice forced {choice['function']['name']!r} but Z.ai answered without a "
             "tool call (Z.ai documents only tool_choice='auto')",
             stacklevel=4,
         )
-    return result

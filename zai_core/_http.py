@@ -17,7 +17,11 @@ import httpx
 
 __all__ = ["RedactSecretsFilter", "make_async_transport", "make_sync_transport"]
 
-_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100, keepalive_expiry=30)
+# At most 20 idle connections are kept (httpx's default). httpcore's pool checks every idle
+# connection for readability on every request and release (a poll per connection, through
+# anyio in async code), so 100 kept-alive connections made 500 async calls at concurrency 50
+# cost ~3x the CPU of bare httpx (benchmarks/, issue 8); at 20 they cost the same.
+_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=20, keepalive_expiry=30)
 
 
 def make_sync_transport() -> httpx.BaseTransport:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import textwrap
 from typing import Any
 
 import httpx
@@ -216,6 +217,12 @@ def _last_assistant(messages: list[dict[str, Any]]) -> int:
     return -1
 
 
+def _short(text: str, width: int) -> str:
+    """``text`` on one line, cut at a word boundary, ending with one punctuation mark."""
+    short = textwrap.shorten(text, width, placeholder="...") or text[:width]
+    return short if short.endswith(("...", ".", "?", "!")) else short + "."
+
+
 def _reasoning_for(prompt: str, body: dict[str, Any] | None = None) -> str:
     body = body or {}
     messages = body.get("messages") or []
@@ -223,13 +230,13 @@ def _reasoning_for(prompt: str, body: dict[str, Any] | None = None) -> str:
         earlier = [m["reasoning_content"] for m in messages if m.get("reasoning_content")]
         if earlier:
             return (
-                f'My earlier reasoning came back with the history ("{earlier[-1][:60].strip()}'
-                '..."). The tools have answered, so I combine their results into the answer.'
+                f'My earlier reasoning came back with the history ("{_short(earlier[-1], 60)}"). '
+                "The tools have answered, so I combine their results into the answer."
             )
     effort = body.get("reasoning_effort")
     if effort == "low":
-        return f"Quick answer to: {prompt[:60].strip()}."
-    text = f"The user asks: {prompt[:80].strip()}. Let me think step by step and answer clearly."
+        return f"Quick answer to: {_short(prompt, 60)}"
+    text = f"The user asks: {_short(prompt, 80)} Let me think step by step and answer clearly."
     if effort in ("high", "xhigh", "max"):
         text += " I will work through each part carefully and check the result before answering."
     return text
@@ -297,6 +304,11 @@ def plan(body: dict[str, Any]) -> dict[str, Any]:
         content, finish = _json_answer(prompt, messages), "stop"
     else:
         content, finish = _apply_limits(body, _text_answer(messages, prompt))
+    found = _web_search_results(body, prompt)
+    json_mode = (body.get("response_format") or {}).get("type") == "json_object"
+    if found and not calls and not json_mode and messages[-1].get("role") == "user":
+        cited = " ".join(f"{r['content']} [{r['refer']}]" for r in found)
+        content = _apply_limits(body, f"From a web search: {cited}")[0]
     prompt_tokens = sum(_tokens(_text_of(m.get("content")) or " ") for m in messages) + 8
     completion_tokens = _tokens(content + reasoning) + sum(
         _tokens(c["function"]["arguments"]) for c in calls
@@ -319,7 +331,7 @@ def plan(body: dict[str, Any]) -> dict[str, Any]:
         "tool_calls": calls,
         "finish_reason": finish,
         "usage": usage,
-        "web_search": _web_search_results(body, prompt),
+        "web_search": found,
         "tool_stream": bool(body.get("tool_stream")),
     }
 

@@ -66,9 +66,10 @@ def _answer_from(context: str, question: str) -> str:
         (len(wanted & _content_words(sentence)), -i, number, sentence)
         for i, (number, sentence) in enumerate(_sentences(context))
     ]
-    best = sorted((s for s in scored if s[0] > 0), reverse=True)[:2]
-    if not best:
+    ranked = sorted((s for s in scored if s[0] > 0), reverse=True)
+    if not ranked:
         return "I don't know: the documents do not say."
+    best = [s for s in ranked[:2] if s[0] * 3 >= ranked[0][0] * 2]  # close to the best only
     best.sort(key=lambda s: -s[1])  # back in document order
     parts = []
     for _, _, number, sentence in best:
@@ -126,7 +127,7 @@ def grounded_answer(messages: list[dict[str, Any]], prompt: str) -> str | None:
 
 
 def _file_text(part: dict[str, Any]) -> str | None:
-    """The first sentence of a text document sent as base64 ``file_data``, if any."""
+    """The first sentences of a text document sent as base64 ``file_data``, if any."""
     data = (part.get("file") or {}).get("file_data", "")
     match = re.fullmatch(r"data:text/[\w.+-]+;base64,(.+)", data or "", re.S)
     if match is None:
@@ -136,7 +137,7 @@ def _file_text(part: dict[str, Any]) -> str | None:
     except ValueError:
         return None
     lines = [line.strip(" #*-") for line in text.splitlines() if line.strip()]
-    first = re.split(r"(?<=[.!?])\s+", " ".join(lines))[0]
+    first = " ".join(re.split(r"(?<=[.!?])\s+", " ".join(lines))[:2])
     return first or None
 
 

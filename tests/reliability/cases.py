@@ -135,7 +135,8 @@ def _error_event(code: str, message: str) -> bytes:
     return f'data: {{"error":{{"code":"{code}","message":"{message}"}}}}\n\n'.encode()
 
 
-HIGH_CONCURRENCY = error_reply(429, "1302", "High concurrency usage of this API")
+#: Six 0.25 s pauses, each followed by a keep-alive comment: 1.5 s without data.
+KEEPALIVE_PAUSES: list[bytes | Sleep] = [Sleep(0.25), b": keep-alive\n\n"] * 6
 ARREARS = "Insufficient balance or no resource package. Please recharge."
 SENSITIVE = "System detected potentially unsafe or sensitive content in input or generation."
 MAINTENANCE = b"<html><body><h1>Scheduled maintenance</h1></body></html>"
@@ -312,7 +313,7 @@ CASES: list[Case] = [
                         b":ping\n\n",
                         b"id: 7\n\n",
                         chat_chunk(WORDS[1]),
-                        *[Sleep(0.25), b": keep-alive\n\n"] * 6,
+                        *KEEPALIVE_PAUSES,
                         chat_chunk(WORDS[2]),
                         b"\n",
                         chat_chunk(WORDS[3]),

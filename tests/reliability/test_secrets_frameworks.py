@@ -25,7 +25,7 @@ from zai_core import AuthenticationError
 
 from .cases import ANSWER, EMBED_INPUTS, WORDS
 from .conftest import LeakGuard, SleepRecorder
-from .drivers import CANARY
+from .drivers import CANARY, Driver
 from .fault_server import (
     FaultServer,
     Reply,
@@ -112,7 +112,7 @@ def _embed_script() -> list[Reply]:
     ]
 
 
-DRIVERS = {
+DRIVERS: dict[str, Driver] = {
     "ChatZai": ChatZaiDriver(),
     "Zai": ZaiDriver(),
     "ZaiEmbeddings": ZaiEmbeddingsDriver(),

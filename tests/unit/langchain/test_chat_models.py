@@ -161,6 +161,8 @@ def test_request_payload_is_deterministic() -> None:
         ({"user_id": "abc"}, "user_id"),
         ({"stop": ["a", "b", "c", "d", "e"]}, "stop"),
         ({"base_url": "not a url"}, "base_url"),
+        ({"max_retries": -1}, "max_retries"),
+        ({"timeout": 0}, "timeout"),
         ({"model_kwargs": {"temperature": 0.1}}, "not in model_kwargs"),
     ],
 )
@@ -359,6 +361,20 @@ def test_forced_tool_not_called_warns() -> None:
     )
     with pytest.warns(UserWarning, match="without a tool call"):
         model.invoke("hi")
+    with pytest.warns(UserWarning, match="without a tool call"):
+        list(model.stream("hi"))
+
+
+async def test_forced_tool_not_called_warns_async() -> None:
+    model = (
+        answering()
+        .model()
+        .bind_tools([{"name": "f", "description": "", "parameters": {}}], tool_choice="f")
+    )
+    with pytest.warns(UserWarning, match="without a tool call"):
+        await model.ainvoke("hi")
+    with pytest.warns(UserWarning, match="without a tool call"):
+        [c async for c in model.astream("hi")]
 
 
 # --------------------------------------------------------------------------- secrets
@@ -591,6 +607,13 @@ def test_ls_params() -> None:
         "ls_stop": ["x"],
     }
     assert model._get_ls_params(model="glm-5")["ls_model_name"] == "glm-5"
+
+
+def test_identifying_params_tell_settings_apart() -> None:
+    plain = ChatZai(api_key=KEY)._identifying_params
+    assert ChatZai(api_key=KEY, thinking=False)._identifying_params != plain
+    assert ChatZai(api_key=KEY, do_sample=False)._identifying_params != plain
+    assert KEY not in str(ChatZai(api_key=KEY).dict())
 
 
 def test_model_override_reported_in_metadata() -> None:
