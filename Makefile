@@ -2,7 +2,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
-PYTEST_FLAGS ?= -q -p no:cacheprovider --disable-socket --allow-unix-socket
+PYTEST_FLAGS ?= -q -p no:cacheprovider --disable-socket --allow-unix-socket --benchmark-disable
 
 .PHONY: install test demo record bench lint unit integration clean
 

@@ -19,8 +19,8 @@ BARS = (
 )
 PANELS = (
     ("per_call", "per call (non-streamed), x raw httpx"),
-    ("per_chunk", "per streamed chunk, x raw httpx-sse"),
-    ("async", "async calls at concurrency, x raw httpx"),
+    ("per_chunk", "per streamed chunk (client CPU), x raw httpx-sse"),
+    ("async", "async batch (calls at concurrency), x raw httpx"),
 )
 
 
@@ -74,7 +74,7 @@ def draw(results: Results, path: Path) -> None:
     ax.axvline(150, color="red", linestyle="--", linewidth=0.8, label="target 150 ms")
     for y, (_, ms) in enumerate(shown):
         ax.text(ms, y, f" {ms:.0f} ms", va="center", fontsize=8)
-    ax.set_title("import time added to httpx + the framework's LLM base (ms)", fontsize=10)
+    ax.set_title("import time added to httpx + the framework base (ms)", fontsize=10)
     ax.legend(fontsize=8, loc="lower right")
     quick = " (--quick run: not meaningful)" if results.settings.quick else ""
     fig.suptitle(f"Z.ai integrations vs floors and alternatives, lower is better{quick}")

@@ -250,7 +250,7 @@ def chat_table(results: Results) -> tuple[list[str], list[list[str]]]:
         "per call (us)",
         "x raw",
         "x floor",
-        "per chunk (us)",
+        "per chunk (us cpu)",
         "x raw",
         "x floor",
         f"{s.async_calls} async @{s.async_concurrency} (ms)",
@@ -405,8 +405,9 @@ def describe_settings(s: Settings) -> str:
     """How the figures were taken, in one paragraph."""
     return (
         f"Per call: median of {s.calls} non-streamed calls after {s.call_warmup} warm-up "
-        f"calls. Per chunk: (median {s.chunks:,}-chunk stream - median 1-chunk stream) / "
-        f"{s.chunks - 1:,}, {s.stream_reps} interleaved repetitions. Async: wall time of "
+        f"calls (wall clock). Per chunk: (median {s.chunks:,}-chunk stream - median 1-chunk "
+        f"stream) / {s.chunks - 1:,} in client CPU time (the server is another process; wall "
+        f"time in latest.json), {s.stream_reps} interleaved repetitions. Async: wall time of "
         f"{s.async_calls} calls with {s.async_concurrency} in flight on one event loop, median "
         f"of {s.async_reps} batches (fewer once {s.async_budget:.0f} s are spent). "
         f"Embeddings: {s.embed_texts:,} texts, the server adds {s.embed_delay_ms} ms to every "

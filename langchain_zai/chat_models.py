@@ -22,7 +22,15 @@ from langchain_core.runnables import Runnable, RunnableMap, RunnablePassthrough
 from langchain_core.utils import from_env
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
-from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, field_validator, model_validator
+from pydantic import (
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    StrictBool,
+    field_validator,
+    model_validator,
+)
 from typing_extensions import Self
 
 from langchain_zai._convert import (
@@ -192,7 +200,7 @@ class ChatZai(BaseChatModel):
     """Up to 4 stop sequences (Z.ai's docs say one is honoured)."""
     do_sample: bool | None = None
     """``False`` makes decoding greedy (temperature and top_p are then ignored)."""
-    thinking: bool | dict[str, Any] | None = None
+    thinking: StrictBool | dict[str, Any] | None = None
     """``True`` / ``False`` / ``None`` or ``{"type": ..., "clear_thinking": bool}``."""
     reasoning_effort: str | None = None
     """Reasoning effort for GLM-5.2+ (``"max"`` ... ``"none"``)."""

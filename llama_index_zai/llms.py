@@ -38,8 +38,10 @@ from llama_index.core.llms.function_calling import FunctionCallingLLM
 from llama_index.core.llms.llm import ToolSelection
 from llama_index.core.prompts import PromptTemplate
 from llama_index.core.types import Model, PydanticProgramMode
+from pydantic import StrictBool
 
 from zai_core import ZaiClient, build_chat_body, create_client, get_model_info
+from zai_core.config import resolve_timeout
 
 from ._convert import (
     _START,
@@ -199,7 +201,7 @@ class Zai(FunctionCallingLLM):
     do_sample: bool | None = Field(
         default=None, description="False: greedy decoding (temperature and top_p ignored)."
     )
-    thinking: bool | dict[str, Any] | None = Field(
+    thinking: StrictBool | dict[str, Any] | None = Field(
         default=None,
         description="True/False, or Z.ai's {'type': 'enabled'|'disabled', 'clear_thinking': "
         "bool}; None: the model's default.",
@@ -261,6 +263,7 @@ class Zai(FunctionCallingLLM):
     def _check_settings(self) -> Zai:
         """Fail on a bad setting now, with its name, rather than on the first call."""
         build_chat_body(self.model, [{"role": "user", "content": "."}], **self._settings())
+        resolve_timeout(self.timeout)
         return self
 
     @field_serializer("timeout")

@@ -32,7 +32,7 @@ import httpx
 
 from zai_core.catalog import MODELS
 
-from .grounded import grounded_answer, media_answer
+from .grounded import grounded_answer, media_answer, summarise_tool_result
 from .wire import error_response, json_response, sse_response
 
 CREATED = 1782862773
@@ -190,7 +190,7 @@ def _text_answer(messages: list[dict[str, Any]], prompt: str) -> str:
     last = messages[-1]
     if last.get("role") == "tool":
         results = [
-            _text_of(m.get("content"))
+            summarise_tool_result(_text_of(m.get("content")))
             for m in messages[_last_assistant(messages) + 1 :]
             if m.get("role") == "tool"
         ]
@@ -262,7 +262,7 @@ def _web_search_results(body: dict[str, Any], prompt: str) -> list[dict[str, Any
             return [
                 {
                     "title": f"Result {i + 1} for {prompt[:40]}",
-                    "content": f"Snippet {i + 1} about {prompt[:40]}.",
+                    "content": f"Snippet {i + 1} about {_short(prompt, 40)}",
                     "link": f"https://example.com/{i + 1}",
                     "media": "Example",
                     "icon": "",

@@ -8,12 +8,15 @@ Used by :mod:`.chat` for plain text answers:
   citations when the context is numbered ``Source n:``;
 - a condense-question prompt (``Follow Up Input: <q> Standalone question:``) -> the follow-up
   question made standalone with the words of the previous user turn;
-- media parts -> a description that names what was sent (image, video, document).
+- media parts -> a description that names what was sent (image, video, document);
+- long tool results (web search hits, pages) -> their titles and links, for the answer that
+  follows a tool call (short results are quoted whole).
 """
 
 from __future__ import annotations
 
 import base64
+import json
 import re
 from typing import Any
 
@@ -164,3 +167,41 @@ def media_answer(messages: list[dict[str, Any]]) -> str | None:
     if kinds & {"file", "file_url"}:
         return "The document was read; it is a short file whose content I summarise here."
     return None
+
+
+def _hits(text: str) -> list[str]:
+    """``title (link)`` of search hits given as JSON or as ``Title:`` / ``Link:`` lines."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    if isinstance(data, list):
+        return [
+            f"{d.get('title')} ({d.get('link') or d.get('url')})"
+            for d in data
+            if isinstance(d, dict) and d.get("title")
+        ]
+    titles = re.findall(r"(?m)^Title:\s*(.+)$", text)
+    links = re.findall(r"(?m)^(?:Link|URL):\s*(\S+)", text)
+    return [f"{t.strip()} ({u})" for t, u in zip(titles, links, strict=False)]
+
+
+def summarise_tool_result(text: str, limit: int = 160) -> str:
+    """A short tool result as is; a long one as its hits, or a page's title and first line."""
+    if len(text) <= limit:
+        return text
+    hits = _hits(text)
+    if len(hits) > 1 or (hits and "Description:" not in text):
+        return "found " + ", ".join(hits[:3])
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    heading = next((line.lstrip("# ") for line in lines if line.startswith("#")), None)
+    title = heading or (hits[0] if hits else lines[0][:80])
+    body = next(
+        (
+            line
+            for line in lines
+            if not line.startswith(("#", "!", "Title:", "URL:", "Link:", "Description:"))
+        ),
+        "",
+    )
+    return f"the page '{title}' says: {body[:limit].rstrip('.')}"

@@ -103,20 +103,22 @@ ROWS: list[Row] = [
         "reasoning_effort",
     ),
     (
-        "ChatZai max_retries=-1 (checked at first call)",
-        lambda u: chatzai(u, max_retries=-1).invoke("hi"),
+        "ChatZai max_retries=-1",
+        lambda u: chatzai(u, max_retries=-1),
         ValueError,
         "max_retries",
     ),
     (
-        "ChatZai timeout=-1 (checked at first call)",
-        lambda u: chatzai(u, timeout=-1).invoke("hi"),
+        "ChatZai timeout=-1",
+        lambda u: chatzai(u, timeout=-1),
         ValueError,
         "timeout",
     ),
     # Zai
     ("Zai temperature=1.5", lambda u: zai(u, temperature=1.5), ValueError, "temperature"),
     ("Zai thinking=2", lambda u: zai(u, thinking=2), ValueError, "thinking"),
+    ("Zai thinking='yes'", lambda u: zai(u, thinking="yes"), ValueError, "thinking"),
+    ("ChatZai thinking='yes'", lambda u: chatzai(u, thinking="yes"), ValueError, "thinking"),
     (
         "Zai reasoning_effort='extreme'",
         lambda u: zai(u, reasoning_effort="extreme"),
@@ -145,8 +147,8 @@ ROWS: list[Row] = [
     ),
     ("Zai chat(bogus=1)", lambda u: zai(u).chat(USER, bogus=1), ValueError, "bogus"),
     (
-        "Zai timeout=-1 (checked at first call)",
-        lambda u: zai(u, timeout=-1).chat(USER),
+        "Zai timeout=-1",
+        lambda u: zai(u, timeout=-1),
         ValueError,
         "timeout",
     ),
