@@ -103,13 +103,22 @@ def agent_flow() -> str:
     print(style("question> ", "bold") + question, end="")
     printer = Printer()
     answer = ""
-    stream = agent.stream(
+    calls: list[str] = []  # tool call ids in call order
+    results: dict[str, str] = {}  # parallel tools finish in any order: shown in call order
+
+    def show_results() -> None:
+        for call_id in calls:
+            if call_id in results:
+                printer.line("tool result", results.pop(call_id))
+
+    stream: Iterable[Any] = agent.stream(
         {"messages": [{"role": "user", "content": question}]}, stream_mode="messages"
     )
-    for chunk, meta in stream:
+    for chunk, meta in stream:  # (message chunk, metadata) pairs, token by token
         if meta["langgraph_node"] == "tools":
-            printer.line("tool result", str(chunk.content))
+            results[chunk.tool_call_id] = str(chunk.content)
             continue
+        show_results()
         for block in chunk.content_blocks:
             if block["type"] == "reasoning":
                 printer.write("thinking", block.get("reasoning", ""))
@@ -118,6 +127,8 @@ def agent_flow() -> str:
                 answer += block["text"]
             elif block["type"] == "tool_call_chunk" and block.get("name"):
                 printer.line("tool call", f"{block['name']}({block.get('args') or ''})")
+                calls.append(str(block.get("id")))
+    show_results()
     printer.end()
     return answer
 
@@ -187,7 +198,7 @@ def thinking_flow() -> str:
                 printer.write("thinking", block.get("reasoning", ""))
             elif block["type"] == "text":
                 printer.write("answer", block["text"])
-    usage = (full.usage_metadata if full is not None else None) or {}
+    usage: dict[str, Any] = dict((full.usage_metadata if full is not None else None) or {})
     reasoning = usage.get("output_token_details", {}).get("reasoning")
     printer.line("usage", f"{usage.get('output_tokens')} output tokens, {reasoning} reasoning")
     printer.end()

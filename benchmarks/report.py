@@ -77,7 +77,7 @@ class Target:
 
 def _num(value: float, unit: str) -> str:
     if unit == "x":
-        return f"{value:.2f}x"
+        return f"{value:.3f}x"
     if unit == "ms":
         return f"{value:.0f} ms"
     return f"{value:.0f} {unit}"

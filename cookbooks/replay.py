@@ -51,6 +51,13 @@ def _recording() -> bool:
     return os.environ.get("ZAI_RECORD", "").strip().lower() in ("1", "true", "yes", "on")
 
 
+def _use_placeholder_key() -> None:
+    """A placeholder key and the default base URL: what the recordings were made with."""
+    os.environ["ZAI_API_KEY"] = PLACEHOLDER_KEY
+    for name in ("ZAI_BASE_URL", "ZHIPUAI_BASE_URL"):
+        os.environ.pop(name, None)
+
+
 def _route_to_emulator() -> None:
     """Send the shared transport to the in-process emulator (what ``make record`` does)."""
     from tests.emulator import ZaiEmulator
@@ -108,7 +115,7 @@ def offline_session(name: str, *, quiet: bool = False) -> str:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.unlink(missing_ok=True)
         if key is None:
-            os.environ["ZAI_API_KEY"] = PLACEHOLDER_KEY
+            _use_placeholder_key()
             _route_to_emulator()
             line = f"Mode: RECORD against the local Z.ai emulator -> {_relative(path)}"
         else:
@@ -124,7 +131,7 @@ def offline_session(name: str, *, quiet: bool = False) -> str:
                 f"no recording at {_relative(path)}: set ZAI_API_KEY to run live, "
                 "or ZAI_RECORD=1 to record it"
             )
-        os.environ["ZAI_API_KEY"] = PLACEHOLDER_KEY
+        _use_placeholder_key()
         _state["cassette"] = _open_cassette(path, "none")
         line = f"Mode: OFFLINE, replaying {_relative(path)} (set ZAI_API_KEY to run against Z.ai)."
         mode = "offline"
@@ -167,6 +174,7 @@ def execute_notebook(path: Path, *, timeout: int = 300, env: dict[str, str] | No
         timeout=timeout,
         kernel_name="python3",
         coalesce_streams=True,
+        record_timing=False,  # no timestamps: a re-run leaves an unchanged notebook as it was
         resources={"metadata": {"path": str(COOKBOOKS)}},
     )
     client.execute(env=env if env is not None else dict(os.environ))

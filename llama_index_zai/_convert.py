@@ -282,26 +282,23 @@ def _tool_kwargs(arguments: str) -> dict[str, Any] | str:
     return parsed if isinstance(parsed, dict) else arguments
 
 
-# Blocks and responses are built with ``model_construct`` and every field given: the parts are
-# already valid, and leaving a field to its default factory costs more than the whole chunk.
+# Blocks and responses are built with their validated constructors, which pydantic runs in
+# Rust and which measure 2-3x faster here than ``model_construct`` (a Python loop over the
+# fields); the benchmark's per-chunk figure depends on it.
 
 
 def _text_block(text: str) -> TextBlock:
-    return TextBlock.model_construct(block_type="text", text=text)
+    return TextBlock(text=text)
 
 
 def _thinking_block(content: str, num_tokens: int | None = None) -> ThinkingBlock:
-    return ThinkingBlock.model_construct(
-        block_type="thinking", content=content, num_tokens=num_tokens, additional_information={}
-    )
+    return ThinkingBlock(content=content, num_tokens=num_tokens)
 
 
 def _chat_response(
     message: ChatMessage, raw: Any, delta: str | None, kwargs: dict[str, Any]
 ) -> ChatResponse:
-    return ChatResponse.model_construct(
-        message=message, raw=raw, delta=delta, logprobs=None, additional_kwargs=kwargs
-    )
+    return ChatResponse(message=message, raw=raw, delta=delta, additional_kwargs=kwargs)
 
 
 def _tool_call_blocks(calls: Sequence[Mapping[str, Any]]) -> list[ToolCallBlock]:
@@ -318,23 +315,50 @@ def _tool_call_blocks(calls: Sequence[Mapping[str, Any]]) -> list[ToolCallBlock]
     ]
 
 
+_MESSAGE_FIELDS = frozenset({"role", "additional_kwargs", "blocks"})
+# ChatMessage's validated constructor runs its legacy-content validators on every call, and
+# ``model_construct`` loops over the fields in Python; both cost more than the rest of a
+# streamed chunk. When ChatMessage has exactly the fields ``model_construct`` would set (checked
+# once, here), the message is laid out the way ``model_construct`` lays it out, directly.
+_FAST_MESSAGE = (
+    set(ChatMessage.model_fields) == _MESSAGE_FIELDS and not ChatMessage.__private_attributes__
+)
+_new_object = object.__new__
+_set_attr = object.__setattr__
+
+
+def _new_assistant_message(blocks: list[Any], additional_kwargs: dict[str, Any]) -> ChatMessage:
+    if not _FAST_MESSAGE:
+        return ChatMessage.model_construct(
+            role=MessageRole.ASSISTANT, blocks=blocks, additional_kwargs=additional_kwargs
+        )
+    message = _new_object(ChatMessage)
+    _set_attr(
+        message,
+        "__dict__",
+        {"role": MessageRole.ASSISTANT, "additional_kwargs": additional_kwargs, "blocks": blocks},
+    )
+    _set_attr(message, "__pydantic_fields_set__", set(_MESSAGE_FIELDS))
+    _set_attr(message, "__pydantic_extra__", None)
+    _set_attr(message, "__pydantic_private__", None)
+    return message
+
+
 def _assistant_message(
     thinking: ThinkingBlock | None,
     text: TextBlock,
-    tool_blocks: list[ToolCallBlock],
-    tool_calls: list[dict[str, Any]] | None,
+    tool_blocks: Sequence[ToolCallBlock],
+    tool_calls: Sequence[dict[str, Any]] | None,
 ) -> ChatMessage:
     """The assistant ``ChatMessage``: blocks ``[ThinkingBlock?, TextBlock, ToolCallBlock*]``.
 
     Built without re-validation (every part is already a valid block); ``additional_kwargs``
     is a fresh dict each time, so callers that update it never touch another message.
     """
-    blocks: list[Any] = [thinking, text, *tool_blocks] if thinking else [text, *tool_blocks]
-    return ChatMessage.model_construct(
-        role=MessageRole.ASSISTANT,
-        blocks=blocks,
-        additional_kwargs={"tool_calls": tool_calls} if tool_calls else {},
-    )
+    blocks: list[Any] = [thinking, text] if thinking else [text]
+    if tool_blocks:
+        blocks.extend(tool_blocks)
+    return _new_assistant_message(blocks, {"tool_calls": list(tool_calls)} if tool_calls else {})
 
 
 def _convert_dict_to_message(
@@ -433,9 +457,7 @@ def _convert_chunk_to_chat_response(
         kwargs.update(
             _response_kwargs(parse_usage(chunk.get("usage")), None, chunk.get("web_search"))
         )
-    message = _assistant_message(
-        state.thinking, state.text, list(state.tool_blocks), list(state.tool_calls)
-    )
+    message = _assistant_message(state.thinking, state.text, state.tool_blocks, state.tool_calls)
     return _chat_response(message, chunk, content or "", kwargs), state
 
 

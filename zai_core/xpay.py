@@ -46,14 +46,7 @@ import httpx
 
 from . import __version__, _http
 from .accumulate import StreamAccumulator, completion_to_chunk
-from .client import (
-    USER_AGENT,
-    AsyncChatStream,
-    ChatStream,
-    ZaiClient,
-    _validate_chat_body,
-    status_error_from_response,
-)
+from .client import USER_AGENT, ZaiClient, status_error_from_response
 from .config import TimeoutLike, ZaiConfig, resolve_timeout
 from .errors import (
     APIConnectionError,
@@ -65,6 +58,7 @@ from .errors import (
     error_class_for,
     make_status_error,
 )
+from .streams import AsyncChatStream, ChatStream, validate_chat_body
 
 try:
     import httpx2
@@ -610,7 +604,7 @@ class XpayClient(ZaiClient):
     ) -> dict[str, Any]:
         """The tool's whole answer as a ``chat.completion`` dict; raises on a failing finish."""
         answer = await self._call(build_tool_arguments(body), timeout)
-        _validate_chat_body(answer)
+        validate_chat_body(answer)
         return answer
 
     def chat(self, body: Mapping[str, Any], *, timeout: TimeoutLike = None) -> dict[str, Any]:
@@ -621,7 +615,7 @@ class XpayClient(ZaiClient):
             return await self._call(arguments, timeout)
 
         answer = _run_sync(run)
-        _validate_chat_body(answer)
+        validate_chat_body(answer)
         return answer
 
     def stream_chat(self, body: Mapping[str, Any], *, timeout: TimeoutLike = None) -> ChatStream:

@@ -52,20 +52,20 @@ EXPECTED: dict[str, list[str]] = {
         r"user> Which dimensions does it support\?\nassistant> \S.*256, 512, 1024 or 2048",
     ],
     "03_thinking": [
-        r"thinking> \S+.*\nanswer> 17 \* 19 = 323",
+        r"thinking> \S+.*\nanswer> .*323",
         r"'output_token_details': \{'reasoning': [1-9]",
-        r"thinking off: '17 \* 19 = 323\.'\nreasoning: None",
+        r"thinking off: '.*323.*'\nreasoning: None",
         r" none:\s+0 reasoning tokens",
         r"  max:\s+[1-9]\d* reasoning tokens",
         r"ValidationError - .*reasoning_effort",
-        r"answer> 23 \* 47 = 1081",
+        r"answer> .*1081",
         r"\['ThinkingBlock', 'TextBlock'\]",
         r"turn 1 tool calls> \[\('to_usd', \{'amount': 250",
         r'"reasoning_content": "\S',
         r"turn 2 thinking> \S+",
-        r"turn 2 answer> \S.*270\.00 USD",
+        r"turn 2 answer> .*270",
         r"tool call> usd\(",
-        r"final: \S.*152\.40 USD",
+        r"final: .*152\.4",
     ],
     "04_structured_output": [
         r"Movie\(title='Inception', year=2010, genres=\['science fiction'\], rating=8\.8\)",
@@ -78,10 +78,9 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "05_vision": [
         r"\d+ bytes",
-        r"thinking> \S+.*\nanswer> The image shows",
-        r"answer> The video",
-        r"answer> The document says: GLM-4\.6V release notes",
-        r"thinking> \S+.*\nanswer> The image shows",
+        r"<PIL\.Image\.Image image mode=RGB size=96x96>",
+        r"thinking> \S+.*\nanswer> \S+",  # image, LangChain: reasoning streamed, then the answer
+        r"(?s)(answer> \S.*){5}",  # image, video, document (LangChain); image, video (LlamaIndex)
         r"'reasoning_tokens': [1-9]",
     ],
     "06_research_assistant": [

@@ -109,7 +109,8 @@ def _condensed(prompt: str) -> str | None:
     question = match.group(1).strip()
     history = prompt[: match.start()]
     earlier = re.findall(r"(?im)^\s*user:\s*(.+)$", history)
-    if not earlier:
+    refers_back = re.search(r"(?i)\b(it|its|that|this|they|them|those|these|he|she)\b", question)
+    if not earlier or not refers_back:  # a self-contained follow-up stays as it is
         return question
     topic = earlier[-1].strip().rstrip("?")
     return f"{question.rstrip('?')} (about: {topic})?"

@@ -769,3 +769,20 @@ def test_parse_structured(text: str) -> None:
 def test_parse_structured_errors(text: str | None) -> None:
     with pytest.raises(ValueError, match="not a valid Person"):
         _parse_structured(text, Person)
+
+
+def test_fast_assistant_message_matches_a_validated_one() -> None:
+    """The streaming fast path builds exactly what ChatMessage's own constructor builds."""
+    from llama_index.core.base.llms.types import TextBlock as _Text
+
+    from llama_index_zai._convert import _FAST_MESSAGE, _new_assistant_message
+
+    assert _FAST_MESSAGE, "ChatMessage's fields changed: the fast path fell back"
+    blocks = [_Text(text="hi")]
+    kwargs = {"tool_calls": [{"id": "c1"}]}
+    fast = _new_assistant_message(list(blocks), dict(kwargs))
+    slow = ChatMessage(role=MessageRole.ASSISTANT, blocks=list(blocks), additional_kwargs=kwargs)
+    assert fast == slow
+    assert fast.model_dump() == slow.model_dump()
+    assert fast.content == "hi"
+    assert fast.model_copy(update={"additional_kwargs": {}}).additional_kwargs == {}

@@ -1,0 +1,189 @@
+"""Chat answers as they come back: failing finish reasons, and the stream wrappers.
+
+:class:`ChatStream` / :class:`AsyncChatStream` wrap the event iterators of
+:class:`zai_core.ZaiClient` (or any client with the same chat interface): they fold every
+chunk into a :class:`StreamAccumulator`, raise on a failing finish reason, put the partial
+answer on a :class:`StreamInterruptedError`, and always close the response.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+from .accumulate import StreamAccumulator
+from .errors import (
+    APIResponseValidationError,
+    ContentFilterError,
+    ContextWindowExceededError,
+    InternalServerError,
+    StreamInterruptedError,
+    ZaiError,
+)
+
+__all__ = ["AsyncChatStream", "ChatStream", "finish_reason_error", "validate_chat_body"]
+
+
+def finish_reason_error(
+    finish_reason: str | None, *, partial_text: str, request_id: str | None, stream: bool
+) -> ZaiError | None:
+    """The error a failing finish reason stands for, or ``None`` for a normal finish.
+
+    ``sensitive`` (moderation) -> :class:`ContentFilterError`; ``model_context_window_exceeded``
+    -> :class:`ContextWindowExceededError`; ``network_error`` (inference failed) ->
+    :class:`StreamInterruptedError` in a stream, :class:`InternalServerError` (retried)
+    otherwise. The partial answer rides on the error, never returned as if complete.
+    """
+    if finish_reason is None or finish_reason in ("stop", "tool_calls", "length"):
+        return None
+    body = {"finish_reason": finish_reason, "partial_text": partial_text}
+    if finish_reason == "sensitive":
+        return ContentFilterError(
+            "Z.ai stopped the answer: content flagged by moderation (finish_reason=sensitive)",
+            status_code=200,
+            code="1301",
+            request_id=request_id,
+            body=body,
+        )
+    if finish_reason == "model_context_window_exceeded":
+        return ContextWindowExceededError(
+            "the conversation no longer fits the model's context window "
+            "(finish_reason=model_context_window_exceeded)",
+            status_code=200,
+            request_id=request_id,
+            body=body,
+        )
+    if finish_reason == "network_error":
+        message = "Z.ai's inference failed mid-answer (finish_reason=network_error)"
+        if stream:
+            return StreamInterruptedError(message, partial_text=partial_text)
+        return InternalServerError(message, status_code=200, request_id=request_id, body=body)
+    return None
+
+
+_FAILING_FINISH = frozenset({"sensitive", "network_error", "model_context_window_exceeded"})
+
+
+def validate_chat_body(body: Any) -> None:
+    if not isinstance(body, dict) or not isinstance(body.get("choices"), list):
+        raise APIResponseValidationError(
+            f"Z.ai chat answer has no 'choices' list: {str(body)[:200]!r}", body=body
+        )
+    if not body["choices"]:
+        return
+    choice = body["choices"][0]
+    message = choice.get("message") or {}
+    error = finish_reason_error(
+        choice.get("finish_reason"),
+        partial_text=message.get("content") or "",
+        request_id=body.get("request_id") or body.get("id"),
+        stream=False,
+    )
+    if error is not None:
+        raise error
+
+
+def _fail_on_finish(accumulator: StreamAccumulator) -> None:
+    error = finish_reason_error(
+        accumulator.finish_reason,
+        partial_text=accumulator.content,
+        request_id=accumulator.request_id,
+        stream=True,
+    )
+    if error is not None:
+        raise error
+
+
+class ChatStream:
+    """A streamed chat answer: iterate chunk dicts; ``accumulator`` holds the whole so far.
+
+    Use it as a context manager (``with client.stream_chat(body) as stream``) so the
+    response is closed even when the loop is left early; a failing finish reason raises.
+    """
+
+    def __init__(self, events: Iterator[dict[str, Any]], accumulator: StreamAccumulator):
+        self.accumulator = accumulator
+        self._events = events
+        self._chunks = self._run(events, accumulator)
+
+    @staticmethod
+    def _run(
+        events: Iterator[dict[str, Any]], accumulator: StreamAccumulator
+    ) -> Iterator[dict[str, Any]]:
+        # Never a method of ``self``: a generator holding ``self`` is a reference cycle, and
+        # a stream left by ``break`` in a bare ``for`` loop would stay open until the next
+        # garbage collection instead of closing at once.
+        try:
+            for chunk in events:
+                accumulator.add(chunk)
+                if accumulator.finish_reason in _FAILING_FINISH:
+                    _fail_on_finish(accumulator)
+                yield chunk
+        except StreamInterruptedError as error:
+            error.partial_text = error.partial_text or accumulator.content
+            error.partial_reasoning = accumulator.reasoning
+            raise
+        finally:
+            events.close()  # type: ignore[attr-defined]
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        # The generator itself: a ``for`` loop then skips one Python call per chunk.
+        return self._chunks
+
+    def __next__(self) -> dict[str, Any]:
+        return next(self._chunks)
+
+    def close(self) -> None:
+        """Stop reading and close the response."""
+        self._chunks.close()  # type: ignore[attr-defined]
+
+    def __enter__(self) -> ChatStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class AsyncChatStream:
+    """Async :class:`ChatStream`: ``async with`` / ``async for``."""
+
+    def __init__(self, events: AsyncIterator[dict[str, Any]], accumulator: StreamAccumulator):
+        self.accumulator = accumulator
+        self._events = events
+        self._chunks = self._run(events, accumulator)
+
+    @staticmethod
+    async def _run(
+        events: AsyncIterator[dict[str, Any]], accumulator: StreamAccumulator
+    ) -> AsyncIterator[dict[str, Any]]:
+        # A function of its inputs, not of ``self`` (see ChatStream._run): a cancelled or
+        # abandoned consumer frees the stream at once and the event loop closes it.
+        try:
+            async for chunk in events:
+                accumulator.add(chunk)
+                if accumulator.finish_reason in _FAILING_FINISH:
+                    _fail_on_finish(accumulator)
+                yield chunk
+        except StreamInterruptedError as error:
+            error.partial_text = error.partial_text or accumulator.content
+            error.partial_reasoning = accumulator.reasoning
+            raise
+        finally:
+            await events.aclose()  # type: ignore[attr-defined]
+
+    def __aiter__(self) -> AsyncIterator[dict[str, Any]]:
+        # The async generator itself: ``async for`` then skips one coroutine per chunk.
+        return self._chunks
+
+    async def __anext__(self) -> dict[str, Any]:
+        return await self._chunks.__anext__()
+
+    async def aclose(self) -> None:
+        """Stop reading and close the response."""
+        await self._chunks.aclose()  # type: ignore[attr-defined]
+
+    async def __aenter__(self) -> AsyncChatStream:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
