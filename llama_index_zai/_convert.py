@@ -298,7 +298,16 @@ def _thinking_block(content: str, num_tokens: int | None = None) -> ThinkingBloc
 def _chat_response(
     message: ChatMessage, raw: Any, delta: str | None, kwargs: dict[str, Any]
 ) -> ChatResponse:
-    return ChatResponse(message=message, raw=raw, delta=delta, additional_kwargs=kwargs)
+    values: dict[str, Any] = {
+        "message": message,
+        "raw": raw,
+        "delta": delta,
+        "logprobs": None,
+        "additional_kwargs": kwargs,
+    }
+    if _FAST_RESPONSE:
+        return _laid_out(ChatResponse, values)  # type: ignore[no-any-return]
+    return ChatResponse(**values)
 
 
 def _tool_call_blocks(calls: Sequence[Mapping[str, Any]]) -> list[ToolCallBlock]:
@@ -315,33 +324,46 @@ def _tool_call_blocks(calls: Sequence[Mapping[str, Any]]) -> list[ToolCallBlock]
     ]
 
 
-_MESSAGE_FIELDS = frozenset({"role", "additional_kwargs", "blocks"})
-# ChatMessage's validated constructor runs its legacy-content validators on every call, and
-# ``model_construct`` loops over the fields in Python; both cost more than the rest of a
-# streamed chunk. When ChatMessage has exactly the fields ``model_construct`` would set (checked
-# once, here), the message is laid out the way ``model_construct`` lays it out, directly.
-_FAST_MESSAGE = (
-    set(ChatMessage.model_fields) == _MESSAGE_FIELDS and not ChatMessage.__private_attributes__
-)
+def _lays_out_directly(cls: type[Any], fields: tuple[str, ...]) -> bool:
+    """Whether ``cls`` has exactly ``fields`` and nothing a direct layout would miss."""
+    return (
+        tuple(cls.model_fields) == fields
+        and not cls.__private_attributes__
+        and not cls.model_config.get("extra")
+    )
+
+
+# The validated constructors of ChatMessage and ChatResponse run validators on every call, and
+# ``model_construct`` loops over the fields in Python; on a streamed chunk both cost more than
+# everything else Zai does. When a class has exactly the fields below (checked once, here), its
+# instances are laid out the way ``model_construct`` lays them out, directly; otherwise the
+# ``model_construct`` path is used. ``test_fast_path_matches_validated_objects`` pins equality.
+_MESSAGE_FIELDS = ("role", "additional_kwargs", "blocks")
+_RESPONSE_FIELDS = ("message", "raw", "delta", "logprobs", "additional_kwargs")
+_FAST_MESSAGE = _lays_out_directly(ChatMessage, _MESSAGE_FIELDS)
+_FAST_RESPONSE = _lays_out_directly(ChatResponse, _RESPONSE_FIELDS)
 _new_object = object.__new__
 _set_attr = object.__setattr__
 
 
+def _laid_out(cls: type[Any], values: dict[str, Any]) -> Any:
+    instance = _new_object(cls)
+    _set_attr(instance, "__dict__", values)
+    _set_attr(instance, "__pydantic_fields_set__", set(values))
+    _set_attr(instance, "__pydantic_extra__", None)
+    _set_attr(instance, "__pydantic_private__", None)
+    return instance
+
+
 def _new_assistant_message(blocks: list[Any], additional_kwargs: dict[str, Any]) -> ChatMessage:
-    if not _FAST_MESSAGE:
-        return ChatMessage.model_construct(
-            role=MessageRole.ASSISTANT, blocks=blocks, additional_kwargs=additional_kwargs
-        )
-    message = _new_object(ChatMessage)
-    _set_attr(
-        message,
-        "__dict__",
-        {"role": MessageRole.ASSISTANT, "additional_kwargs": additional_kwargs, "blocks": blocks},
-    )
-    _set_attr(message, "__pydantic_fields_set__", set(_MESSAGE_FIELDS))
-    _set_attr(message, "__pydantic_extra__", None)
-    _set_attr(message, "__pydantic_private__", None)
-    return message
+    values: dict[str, Any] = {
+        "role": MessageRole.ASSISTANT,
+        "additional_kwargs": additional_kwargs,
+        "blocks": blocks,
+    }
+    if _FAST_MESSAGE:
+        return _laid_out(ChatMessage, values)  # type: ignore[no-any-return]
+    return ChatMessage.model_construct(**values)
 
 
 def _assistant_message(

@@ -19,6 +19,7 @@ __all__ = ["DONE", "decode_event"]
 
 #: Returned by :func:`decode_event` for the ``[DONE]`` terminator.
 DONE: Any = object()
+_loads = json.loads
 
 
 def decode_event(sse: ServerSentEvent, envelope: str | None = None) -> Any:
@@ -29,16 +30,21 @@ def decode_event(sse: ServerSentEvent, envelope: str | None = None) -> Any:
         APIResponseValidationError: the data is not JSON.
     """
     data = sse.data
-    if not data or data.isspace():
+    if not data:
         return None
-    if data[0] == "[" and data.strip() == "[DONE]":
-        return DONE
     try:
-        payload = json.loads(data)
+        payload = _loads(data)
     except json.JSONDecodeError as exc:
+        stripped = data.strip()
+        if not stripped:
+            return None
+        if stripped == "[DONE]":
+            return DONE
         raise APIResponseValidationError(
             f"Z.ai sent a stream event that is not JSON: {data[:200]!r}", body=data
         ) from exc
+    if type(payload) is dict and "choices" in payload and sse.event != "error":
+        return payload  # a chat chunk: the hot path, nothing more to check
     if envelope is not None and isinstance(payload, dict) and "choices" not in payload:
         payload = payload.get(envelope, payload)
     if sse.event == "error" or (

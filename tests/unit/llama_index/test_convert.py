@@ -771,13 +771,19 @@ def test_parse_structured_errors(text: str | None) -> None:
         _parse_structured(text, Person)
 
 
-def test_fast_assistant_message_matches_a_validated_one() -> None:
-    """The streaming fast path builds exactly what ChatMessage's own constructor builds."""
+def test_fast_path_matches_validated_objects() -> None:
+    """The streaming fast path builds exactly what the validated constructors build."""
+    from llama_index.core.base.llms.types import ChatResponse as _Response
     from llama_index.core.base.llms.types import TextBlock as _Text
 
-    from llama_index_zai._convert import _FAST_MESSAGE, _new_assistant_message
+    from llama_index_zai._convert import (
+        _FAST_MESSAGE,
+        _FAST_RESPONSE,
+        _chat_response,
+        _new_assistant_message,
+    )
 
-    assert _FAST_MESSAGE, "ChatMessage's fields changed: the fast path fell back"
+    assert _FAST_MESSAGE and _FAST_RESPONSE, "LlamaIndex's fields changed: fast path fell back"
     blocks = [_Text(text="hi")]
     kwargs = {"tool_calls": [{"id": "c1"}]}
     fast = _new_assistant_message(list(blocks), dict(kwargs))
@@ -786,3 +792,11 @@ def test_fast_assistant_message_matches_a_validated_one() -> None:
     assert fast.model_dump() == slow.model_dump()
     assert fast.content == "hi"
     assert fast.model_copy(update={"additional_kwargs": {}}).additional_kwargs == {}
+    raw = {"id": "x"}
+    fast_response = _chat_response(fast, raw, "hi", {"thinking_delta": "t"})
+    slow_response = _Response(
+        message=slow, raw=raw, delta="hi", additional_kwargs={"thinking_delta": "t"}
+    )
+    assert fast_response == slow_response
+    assert fast_response.model_dump() == slow_response.model_dump()
+    assert str(fast_response) == str(slow_response)
