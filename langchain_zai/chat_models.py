@@ -41,7 +41,7 @@ from langchain_zai._convert import (
 )
 from langchain_zai._errors import translate_errors
 from langchain_zai._tools import ToolChoice, _convert_tool, _convert_tool_choice, _function_names
-from zai_core import ZaiClient, build_chat_body, create_client, get_model_info
+from zai_core import ZaiClient, build_chat_body, client_for, get_model_info
 from zai_core.config import resolve_surface, resolve_timeout
 from zai_core.tokenizer import TOKENIZER_MODELS, acount_tokens, count_tokens
 
@@ -368,15 +368,7 @@ class ChatZai(BaseChatModel):
         """The client, made once per instance at first use (so no key is needed to build)."""
         client = self._client
         if client is None:
-            client = create_client(
-                api_key=self.api_key.get_secret_value() if self.api_key else None,
-                base_url=self.base_url,
-                timeout=self.timeout,
-                max_retries=self.max_retries,
-                default_headers=self.default_headers,
-                http_client=self.http_client,
-                http_async_client=self.http_async_client,
-            )
+            client = client_for(self)
             self._client = client
         return client
 

@@ -32,7 +32,7 @@ from zai_core import (
     atranscribe,
     build_reader_body,
     build_transcription_fields,
-    create_client,
+    client_for,
     read_url,
     transcribe,
 )
@@ -142,15 +142,7 @@ class _ZaiClientHolder:
     def client(self) -> ZaiClient:
         """The :class:`zai_core.ZaiClient` (made once, on first use)."""
         if self._client is None:
-            self._client = create_client(
-                api_key=self.api_key.get_secret_value() if self.api_key else None,
-                base_url=self.base_url,
-                timeout=self.timeout,
-                max_retries=self.max_retries,
-                default_headers=self.default_headers,
-                http_client=self.http_client,
-                http_async_client=self.http_async_client,
-            )
+            self._client = client_for(self)
         return self._client
 
     def __repr__(self) -> str:

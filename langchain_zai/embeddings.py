@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model
 from typing_extensions import Self
 
 from langchain_zai._errors import to_langchain_error
-from zai_core import ZaiClient, ZaiError, copy_error_as, create_client
+from zai_core import ZaiClient, ZaiError, client_for, copy_error_as
 from zai_core.config import resolve_surface
 from zai_core.embeddings import (
     DEFAULT_EMBEDDING_MODEL,
@@ -180,15 +180,7 @@ class ZaiEmbeddings(BaseModel, Embeddings):
     def client(self) -> ZaiClient:
         """The Z.ai client, created on first use (raises ``MissingAPIKeyError`` if no key)."""
         if self._client is None:
-            self._client = create_client(
-                api_key=self.api_key.get_secret_value() if self.api_key else None,
-                base_url=self.base_url,
-                timeout=self.timeout,
-                max_retries=self.max_retries,
-                default_headers=self.default_headers,
-                http_client=self.http_client,
-                http_async_client=self.http_async_client,
-            )
+            self._client = client_for(self)
         return self._client
 
     def _limiter_for_calls(self) -> ConcurrencyLimiter:

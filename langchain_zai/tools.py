@@ -45,7 +45,7 @@ from zai_core import (
     aread_url,
     atranscribe,
     aweb_search,
-    create_client,
+    client_for,
     generate_image,
     generate_video,
     read_url,
@@ -98,15 +98,7 @@ class _ZaiServiceConfig(BaseModel):
     def client(self) -> ZaiClient:
         """The :class:`zai_core.ZaiClient` (made once, on first use)."""
         if self._client is None:
-            self._client = create_client(
-                api_key=self.api_key.get_secret_value() if self.api_key else None,
-                base_url=self.base_url,
-                timeout=self.timeout,
-                max_retries=self.max_retries,
-                default_headers=self.default_headers,
-                http_client=self.http_client,
-                http_async_client=self.http_async_client,
-            )
+            self._client = client_for(self)
         return self._client
 
 

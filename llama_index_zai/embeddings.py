@@ -8,7 +8,7 @@ from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
 from pydantic import Field, PrivateAttr, field_serializer, model_validator
 from typing_extensions import Self
 
-from zai_core import ZaiClient, create_client
+from zai_core import ZaiClient, client_for
 from zai_core.embeddings import (
     DEFAULT_EMBEDDING_MODEL,
     DEFAULT_MAX_CONCURRENCY,
@@ -127,15 +127,7 @@ class ZaiEmbedding(BaseEmbedding):
     def client(self) -> ZaiClient:
         """The Z.ai client, created on first use (raises ``MissingAPIKeyError`` if no key)."""
         if self._client is None:
-            self._client = create_client(
-                api_key=self.api_key,
-                base_url=self.base_url,
-                timeout=self.timeout,
-                max_retries=self.max_retries,
-                default_headers=self.default_headers,
-                http_client=self.http_client,
-                http_async_client=self.http_async_client,
-            )
+            self._client = client_for(self)
         return self._client
 
     def _limiter_for_calls(self) -> ConcurrencyLimiter:

@@ -40,7 +40,7 @@ from llama_index.core.prompts import PromptTemplate
 from llama_index.core.types import Model, PydanticProgramMode
 from pydantic import StrictBool
 
-from zai_core import ZaiClient, build_chat_body, create_client, get_model_info
+from zai_core import ZaiClient, build_chat_body, client_for, get_model_info
 from zai_core.config import resolve_timeout
 
 from ._convert import (
@@ -300,14 +300,8 @@ class Zai(FunctionCallingLLM):
     def _get_client(self) -> ZaiClient:
         """This instance's client, made on first use (a missing key raises here)."""
         if self._client is None:
-            self._client = create_client(
-                api_key=self.api_key,
-                base_url=self.base_url,
-                timeout=self.timeout,
-                max_retries=self.max_retries,
-                default_headers=self.default_headers,
-                http_client=self._http_client,
-                http_async_client=self._http_async_client,
+            self._client = client_for(
+                self, http_client=self._http_client, http_async_client=self._http_async_client
             )
         return self._client
 

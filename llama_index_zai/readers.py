@@ -31,7 +31,7 @@ from zai_core import (
     atranscribe,
     build_reader_body,
     build_transcription_fields,
-    create_client,
+    client_for,
     read_url,
     transcribe,
 )
@@ -130,15 +130,7 @@ class _ZaiReaderConfig(BasePydanticReader):
     def client(self) -> ZaiClient:
         """The Z.ai client, made on first use (``MissingAPIKeyError`` when there is no key)."""
         if self._client is None:
-            self._client = create_client(
-                api_key=self.api_key,
-                base_url=self.base_url,
-                timeout=self.timeout,
-                max_retries=self.max_retries,
-                default_headers=self.default_headers,
-                http_client=self.http_client,
-                http_async_client=self.http_async_client,
-            )
+            self._client = client_for(self)
         return self._client
 
 

@@ -7,7 +7,14 @@ answers, usage and the model catalog.
 
 from .accumulate import StreamAccumulator, Usage, parse_usage
 from .catalog import MODELS, ModelInfo, get_model_info
-from .client import AsyncChatStream, ChatStream, ZaiClient, create_client, finish_reason_error
+from .client import (
+    AsyncChatStream,
+    ChatStream,
+    ZaiClient,
+    client_for,
+    create_client,
+    finish_reason_error,
+)
 from .config import (
     DEFAULT_BASE_URL,
     DEFAULT_TIMEOUT,
@@ -132,6 +139,7 @@ __all__ = [
     "ZaiError",
     "__version__",
     "build_chat_body",
+    "client_for",
     "copy_error_as",
     "create_client",
     "finish_reason_error",

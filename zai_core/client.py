@@ -37,7 +37,15 @@ from .retry import retry_delay, should_retry_status
 from .sse import DONE, decode_event
 from .streams import AsyncChatStream, ChatStream, finish_reason_error, validate_chat_body
 
-__all__ = ["AsyncChatStream", "ChatStream", "ZaiClient", "create_client", "finish_reason_error"]
+__all__ = [
+    "CONFIG_WORDS",
+    "AsyncChatStream",
+    "ChatStream",
+    "ZaiClient",
+    "client_for",
+    "create_client",
+    "finish_reason_error",
+]
 
 logger = logging.getLogger("zai_core")
 
@@ -625,3 +633,31 @@ def create_client(
             config=config, http_client=http_client, http_async_client=http_async_client
         )
     return ZaiClient(config=config, http_client=http_client, http_async_client=http_async_client)
+
+
+#: The configuration words every integration class carries, read by :func:`client_for`.
+CONFIG_WORDS = (
+    "api_key",
+    "base_url",
+    "timeout",
+    "max_retries",
+    "default_headers",
+    "http_client",
+    "http_async_client",
+)
+
+
+def client_for(settings: Any, **overrides: Any) -> ZaiClient:
+    """The client for an object that carries the configuration words as attributes.
+
+    Every class of both integrations has ``api_key`` (a plain string, or a secret with
+    ``get_secret_value()`` such as pydantic's ``SecretStr``), ``base_url``, ``timeout``,
+    ``max_retries``, ``default_headers``, ``http_client`` and ``http_async_client``; missing
+    attributes count as unset. ``overrides`` win (for words an object keeps elsewhere).
+    """
+    words = {name: getattr(settings, name, None) for name in CONFIG_WORDS}
+    key = words["api_key"]
+    if key is not None and hasattr(key, "get_secret_value"):
+        words["api_key"] = key.get_secret_value()
+    words.update(overrides)
+    return create_client(**words)

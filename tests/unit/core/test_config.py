@@ -222,3 +222,26 @@ def test_config_repr_hides_key() -> None:
     config = ZaiConfig.resolve(api_key=CANARY, base_url="lowcodeapi")
     assert CANARY not in repr(config)
     assert CANARY not in repr(ZaiClient(api_key=CANARY))
+
+
+def test_client_for_reads_the_configuration_words() -> None:
+    """Every integration class builds its client from its attributes through client_for."""
+    from types import SimpleNamespace
+
+    from pydantic import SecretStr
+
+    from zai_core import client_for
+
+    settings = SimpleNamespace(
+        api_key=SecretStr("id.secret"),
+        base_url="mainland",
+        timeout=7,
+        max_retries=1,
+        default_headers={"X-A": "1"},
+    )
+    client = client_for(settings)
+    assert client.config.api_key == "id.secret"
+    assert client.config.surface.name == "mainland"
+    assert client.config.timeout.read == 7 and client.config.max_retries == 1
+    assert dict(client.config.default_headers) == {"X-A": "1"}
+    assert client_for(SimpleNamespace(api_key="plain"), max_retries=0).config.max_retries == 0
