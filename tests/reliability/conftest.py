@@ -4,7 +4,7 @@ Every test in this folder may open sockets to ``127.0.0.1`` only (pytest-socket
 ``allow_hosts``); everything else stays blocked by ``--disable-socket``.
 
 Set ``ZAI_RELIABILITY_REPORT=<file.json>`` to have the case tables write what they observed
-(used to fill the summary table in ``docs/sections/reliability.md``).
+(used to fill the summary table in the README's reliability section).
 """
 
 from __future__ import annotations
