@@ -14,8 +14,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+LINTED := zai_core langchain_zai llama_index_zai llama_index tests benchmarks demo.py cookbooks/replay.py
+
 lint: install
-	$(VENV)/bin/ruff check zai_core langchain_zai llama_index_zai llama_index tests benchmarks demo.py
+	$(VENV)/bin/ruff check $(LINTED)
+	$(VENV)/bin/ruff format --check $(LINTED)
 	$(VENV)/bin/mypy
 
 test: lint
@@ -33,6 +36,8 @@ demo: install
 # Re-record cassettes: live when ZAI_API_KEY is set, else against the emulator in tests/emulator.
 record: install
 	$(PY) -m pytest -q -p no:cacheprovider --record-mode=rewrite tests/integration
+	$(PY) cookbooks/replay.py --record
+	$(PY) demo.py --record
 
 bench: install
 	$(PY) -m benchmarks
