@@ -248,7 +248,8 @@ def _lc_tool_call_to_wire(call: ToolCall) -> dict[str, Any]:
         "type": "function",
         "function": {
             "name": call["name"],
-            "arguments": json.dumps(call["args"], ensure_ascii=False),
+            # compact, as the model writes them, so the history goes back unchanged
+            "arguments": json.dumps(call["args"], ensure_ascii=False, separators=(",", ":")),
         },
     }
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import warnings
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from operator import itemgetter
@@ -41,8 +40,13 @@ from langchain_zai._convert import (
 )
 from langchain_zai._errors import translate_errors
 from langchain_zai._tools import ToolChoice, _convert_tool, _convert_tool_choice, _function_names
-from zai_core import ZaiClient, build_chat_body, client_for, get_model_info
-from zai_core.config import resolve_surface, resolve_timeout
+from zai_core import ClientCache, ZaiClient, build_chat_body, cached_client, get_model_info
+from zai_core.config import (
+    env_api_key,
+    pickle_state_without_secrets,
+    resolve_surface,
+    resolve_timeout,
+)
 from zai_core.tokenizer import TOKENIZER_MODELS, acount_tokens, count_tokens
 
 __all__ = ["ChatZai"]
@@ -238,7 +242,7 @@ class ChatZai(BaseChatModel):
     http_async_client: Any = Field(default=None, exclude=True, repr=False)
     """Your own ``httpx.AsyncClient``."""
 
-    _client: ZaiClient | None = PrivateAttr(default=None)
+    _client: ClientCache | None = PrivateAttr(default=None)
 
     # ------------------------------------------------------------------ validation
 
@@ -274,14 +278,12 @@ class ChatZai(BaseChatModel):
     @model_validator(mode="after")
     def _check_settings(self) -> Self:
         """Resolve the key from the surface's environment; reject bad settings now."""
-        surface = resolve_surface(self.base_url)
         if self.max_retries < 0:
             raise ValueError(f"max_retries must be >= 0, got {self.max_retries}")
         resolve_timeout(self.timeout)
-        if self.api_key is None:
-            key = next((os.environ[n] for n in surface.key_env if os.environ.get(n)), None)
-            if key:
-                self.api_key = SecretStr(key)
+        resolve_surface(self.base_url)  # a bad URL or preset name fails now
+        if self.api_key is None and (key := env_api_key(self.base_url)):
+            self.api_key = SecretStr(key)
         build_chat_body(
             self.model,
             _PROBE,
@@ -294,10 +296,15 @@ class ChatZai(BaseChatModel):
 
     # ------------------------------------------------------------------ LangChain plumbing
 
+    def __getstate__(self) -> dict[Any, Any]:
+        """Pickle without the key or the client (the key is read from the environment again)."""
+        return pickle_state_without_secrets(super().__getstate__())
+
     @property
     def lc_secrets(self) -> dict[str, str]:
-        """The key is serialized as a reference to ``ZAI_API_KEY``, never as its value."""
-        return {"api_key": "ZAI_API_KEY"}
+        """The key is serialized as a reference to the surface's own variable, never as its
+        value (``ZAI_API_KEY``; a gateway preset's variable, e.g. ``LOWCODEAPI_API_KEY``)."""
+        return {"api_key": resolve_surface(self.base_url).key_env[0]}
 
     @classmethod
     def is_lc_serializable(cls) -> bool:
@@ -366,11 +373,8 @@ class ChatZai(BaseChatModel):
 
     def _get_client(self) -> ZaiClient:
         """The client, made once per instance at first use (so no key is needed to build)."""
-        client = self._client
-        if client is None:
-            client = client_for(self)
-            self._client = client
-        return client
+        self._client = cached_client(self, self._client)
+        return self._client.client
 
     def _get_request_payload(
         self,

@@ -23,6 +23,7 @@ from pydantic import SecretStr
 
 from langchain_zai._errors import translate_errors
 from zai_core import (
+    ClientCache,
     Transcription,
     WebPage,
     WebSearchResult,
@@ -32,10 +33,11 @@ from zai_core import (
     atranscribe,
     build_reader_body,
     build_transcription_fields,
-    client_for,
+    cached_client,
     read_url,
     transcribe,
 )
+from zai_core.config import pickle_state_without_secrets
 
 __all__ = ["ZaiAudioParser", "ZaiTranscriptionLoader", "ZaiWebReaderLoader"]
 
@@ -136,17 +138,20 @@ class _ZaiClientHolder:
         self.default_headers = dict(default_headers) if default_headers else None
         self.http_client = http_client
         self.http_async_client = http_async_client
-        self._client: ZaiClient | None = None
+        self._client: ClientCache | None = None
 
     @property
     def client(self) -> ZaiClient:
         """The :class:`zai_core.ZaiClient` (made once, on first use)."""
-        if self._client is None:
-            self._client = client_for(self)
-        return self._client
+        self._client = cached_client(self, self._client)
+        return self._client.client
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle without the key or the client (the key is read from the environment again)."""
+        return pickle_state_without_secrets(dict(self.__dict__))
 
 
 # --------------------------------------------------------------------------- web reader

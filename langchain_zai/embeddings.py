@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -14,8 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model
 from typing_extensions import Self
 
 from langchain_zai._errors import to_langchain_error
-from zai_core import ZaiClient, ZaiError, client_for, copy_error_as
-from zai_core.config import resolve_surface
+from zai_core import ClientCache, ZaiClient, ZaiError, cached_client, copy_error_as
+from zai_core.config import env_api_key, pickle_state_without_secrets, resolve_surface
 from zai_core.embeddings import (
     DEFAULT_EMBEDDING_MODEL,
     DEFAULT_MAX_CONCURRENCY,
@@ -158,17 +157,19 @@ class ZaiEmbeddings(BaseModel, Embeddings):
     http_async_client: Any = Field(default=None, exclude=True)
     """Your own ``httpx.AsyncClient`` (default: a pooled shared client per event loop)."""
 
-    _client: ZaiClient | None = PrivateAttr(default=None)
+    _client: ClientCache | None = PrivateAttr(default=None)
     _limiter: ConcurrencyLimiter | None = PrivateAttr(default=None)
+
+    def __getstate__(self) -> dict[Any, Any]:
+        """Pickle without the key or the client (the key is read from the environment again)."""
+        return pickle_state_without_secrets(super().__getstate__())
 
     @model_validator(mode="after")
     def _check_settings(self) -> Self:
         """Resolve the key from the surface's environment; reject bad settings now."""
-        surface = resolve_surface(self.base_url)
-        if self.api_key is None:
-            key = next((os.environ[n] for n in surface.key_env if os.environ.get(n)), None)
-            if key:
-                self.api_key = SecretStr(key)
+        resolve_surface(self.base_url)  # a bad URL or preset name fails now
+        if self.api_key is None and (key := env_api_key(self.base_url)):
+            self.api_key = SecretStr(key)
         validate_dimensions(self.model, self.dimensions)
         self._client = None
         self._limiter = None
@@ -179,9 +180,8 @@ class ZaiEmbeddings(BaseModel, Embeddings):
     @property
     def client(self) -> ZaiClient:
         """The Z.ai client, created on first use (raises ``MissingAPIKeyError`` if no key)."""
-        if self._client is None:
-            self._client = client_for(self)
-        return self._client
+        self._client = cached_client(self, self._client)
+        return self._client.client
 
     def _limiter_for_calls(self) -> ConcurrencyLimiter:
         if self._limiter is None or self._limiter.limit != self.max_concurrency:

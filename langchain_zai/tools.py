@@ -22,8 +22,8 @@ from langchain_core.callbacks import (
 )
 from langchain_core.documents import Document
 from langchain_core.tools import BaseTool
-from langchain_core.utils import secret_from_env
-from pydantic import BaseModel, Field, PrivateAttr, SecretStr
+from pydantic import BaseModel, Field, PrivateAttr, SecretStr, model_validator
+from typing_extensions import Self
 
 from langchain_zai._errors import translate_errors
 from langchain_zai.document_loaders import (
@@ -33,6 +33,7 @@ from langchain_zai.document_loaders import (
     _web_page_to_document,
 )
 from zai_core import (
+    ClientCache,
     ImageResult,
     PollPolicy,
     VideoProgress,
@@ -45,12 +46,18 @@ from zai_core import (
     aread_url,
     atranscribe,
     aweb_search,
-    client_for,
+    cached_client,
     generate_image,
     generate_video,
     read_url,
     transcribe,
     web_search,
+)
+from zai_core.config import (
+    env_api_key,
+    pickle_state_without_secrets,
+    resolve_surface,
+    resolve_timeout,
 )
 
 __all__ = [
@@ -70,13 +77,12 @@ Recency = Literal["oneDay", "oneWeek", "oneMonth", "oneYear", "noLimit"]
 class _ZaiServiceConfig(BaseModel):
     """The shared configuration words, and the one client made from them on first use."""
 
-    api_key: SecretStr | None = Field(
-        default_factory=secret_from_env(["ZAI_API_KEY", "ZHIPUAI_API_KEY"], default=None)
-    )
-    """Z.ai API key; else ``ZAI_API_KEY``, else ``ZHIPUAI_API_KEY``. Never shown or serialized."""
+    api_key: SecretStr | None = None
+    """Z.ai API key; else ``ZAI_API_KEY``, else ``ZHIPUAI_API_KEY`` (a gateway preset reads
+    its own variable, never the Z.ai key). Never shown or serialized."""
     base_url: str | None = None
     """A URL or a preset name (``"international"``, ``"mainland"``...); else ``ZAI_BASE_URL``."""
-    timeout: float | None = None
+    timeout: Any = None
     """Seconds per request (default: 600 s read, 10 s connect)."""
     max_retries: int | None = None
     """Retries after the first attempt (default 2)."""
@@ -87,19 +93,32 @@ class _ZaiServiceConfig(BaseModel):
     http_async_client: Any | None = Field(default=None, exclude=True)
     """Your own ``httpx.AsyncClient``."""
 
-    _client: ZaiClient | None = PrivateAttr(default=None)
+    _client: ClientCache | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _key_from_environment(self) -> Self:
+        """The key of the chosen surface's own variables, when none was given."""
+        resolve_surface(self.base_url)  # a bad URL or preset name fails now
+        resolve_timeout(self.timeout)
+        if self.api_key is None and (key := env_api_key(self.base_url)):
+            self.api_key = SecretStr(key)
+        return self
+
+    def __getstate__(self) -> dict[Any, Any]:
+        """Pickle without the key or the client (the key is read from the environment again)."""
+        return pickle_state_without_secrets(super().__getstate__())
 
     @property
     def lc_secrets(self) -> dict[str, str]:
-        """Where LangChain serialization finds the key: an environment variable, never a value."""
-        return {"api_key": "ZAI_API_KEY"}
+        """Where LangChain serialization finds the key: the surface's own variable, never a
+        value (``ZAI_API_KEY``; a gateway preset's variable, e.g. ``LOWCODEAPI_API_KEY``)."""
+        return {"api_key": resolve_surface(self.base_url).key_env[0]}
 
     @property
     def client(self) -> ZaiClient:
         """The :class:`zai_core.ZaiClient` (made once, on first use)."""
-        if self._client is None:
-            self._client = client_for(self)
-        return self._client
+        self._client = cached_client(self, self._client)
+        return self._client.client
 
 
 def _options(defaults: Mapping[str, Any], **call: Any) -> dict[str, Any]:

@@ -114,7 +114,7 @@ def _arguments_json(arguments: Any) -> str:
     """Tool arguments as the JSON string the wire wants."""
     if isinstance(arguments, str):
         return arguments or "{}"
-    return json.dumps(arguments or {}, ensure_ascii=False)
+    return json.dumps(arguments or {}, ensure_ascii=False, separators=(",", ":"))
 
 
 def _convert_tool_call_block_to_dict(block: ToolCallBlock) -> dict[str, Any]:
@@ -271,8 +271,13 @@ def _named(name: str) -> ToolChoice:
 #
 
 
-def _tool_kwargs(arguments: str) -> dict[str, Any] | str:
-    """Parsed arguments when they are a complete JSON object, else the raw (partial) string."""
+def _tool_kwargs(arguments: str | Mapping[str, Any]) -> dict[str, Any] | str:
+    """Parsed arguments when they are a complete JSON object, else the raw (partial) string.
+
+    An object (the documented schema's shape; real answers send a string) is taken as it is.
+    """
+    if isinstance(arguments, Mapping):
+        return dict(arguments)
     if not arguments or arguments == "null":
         return {}
     try:

@@ -8,7 +8,8 @@ from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
 from pydantic import Field, PrivateAttr, field_serializer, model_validator
 from typing_extensions import Self
 
-from zai_core import ZaiClient, client_for
+from zai_core import ClientCache, ZaiClient, cached_client
+from zai_core.config import pickle_state_without_secrets
 from zai_core.embeddings import (
     DEFAULT_EMBEDDING_MODEL,
     DEFAULT_MAX_CONCURRENCY,
@@ -85,7 +86,7 @@ class ZaiEmbedding(BaseEmbedding):
     http_client: Any = Field(default=None, exclude=True, repr=False)
     http_async_client: Any = Field(default=None, exclude=True, repr=False)
 
-    _client: ZaiClient | None = PrivateAttr(default=None)
+    _client: ClientCache | None = PrivateAttr(default=None)
     _limiter: ConcurrencyLimiter | None = PrivateAttr(default=None)
 
     def __init__(self, model: str | None = None, **kwargs: Any) -> None:
@@ -105,11 +106,9 @@ class ZaiEmbedding(BaseEmbedding):
     def _serialize_timeout(self, value: Any) -> float | None:
         return float(value) if isinstance(value, (int, float)) else None
 
-    def __getstate__(self) -> dict[str, Any]:
-        """Pickle without the key (it is read from the environment again)."""
-        state = super().__getstate__()
-        state["__dict__"] = {k: v for k, v in state["__dict__"].items() if k != "api_key"}
-        return state
+    def __getstate__(self) -> dict[Any, Any]:
+        """Pickle without the key or the client (the key is read from the environment again)."""
+        return pickle_state_without_secrets(super().__getstate__())
 
     @classmethod
     def class_name(cls) -> str:
@@ -126,9 +125,8 @@ class ZaiEmbedding(BaseEmbedding):
     @property
     def client(self) -> ZaiClient:
         """The Z.ai client, created on first use (raises ``MissingAPIKeyError`` if no key)."""
-        if self._client is None:
-            self._client = client_for(self)
-        return self._client
+        self._client = cached_client(self, self._client)
+        return self._client.client
 
     def _limiter_for_calls(self) -> ConcurrencyLimiter:
         if self._limiter is None or self._limiter.limit != self.max_concurrency:

@@ -40,7 +40,7 @@ from llama_index.core.prompts import PromptTemplate
 from llama_index.core.types import Model, PydanticProgramMode
 from pydantic import StrictBool
 
-from zai_core import ZaiClient, build_chat_body, client_for, get_model_info
+from zai_core import ClientCache, ZaiClient, build_chat_body, cached_client, get_model_info
 from zai_core.config import resolve_timeout
 
 from ._convert import (
@@ -247,7 +247,7 @@ class Zai(FunctionCallingLLM):
         default=None, description="Extra headers on every request."
     )
 
-    _client: ZaiClient | None = PrivateAttr(default=None)
+    _client: ClientCache | None = PrivateAttr(default=None)
     _http_client: Any = PrivateAttr(default=None)
     _http_async_client: Any = PrivateAttr(default=None)
 
@@ -299,11 +299,13 @@ class Zai(FunctionCallingLLM):
 
     def _get_client(self) -> ZaiClient:
         """This instance's client, made on first use (a missing key raises here)."""
-        if self._client is None:
-            self._client = client_for(
-                self, http_client=self._http_client, http_async_client=self._http_async_client
-            )
-        return self._client
+        self._client = cached_client(
+            self,
+            self._client,
+            http_client=self._http_client,
+            http_async_client=self._http_async_client,
+        )
+        return self._client.client
 
     def _settings(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in _BODY_SETTINGS if name != "model"}

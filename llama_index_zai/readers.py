@@ -22,6 +22,7 @@ from llama_index.core.schema import Document
 from pydantic import Field, PrivateAttr
 
 from zai_core import (
+    ClientCache,
     Transcription,
     WebPage,
     WebSearchResult,
@@ -31,10 +32,11 @@ from zai_core import (
     atranscribe,
     build_reader_body,
     build_transcription_fields,
-    client_for,
+    cached_client,
     read_url,
     transcribe,
 )
+from zai_core.config import pickle_state_without_secrets
 
 __all__ = ["ZaiTranscriptionReader", "ZaiWebReader"]
 
@@ -118,20 +120,17 @@ class _ZaiReaderConfig(BasePydanticReader):
     http_client: Any = Field(default=None, exclude=True, repr=False)
     http_async_client: Any = Field(default=None, exclude=True, repr=False)
 
-    _client: ZaiClient | None = PrivateAttr(default=None)
+    _client: ClientCache | None = PrivateAttr(default=None)
 
     def __getstate__(self) -> dict[Any, Any]:
-        """Pickle without the key (it is read from the environment again)."""
-        state = super().__getstate__()
-        state["__dict__"] = {**state["__dict__"], "api_key": None}
-        return state
+        """Pickle without the key or the client (the key is read from the environment again)."""
+        return pickle_state_without_secrets(super().__getstate__())
 
     @property
     def client(self) -> ZaiClient:
         """The Z.ai client, made on first use (``MissingAPIKeyError`` when there is no key)."""
-        if self._client is None:
-            self._client = client_for(self)
-        return self._client
+        self._client = cached_client(self, self._client)
+        return self._client.client
 
 
 # --------------------------------------------------------------------------- web reader

@@ -234,6 +234,13 @@ class ZaiToolSpec(BaseToolSpec):
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self._config['base_url']!r})"
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle without the key or the client (the key is read from the environment again)."""
+        state = dict(self.__dict__)
+        state["_config"] = {**self._config, "api_key": None}
+        state["_client"] = None
+        return state
+
     @property
     def client(self) -> ZaiClient:
         """The Z.ai client, made on first use (``MissingAPIKeyError`` when there is no key)."""

@@ -14,7 +14,7 @@ import re
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 from httpx_sse import EventSource, SSEError
@@ -41,7 +41,9 @@ __all__ = [
     "CONFIG_WORDS",
     "AsyncChatStream",
     "ChatStream",
+    "ClientCache",
     "ZaiClient",
+    "cached_client",
     "client_for",
     "create_client",
     "finish_reason_error",
@@ -102,6 +104,10 @@ def _map_httpx_errors(delivered: Callable[[], bool] = lambda: False) -> Iterator
         yield
     except SSEError as exc:
         raise APIResponseValidationError(f"expected an event stream: {exc}") from exc
+    except httpx.DecodingError as exc:
+        raise APIResponseValidationError(
+            f"Z.ai's answer could not be decoded ({type(exc).__name__}: {exc})"
+        ) from exc
     except httpx.TimeoutException as exc:
         if delivered():
             raise StreamInterruptedError(
@@ -645,6 +651,28 @@ CONFIG_WORDS = (
     "http_client",
     "http_async_client",
 )
+
+
+class ClientCache(NamedTuple):
+    """A client and the configuration words it was made from (see :func:`cached_client`)."""
+
+    client: ZaiClient
+    words: tuple[Any, ...]
+
+
+def cached_client(settings: Any, cached: ClientCache | None, **overrides: Any) -> ClientCache:
+    """``cached`` while ``settings``' configuration words are unchanged, else a new client.
+
+    Integration classes keep the result in a private attribute: a copy made with other words
+    (``model_copy(update={"base_url": ...})``) or a changed attribute gets its own client
+    instead of sending the old key to the old URL.
+    """
+    words = tuple(getattr(settings, name, None) for name in CONFIG_WORDS) + tuple(
+        overrides.values()
+    )
+    if cached is not None and cached.words == words:
+        return cached
+    return ClientCache(client_for(settings, **overrides), words)
 
 
 def client_for(settings: Any, **overrides: Any) -> ZaiClient:

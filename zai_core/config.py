@@ -27,7 +27,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import httpx
 
@@ -41,6 +41,8 @@ __all__ = [
     "MissingAPIKeyError",
     "Surface",
     "ZaiConfig",
+    "env_api_key",
+    "pickle_state_without_secrets",
     "resolve_api_key",
     "resolve_surface",
     "resolve_timeout",
@@ -208,6 +210,16 @@ def resolve_api_key(api_key: str | None, env_vars: tuple[str, ...] = ZAI_KEY_ENV
     return key
 
 
+def env_api_key(base_url: str | None) -> str | None:
+    """The key the environment holds for ``base_url``'s surface (its own variables), or None.
+
+    For classes that resolve their key when built: a gateway preset never picks up
+    ``ZAI_API_KEY``.
+    """
+    names = resolve_surface(base_url).key_env
+    return next((os.environ[n] for n in names if os.environ.get(n)), None)
+
+
 def resolve_timeout(timeout: TimeoutLike) -> httpx.Timeout:
     """``None`` means the default (600 s read, 10 s connect); a number sets every phase."""
     if timeout is None:
@@ -251,3 +263,21 @@ class ZaiConfig:
             max_retries=retries,
             default_headers=dict(default_headers or {}),
         )
+
+
+def pickle_state_without_secrets(state: dict[Any, Any]) -> dict[Any, Any]:
+    """An object's pickle state without its key and without the client that holds it.
+
+    For the integration classes' ``__getstate__``: ``state`` is a pydantic model's state
+    (``__dict__`` and ``__pydantic_private__`` inside) or a plain object's ``__dict__``. The
+    unpickled object reads its key from the environment again and makes a new client on first
+    use. Never mutates ``state``.
+    """
+    if "__pydantic_private__" in state and isinstance(state.get("__dict__"), dict):
+        out = dict(state)
+        out["__dict__"] = {**state["__dict__"], "api_key": None}
+        private = state["__pydantic_private__"]
+        if private:
+            out["__pydantic_private__"] = {**private, "_client": None}
+        return out
+    return {**state, "api_key": None, "_client": None}

@@ -116,6 +116,11 @@ def build_chat_body(
             f"reasoning_effort must be one of {', '.join(REASONING_EFFORTS)}; "
             f"got {reasoning_effort!r}"
         )
+    allowed = get_model_info(model).reasoning_efforts
+    if reasoning_effort is not None and allowed and reasoning_effort not in allowed:
+        raise ValueError(
+            f"{model} takes reasoning_effort {', '.join(allowed)}; got {reasoning_effort!r}"
+        )
     _check_length("user_id", user_id, 6, 128)
     _check_length("request_id", request_id, 6, 64)
     if response_format is not None and response_format.get("type") not in ("text", "json_object"):

@@ -103,7 +103,6 @@ class ChatStream:
 
     def __init__(self, events: Iterator[dict[str, Any]], accumulator: StreamAccumulator):
         self.accumulator = accumulator
-        self._events = events
         self._chunks = self._run(events, accumulator)
 
     @staticmethod
@@ -149,7 +148,6 @@ class AsyncChatStream:
 
     def __init__(self, events: AsyncIterator[dict[str, Any]], accumulator: StreamAccumulator):
         self.accumulator = accumulator
-        self._events = events
         self._chunks = self._run(events, accumulator)
 
     @staticmethod

@@ -218,3 +218,13 @@ def test_normalize_thinking(value: Any, expected: dict[str, Any] | None) -> None
 )
 def test_validate_messages_accepts(messages: list[dict[str, Any]]) -> None:
     validate_messages(messages)
+
+
+def test_reasoning_effort_is_checked_against_the_model() -> None:
+    """GLM-5.3 takes only low / high / max (zai-api.md 2.1); other models are not narrowed."""
+    user = [{"role": "user", "content": "hi"}]
+    with pytest.raises(ValueError, match=r"glm-5\.3 takes reasoning_effort low, high, max"):
+        build_chat_body("glm-5.3", user, reasoning_effort="medium")
+    assert build_chat_body("glm-5.3", user, reasoning_effort="high")["reasoning_effort"] == "high"
+    assert build_chat_body("glm-5.2", user, reasoning_effort="medium")["reasoning_effort"]
+    assert build_chat_body("glm-9-new", user, reasoning_effort="xhigh")["reasoning_effort"]

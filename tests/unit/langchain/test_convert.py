@@ -35,7 +35,7 @@ CALL = {"name": "add", "args": {"a": 1, "b": 2}, "id": "call_1", "type": "tool_c
 WIRE_CALL = {
     "id": "call_1",
     "type": "function",
-    "function": {"name": "add", "arguments": '{"a": 1, "b": 2}'},
+    "function": {"name": "add", "arguments": '{"a":1,"b":2}'},
 }
 
 
@@ -232,7 +232,7 @@ OUTBOUND = [
             "role": "assistant",
             "content": "",
             "tool_calls": [
-                {**WIRE_CALL, "function": {"name": "add", "arguments": '{"name": "你好"}'}}
+                {**WIRE_CALL, "function": {"name": "add", "arguments": '{"name":"你好"}'}}
             ],
         },
         id="ai-unicode-args-not-escaped",
@@ -519,7 +519,7 @@ CHUNKS = [
         {
             "content": "",
             "kwargs": {},
-            "calls": [{"name": "add", "args": '{"a": 1, "b": 2}', "id": "call_1", "index": 0}],
+            "calls": [{"name": "add", "args": '{"a":1,"b":2}', "id": "call_1", "index": 0}],
             "usage": None,
         },
         id="whole-tool-call",

@@ -49,7 +49,7 @@ PNG_URL = "data:image/png;base64," + base64.b64encode(PNG).decode()
 ADD_CALL = {
     "id": "call_1",
     "type": "function",
-    "function": {"name": "add", "arguments": '{"a": 2}'},
+    "function": {"name": "add", "arguments": '{"a":2}'},
 }
 
 
@@ -128,7 +128,7 @@ MESSAGE_CASES = [
                 ThinkingBlock(content="Need add."),
                 TextBlock(text=""),
                 ToolCallBlock(tool_call_id="call_1", tool_name="add", tool_kwargs={"a": 2}),
-                ToolCallBlock(tool_call_id="call_2", tool_name="mul", tool_kwargs='{"b": 3}'),
+                ToolCallBlock(tool_call_id="call_2", tool_name="mul", tool_kwargs='{"b":3}'),
             ],
             # our own responses carry both: the blocks win, nothing is sent twice
             additional_kwargs={"tool_calls": [ADD_CALL]},
@@ -141,12 +141,12 @@ MESSAGE_CASES = [
                 {
                     "id": "call_1",
                     "type": "function",
-                    "function": {"name": "add", "arguments": '{"a": 2}'},
+                    "function": {"name": "add", "arguments": '{"a":2}'},
                 },
                 {
                     "id": "call_2",
                     "type": "function",
-                    "function": {"name": "mul", "arguments": '{"b": 3}'},
+                    "function": {"name": "mul", "arguments": '{"b":3}'},
                 },
             ],
         },
@@ -354,7 +354,7 @@ def test_round_trip_sends_reasoning_and_calls_back() -> None:
             {
                 "id": "call_1",
                 "type": "function",
-                "function": {"name": "add", "arguments": '{"a": 2}'},
+                "function": {"name": "add", "arguments": '{"a":2}'},
             }
         ],
     }
