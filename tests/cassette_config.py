@@ -8,12 +8,14 @@
   the ``api_token`` query parameter is removed, response headers are reduced to
   content-type.
 - Requests match on method, scheme, host, port, path, query (minus the key) and JSON body
-  (key-order-insensitive; multipart bodies match on their form fields only).
+  (key-order-insensitive; multipart bodies match on their form fields, files by hash).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -50,11 +52,33 @@ def _body(request: Any) -> Any:
     if isinstance(content_type, list):
         content_type = content_type[0] if content_type else ""
     if "multipart" in content_type:
-        return "multipart"
+        return _multipart_fields(raw, content_type)
     try:
         return _normalise_tool_call_ids(json.loads(raw)) if raw else None
     except (ValueError, UnicodeDecodeError):
         return raw
+
+
+def _multipart_fields(raw: bytes, content_type: str) -> list[tuple[str, str]]:
+    """A multipart body as sorted (field, value) pairs; a file part is (field, sha256 of it).
+
+    The boundary is random per request, so bodies are compared by their fields instead.
+    """
+    match = re.search(r'boundary="?([^";]+)"?', content_type)
+    if match is None:
+        return [("<unparsed>", hashlib.sha256(raw).hexdigest())]
+    fields = []
+    for part in raw.split(b"--" + match.group(1).encode()):
+        head, _, value = part.partition(b"\r\n\r\n")
+        name = re.search(rb'name="([^"]*)"', head)
+        if name is None:
+            continue
+        value = value[:-2] if value.endswith(b"\r\n") else value
+        if b"filename=" in head:
+            fields.append((name.group(1).decode(), "sha256:" + hashlib.sha256(value).hexdigest()))
+        else:
+            fields.append((name.group(1).decode(), value.decode("utf-8", "replace")))
+    return sorted(fields)
 
 
 def _normalise_tool_call_ids(body: Any) -> Any:

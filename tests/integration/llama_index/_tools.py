@@ -31,7 +31,12 @@ WEB_SEARCH: dict[str, Any] = {
 
 
 def sent_bodies(cassette: Any) -> list[dict[str, Any]]:
-    """The JSON bodies of the requests in a cassette (replay matched ours against them)."""
+    """The JSON bodies of the requests in a cassette, every one of which was played.
+
+    Replay matched each request we sent against these bodies (method, URL and JSON body);
+    checking that all were played makes them the bodies actually sent, not just recorded.
+    """
+    assert cassette.all_played, "a recorded request was never sent"
     return [json.loads(r.body) for r in cassette.requests]
 
 
