@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from llama_index.core.readers.base import BasePydanticReader
 from llama_index.core.schema import Document
-from pydantic import Field, PrivateAttr
+from pydantic import Field, PrivateAttr, field_serializer, model_validator
 
 from zai_core import (
     ClientCache,
@@ -36,7 +36,7 @@ from zai_core import (
     read_url,
     transcribe,
 )
-from zai_core.config import pickle_state_without_secrets
+from zai_core.config import pickle_state_without_secrets, resolve_surface, resolve_timeout
 
 __all__ = ["ZaiTranscriptionReader", "ZaiWebReader"]
 
@@ -114,13 +114,24 @@ class _ZaiReaderConfig(BasePydanticReader):
     is_remote: bool = True
     api_key: str | None = Field(default=None, exclude=True, repr=False)
     base_url: str | None = Field(default=None, description="URL or preset name.")
-    timeout: float | None = Field(default=None, description="Seconds per request.")
+    timeout: float | Any | None = Field(default=None, description="Seconds or httpx.Timeout.")
     max_retries: int | None = Field(default=None, ge=0, description="Retries after the first.")
     default_headers: dict[str, str] | None = Field(default=None)
     http_client: Any = Field(default=None, exclude=True, repr=False)
     http_async_client: Any = Field(default=None, exclude=True, repr=False)
 
     _client: ClientCache | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _check_words(self) -> _ZaiReaderConfig:
+        """A bad URL, preset name or timeout fails now, not on the first request."""
+        resolve_surface(self.base_url)
+        resolve_timeout(self.timeout)
+        return self
+
+    @field_serializer("timeout")
+    def _serialize_timeout(self, value: Any) -> float | None:
+        return float(value) if isinstance(value, (int, float)) else None
 
     def __getstate__(self) -> dict[Any, Any]:
         """Pickle without the key or the client (the key is read from the environment again)."""
