@@ -32,6 +32,7 @@ from pydantic import (
 )
 from typing_extensions import Self
 
+from langchain_zai._config import key_secret_name, resolve_key
 from langchain_zai._convert import (
     ToolStreamState,
     _convert_chunk_to_message_chunk,
@@ -42,9 +43,7 @@ from langchain_zai._errors import translate_errors
 from langchain_zai._tools import ToolChoice, _convert_tool, _convert_tool_choice, _function_names
 from zai_core import ClientCache, ZaiClient, build_chat_body, cached_client, get_model_info
 from zai_core.config import (
-    env_api_key,
     pickle_state_without_secrets,
-    resolve_surface,
     resolve_timeout,
 )
 from zai_core.tokenizer import TOKENIZER_MODELS, acount_tokens, count_tokens
@@ -281,9 +280,9 @@ class ChatZai(BaseChatModel):
         if self.max_retries < 0:
             raise ValueError(f"max_retries must be >= 0, got {self.max_retries}")
         resolve_timeout(self.timeout)
-        resolve_surface(self.base_url)  # a bad URL or preset name fails now
-        if self.api_key is None and (key := env_api_key(self.base_url)):
-            self.api_key = SecretStr(key)
+        key = resolve_key(self.api_key, self.base_url)
+        if key is not self.api_key:  # (assigning re-runs validators where assignment is validated)
+            self.api_key = key
         build_chat_body(
             self.model,
             _PROBE,
@@ -304,7 +303,7 @@ class ChatZai(BaseChatModel):
     def lc_secrets(self) -> dict[str, str]:
         """The key is serialized as a reference to the surface's own variable, never as its
         value (``ZAI_API_KEY``; a gateway preset's variable, e.g. ``LOWCODEAPI_API_KEY``)."""
-        return {"api_key": resolve_surface(self.base_url).key_env[0]}
+        return {"api_key": key_secret_name(self.base_url)}
 
     @classmethod
     def is_lc_serializable(cls) -> bool:

@@ -12,9 +12,10 @@ from langchain_core.utils import from_env
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 from typing_extensions import Self
 
+from langchain_zai._config import resolve_key
 from langchain_zai._errors import to_langchain_error
 from zai_core import ClientCache, ZaiClient, ZaiError, cached_client, copy_error_as
-from zai_core.config import env_api_key, pickle_state_without_secrets, resolve_surface
+from zai_core.config import pickle_state_without_secrets
 from zai_core.embeddings import (
     DEFAULT_EMBEDDING_MODEL,
     DEFAULT_MAX_CONCURRENCY,
@@ -167,9 +168,9 @@ class ZaiEmbeddings(BaseModel, Embeddings):
     @model_validator(mode="after")
     def _check_settings(self) -> Self:
         """Resolve the key from the surface's environment; reject bad settings now."""
-        resolve_surface(self.base_url)  # a bad URL or preset name fails now
-        if self.api_key is None and (key := env_api_key(self.base_url)):
-            self.api_key = SecretStr(key)
+        key = resolve_key(self.api_key, self.base_url)
+        if key is not self.api_key:  # (assigning re-runs validators where assignment is validated)
+            self.api_key = key
         validate_dimensions(self.model, self.dimensions)
         self._client = None
         self._limiter = None
@@ -184,8 +185,7 @@ class ZaiEmbeddings(BaseModel, Embeddings):
         return self._client.client
 
     def _limiter_for_calls(self) -> ConcurrencyLimiter:
-        if self._limiter is None or self._limiter.limit != self.max_concurrency:
-            self._limiter = ConcurrencyLimiter(self.max_concurrency)
+        self._limiter = ConcurrencyLimiter.reuse(self._limiter, self.max_concurrency)
         return self._limiter
 
     def _options(self) -> dict[str, Any]:

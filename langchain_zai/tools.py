@@ -25,6 +25,7 @@ from langchain_core.tools import BaseTool
 from pydantic import BaseModel, Field, PrivateAttr, SecretStr, model_validator
 from typing_extensions import Self
 
+from langchain_zai._config import key_secret_name, resolve_key
 from langchain_zai._errors import translate_errors
 from langchain_zai.document_loaders import (
     _search_result_to_dict,
@@ -54,9 +55,7 @@ from zai_core import (
     web_search,
 )
 from zai_core.config import (
-    env_api_key,
     pickle_state_without_secrets,
-    resolve_surface,
     resolve_timeout,
 )
 
@@ -98,10 +97,10 @@ class _ZaiServiceConfig(BaseModel):
     @model_validator(mode="after")
     def _key_from_environment(self) -> Self:
         """The key of the chosen surface's own variables, when none was given."""
-        resolve_surface(self.base_url)  # a bad URL or preset name fails now
         resolve_timeout(self.timeout)
-        if self.api_key is None and (key := env_api_key(self.base_url)):
-            self.api_key = SecretStr(key)
+        key = resolve_key(self.api_key, self.base_url)
+        if key is not self.api_key:  # (assigning re-runs validators where assignment is validated)
+            self.api_key = key
         return self
 
     def __getstate__(self) -> dict[Any, Any]:
@@ -112,7 +111,7 @@ class _ZaiServiceConfig(BaseModel):
     def lc_secrets(self) -> dict[str, str]:
         """Where LangChain serialization finds the key: the surface's own variable, never a
         value (``ZAI_API_KEY``; a gateway preset's variable, e.g. ``LOWCODEAPI_API_KEY``)."""
-        return {"api_key": resolve_surface(self.base_url).key_env[0]}
+        return {"api_key": key_secret_name(self.base_url)}
 
     @property
     def client(self) -> ZaiClient:

@@ -129,8 +129,7 @@ class ZaiEmbedding(BaseEmbedding):
         return self._client.client
 
     def _limiter_for_calls(self) -> ConcurrencyLimiter:
-        if self._limiter is None or self._limiter.limit != self.max_concurrency:
-            self._limiter = ConcurrencyLimiter(self.max_concurrency)
+        self._limiter = ConcurrencyLimiter.reuse(self._limiter, self.max_concurrency)
         return self._limiter
 
     def _embed(self, texts: list[str], empty: EmptyPolicy) -> list[Embedding]:

@@ -495,6 +495,13 @@ class ConcurrencyLimiter:
             asyncio.AbstractEventLoop, asyncio.Semaphore
         ] = weakref.WeakKeyDictionary()
 
+    @classmethod
+    def reuse(cls, current: ConcurrencyLimiter | None, limit: int) -> ConcurrencyLimiter:
+        """``current`` while its limit is still ``limit``, else a new limiter."""
+        if current is not None and current.limit == limit:
+            return current
+        return cls(limit)
+
     def semaphore(self) -> asyncio.Semaphore:
         """The semaphore of the running event loop."""
         loop = asyncio.get_running_loop()
