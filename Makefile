@@ -1,18 +1,44 @@
-# Two commands a newcomer needs: `make demo` and `make test`. Each sets itself up.
+# Two commands a newcomer needs: `make demo` and `make test`. Each sets itself up from uv.lock.
+#
+# The test environment is exactly what uv.lock pins (a locked sync that fails when the lock is
+# stale); uv itself is pinned below and installed into a small bootstrap venv of its own.
+UV_VERSION := 0.13.9
+PYTHON ?= python3
 VENV ?= .venv
+TOOLS := .venv-uv
+UV := $(TOOLS)/bin/uv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTEST_FLAGS ?= -q -p no:cacheprovider --disable-socket --allow-unix-socket --benchmark-disable
+# Everything a developer needs: all extras (frameworks, xpay, benchmark contenders), test group.
+SYNC_FLAGS := --extra all --extra bench --group test
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
+export UV_LINK_MODE := copy
 
-.PHONY: install test demo record bench lint unit integration clean
+.PHONY: install lock check-lock test demo record bench lint unit integration dist \
+	test-lowest test-latest clean
 
-$(STAMP): pyproject.toml
-	python3 -m venv $(VENV)
-	$(VENV)/bin/pip install -q -U pip uv
-	$(VENV)/bin/uv pip install -q --link-mode=copy --python $(PY) -e '.[all,bench]' --group test
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install -q --disable-pip-version-check "uv==$(UV_VERSION)"
+
+# Fails with a clear word when pyproject.toml changed and uv.lock was not refreshed.
+check-lock: $(UV)
+	@$(UV) lock --check --python $(PYTHON) -q || { \
+		echo "uv.lock is out of date with pyproject.toml: run 'make lock' and commit uv.lock." >&2; \
+		exit 1; }
+
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	@$(MAKE) --no-print-directory check-lock
+	$(UV) sync --locked -q --python $(PYTHON) $(SYNC_FLAGS)
 	touch $(STAMP)
 
-install: $(STAMP)
+install: check-lock $(STAMP)
+
+# Refresh the lock deliberately (newest versions the ranges in pyproject.toml allow).
+lock: $(UV)
+	$(UV) lock --upgrade --python $(PYTHON)
 
 LINTED := zai_core langchain_zai llama_index_zai llama_index tests benchmarks demo.py cookbooks/replay.py
 
@@ -42,5 +68,31 @@ record: install
 bench: install
 	$(PY) -m benchmarks
 
+# sdist and wheel into dist/.
+dist: $(UV)
+	rm -rf dist
+	$(UV) build -q --out-dir dist
+
+# The lowest versions the ranges allow (lowest-direct), then the unit and integration suites.
+# Proves the lower bounds in pyproject.toml; not part of CI, which stays on the lock.
+test-lowest: $(UV)
+	$(MAKE) --no-print-directory _matrix MATRIX_VENV=.venv-lowest RESOLUTION=lowest-direct \
+		MATRIX_TESTS="tests/unit tests/integration"
+
+# The newest versions the ranges allow, the whole suite: meet upstream drift before users do.
+test-latest: $(UV)
+	$(MAKE) --no-print-directory _matrix MATRIX_VENV=.venv-latest RESOLUTION=highest \
+		MATRIX_TESTS="tests"
+
+_matrix:
+	rm -rf $(MATRIX_VENV)
+	$(UV) venv -q --python $(PYTHON) $(MATRIX_VENV)
+	$(UV) export -q --no-hashes --no-emit-project --only-group test -o $(MATRIX_VENV)/test-group.txt
+	VIRTUAL_ENV=$(MATRIX_VENV) $(UV) pip install -q --resolution $(RESOLUTION) \
+		-e '.[all,bench]' -r $(MATRIX_VENV)/test-group.txt
+	VIRTUAL_ENV=$(MATRIX_VENV) $(UV) pip list 2>/dev/null | \
+		grep -iE '^(langchain-core|llama-index-core|httpx|httpx-sse|pydantic|mcp) '
+	$(MATRIX_VENV)/bin/python -m pytest $(PYTEST_FLAGS) --record-mode=none $(MATRIX_TESTS)
+
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS) .venv-lowest .venv-latest dist .mypy_cache .ruff_cache
