@@ -16,7 +16,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
 
-.PHONY: install lock check-lock test demo record bench lint unit integration dist \
+.PHONY: install lock lock-upgrade check-lock test demo record bench lint unit integration dist \
 	test-lowest test-latest clean
 
 $(UV):
@@ -36,8 +36,12 @@ $(STAMP): pyproject.toml uv.lock | $(UV)
 
 install: check-lock $(STAMP)
 
-# Refresh the lock deliberately (newest versions the ranges in pyproject.toml allow).
+# Refresh the lock after editing pyproject.toml (keeps every other pin where it is).
 lock: $(UV)
+	$(UV) lock --python $(PYTHON)
+
+# Move every pin forward to the newest versions the ranges allow (run test-latest first).
+lock-upgrade: $(UV)
 	$(UV) lock --upgrade --python $(PYTHON)
 
 LINTED := zai_core langchain_zai llama_index_zai llama_index tests benchmarks demo.py cookbooks/replay.py

@@ -4,6 +4,10 @@
 ``zai_core`` error and the matching ``langchain_core.exceptions`` class).
 """
 
+from zai_core._extras import require_extra
+
+require_extra("langchain_core", package="langchain_zai", extra="langchain")
+
 from langchain_zai._errors import (
     ZaiAPIStatusError,
     ZaiAuthenticationError,

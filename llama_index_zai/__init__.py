@@ -1,5 +1,9 @@
 """LlamaIndex integration for Z.ai's GLM models."""
 
+from zai_core._extras import require_extra
+
+require_extra("llama_index.core", package="llama_index_zai", extra="llama-index")
+
 from .embeddings import ZaiEmbedding
 from .llms import Zai
 from .readers import ZaiTranscriptionReader, ZaiWebReader
