@@ -22,6 +22,8 @@ from langchain_core.utils import from_env
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
 from pydantic import (
+    AliasChoices,
+    BaseModel,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -74,6 +76,19 @@ def _tokenizer_model(model: str) -> str:
     if get_model_info(model).vision:
         return "glm-4.6v"
     return "glm-4.5" if name.startswith("glm-4.5") else "glm-4.6"
+
+
+def _constructor_words(model: type[BaseModel]) -> set[str]:
+    """Every word a pydantic model accepts at construction: names, aliases, alias choices."""
+    words = set(model.model_fields)
+    for field in model.model_fields.values():
+        if field.alias:
+            words.add(field.alias)
+        if isinstance(field.validation_alias, AliasChoices):
+            words.update(c for c in field.validation_alias.choices if isinstance(c, str))
+        elif isinstance(field.validation_alias, str):
+            words.add(field.validation_alias)
+    return words
 
 
 class ChatZai(BaseChatModel):
@@ -191,7 +206,7 @@ class ChatZai(BaseChatModel):
 
     model_config = ConfigDict(populate_by_name=True, arbitrary_types_allowed=True)
 
-    model: str = Field(default="glm-4.7", alias="model_name")
+    model: str = Field(default="glm-4.7", validation_alias=AliasChoices("model", "model_name"))
     """Model name, e.g. ``"glm-4.7"``, ``"glm-5.2"``, ``"glm-4.6v"`` (vision)."""
     temperature: float | None = None
     """Sampling temperature in [0, 1]; ``None`` keeps the model's default."""
@@ -199,7 +214,9 @@ class ChatZai(BaseChatModel):
     """Nucleus sampling in [0.01, 1]; ``None`` keeps the model's default."""
     max_tokens: int | None = None
     """Largest number of output tokens (sent as ``max_tokens``)."""
-    stop: list[str] | None = Field(default=None, alias="stop_sequences")
+    stop: list[str] | None = Field(
+        default=None, validation_alias=AliasChoices("stop", "stop_sequences")
+    )
     """Up to 4 stop sequences (Z.ai's docs say one is honoured)."""
     do_sample: bool | None = None
     """``False`` makes decoding greedy (temperature and top_p are then ignored)."""
@@ -224,13 +241,16 @@ class ChatZai(BaseChatModel):
     extra_body: dict[str, Any] | None = None
     """Extra body fields merged last, e.g. ``{"sensitive_word_check": {...}}``."""
 
-    api_key: SecretStr | None = Field(default=None, alias="zai_api_key")
+    api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("api_key", "zai_api_key")
+    )
     """The API key; default from the environment (``ZAI_API_KEY``, ``ZHIPUAI_API_KEY``)."""
     base_url: str | None = Field(
-        default_factory=from_env("ZAI_BASE_URL", default=None), alias="zai_api_base"
+        default_factory=from_env("ZAI_BASE_URL", default=None),
+        validation_alias=AliasChoices("base_url", "zai_api_base"),
     )
     """URL or surface preset; default ``ZAI_BASE_URL`` or the international endpoint."""
-    timeout: Any = Field(default=None, alias="request_timeout")
+    timeout: Any = Field(default=None, validation_alias=AliasChoices("timeout", "request_timeout"))
     """Seconds or an ``httpx.Timeout``; default 600 s read / 10 s connect."""
     max_retries: int = 2
     """Retries after the first attempt."""
@@ -251,9 +271,7 @@ class ChatZai(BaseChatModel):
         """Move unknown constructor arguments into ``model_kwargs`` (with a warning)."""
         if not isinstance(values, dict):
             return values
-        known = {n for n, f in cls.model_fields.items()} | {
-            f.alias for f in cls.model_fields.values() if f.alias
-        }
+        known = _constructor_words(cls)
         extra = dict(values.get("model_kwargs") or {})
         for name in [k for k in values if k not in known]:
             warnings.warn(

@@ -9,7 +9,15 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 from langchain_core.exceptions import ContextOverflowError
 from langchain_core.utils import from_env
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    model_validator,
+)
 from typing_extensions import Self
 
 from langchain_zai._config import resolve_key
@@ -140,7 +148,9 @@ class ZaiEmbeddings(BaseModel, Embeddings):
     """Inputs per request; capped at the model's limit (64)."""
     max_concurrency: int = Field(default=DEFAULT_MAX_CONCURRENCY, ge=1)
     """Requests in flight at once in ``aembed_documents`` (per event loop)."""
-    api_key: SecretStr | None = Field(default=None, alias="zai_api_key")
+    api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("api_key", "zai_api_key")
+    )
     """Z.ai key; when not given, from ``ZAI_API_KEY`` (or ``ZHIPUAI_API_KEY``), or from the
     gateway's own variable for a gateway preset (never a Z.ai key sent to a third party)."""
     base_url: str | None = Field(default_factory=from_env("ZAI_BASE_URL", default=None))
