@@ -91,11 +91,10 @@ test-latest: $(UV)
 _matrix:
 	rm -rf $(MATRIX_VENV)
 	$(UV) venv -q --python $(PYTHON) $(MATRIX_VENV)
-	$(UV) export -q --no-hashes --no-emit-project --only-group test -o $(MATRIX_VENV)/test-group.txt
 	VIRTUAL_ENV=$(MATRIX_VENV) $(UV) pip install -q --resolution $(RESOLUTION) \
-		-e '.[all,bench]' -r $(MATRIX_VENV)/test-group.txt
-	VIRTUAL_ENV=$(MATRIX_VENV) $(UV) pip list 2>/dev/null | \
-		grep -iE '^(langchain-core|llama-index-core|httpx|httpx-sse|pydantic|mcp) '
+		-e '.[all,bench]' --group test
+	@VIRTUAL_ENV=$(MATRIX_VENV) $(UV) pip list 2>/dev/null | \
+		grep -iE '^(langchain-core|langchain|llama-index-core|httpx|httpx-sse|pydantic|mcp) '
 	$(MATRIX_VENV)/bin/python -m pytest $(PYTEST_FLAGS) --record-mode=none $(MATRIX_TESTS)
 
 clean:

@@ -10,6 +10,7 @@ import pytest
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from llama_index_zai import ZaiEmbedding
+from tests.unit.payload_forms import payload_forms
 from zai_core import (
     EmbeddingInputTooLongError,
     EmptyEmbeddingInputError,
@@ -76,7 +77,7 @@ def test_bad_settings_fail_at_construction(kwargs: dict[str, Any], match: str) -
 def test_key_is_never_serialized() -> None:
     embedding = ZaiEmbedding(api_key=SECRET, dimensions=256, timeout=30)
     assert "api_key" not in embedding.to_dict()
-    for text in (repr(embedding), str(embedding), embedding.to_json(), str(embedding.to_payload())):
+    for text in (repr(embedding), str(embedding), embedding.to_json(), *payload_forms(embedding)):
         assert SECRET not in text
     assert SECRET.encode() not in pickle.dumps(embedding)
     restored = ZaiEmbedding.from_dict(embedding.to_dict())

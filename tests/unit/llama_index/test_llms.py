@@ -29,6 +29,7 @@ from tests.unit.core.fakes import (
     raw_reply,
     sse_body,
 )
+from tests.unit.payload_forms import payload_forms
 from zai_core import MissingAPIKeyError, QuotaExceededError
 
 HI = [ChatMessage(role="user", content="Hello")]
@@ -89,7 +90,7 @@ def test_serialization_never_contains_the_key() -> None:
     llm = Zai(api_key=CANARY, model="glm-4.6", temperature=0.3, thinking={"type": "disabled"})
     data = llm.to_dict()
     assert "api_key" not in data
-    for text in (json.dumps(data), llm.to_json(), str(llm), repr(llm), str(llm.to_payload())):
+    for text in (json.dumps(data), llm.to_json(), str(llm), repr(llm), *payload_forms(llm)):
         assert CANARY not in text
     again = Zai.from_dict(data)
     assert again.model == "glm-4.6"
