@@ -112,7 +112,9 @@ def test_user_script_type_checks_strictly(wheel_env: Path) -> None:
 
 
 @pytest.fixture(scope="module", params=["langchain", "llama-index"])
-def one_extra_env(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+def one_extra_env(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Path]]:
     """A venv with the project and only one framework extra, from the lock, offline."""
     venv = tmp_path_factory.mktemp(f"only-{request.param}") / "venv"
     _uv(
