@@ -5,6 +5,7 @@ async methods, one error tree, pure helpers for the retry policy, request bodies
 answers, usage and the model catalog.
 """
 
+from ._version import __version__
 from .accumulate import StreamAccumulator, Usage, parse_usage
 from .catalog import MODELS, ModelInfo, get_model_info
 from .client import (
@@ -106,8 +107,6 @@ from .web import (
     read_url,
     web_search,
 )
-
-__version__ = "0.1.0"
 
 __all__ = [
     "BUSINESS_CODE_MEANINGS",

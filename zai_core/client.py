@@ -20,6 +20,7 @@ import httpx
 from httpx_sse import EventSource, SSEError
 
 from . import _http
+from ._version import __version__
 from .accumulate import StreamAccumulator, completion_to_chunk
 from .config import TimeoutLike, ZaiConfig, resolve_timeout
 from .errors import (
@@ -51,7 +52,7 @@ __all__ = [
 
 logger = logging.getLogger("zai_core")
 
-USER_AGENT = "zai-integrations/0.1 (python; httpx)"
+USER_AGENT = f"zai-integrations/{__version__} (python; httpx)"
 _TITLE = re.compile(r"<title>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
 

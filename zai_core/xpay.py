@@ -44,7 +44,8 @@ from typing import Any, Protocol, TypeVar
 
 import httpx
 
-from . import __version__, _http
+from . import _http
+from ._version import __version__
 from .accumulate import StreamAccumulator, completion_to_chunk
 from .client import USER_AGENT, ZaiClient, status_error_from_response
 from .config import TimeoutLike, ZaiConfig, resolve_timeout
