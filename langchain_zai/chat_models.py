@@ -43,7 +43,7 @@ from langchain_zai._convert import (
 )
 from langchain_zai._errors import translate_errors
 from langchain_zai._tools import ToolChoice, _convert_tool, _convert_tool_choice, _function_names
-from zai_core import ClientCache, ZaiClient, build_chat_body, cached_client, get_model_info
+from zai_core import ChatTransport, ClientCache, build_chat_body, cached_client, get_model_info
 from zai_core.config import (
     pickle_state_without_secrets,
     resolve_timeout,
@@ -388,7 +388,7 @@ class ChatZai(BaseChatModel):
 
     # ------------------------------------------------------------------ requests
 
-    def _get_client(self) -> ZaiClient:
+    def _get_client(self) -> ChatTransport:
         """The client, made once per instance at first use (so no key is needed to build)."""
         self._client = cached_client(self, self._client)
         return self._client.client

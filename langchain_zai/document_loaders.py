@@ -23,11 +23,11 @@ from pydantic import SecretStr
 
 from langchain_zai._errors import translate_errors
 from zai_core import (
+    ChatTransport,
     ClientCache,
     Transcription,
     WebPage,
     WebSearchResult,
-    ZaiClient,
     ZaiError,
     aread_url,
     atranscribe,
@@ -141,7 +141,7 @@ class _ZaiClientHolder:
         self._client: ClientCache | None = None
 
     @property
-    def client(self) -> ZaiClient:
+    def client(self) -> ChatTransport:
         """The :class:`zai_core.ZaiClient` (made once, on first use)."""
         self._client = cached_client(self, self._client)
         return self._client.client

@@ -22,7 +22,7 @@ from typing_extensions import Self
 
 from langchain_zai._config import resolve_key
 from langchain_zai._errors import to_langchain_error
-from zai_core import ClientCache, ZaiClient, ZaiError, cached_client, copy_error_as
+from zai_core import ChatTransport, ClientCache, ZaiError, cached_client, copy_error_as
 from zai_core.config import pickle_state_without_secrets
 from zai_core.embeddings import (
     DEFAULT_EMBEDDING_MODEL,
@@ -189,7 +189,7 @@ class ZaiEmbeddings(BaseModel, Embeddings):
     # ------------------------------------------------------------------ plumbing
 
     @property
-    def client(self) -> ZaiClient:
+    def client(self) -> ChatTransport:
         """The Z.ai client, created on first use (raises ``MissingAPIKeyError`` if no key)."""
         self._client = cached_client(self, self._client)
         return self._client.client

@@ -34,6 +34,7 @@ from langchain_zai.document_loaders import (
     _web_page_to_document,
 )
 from zai_core import (
+    ChatTransport,
     ClientCache,
     ImageResult,
     PollPolicy,
@@ -41,7 +42,6 @@ from zai_core import (
     VideoTask,
     WebPage,
     WebSearchResult,
-    ZaiClient,
     agenerate_image,
     agenerate_video,
     aread_url,
@@ -114,7 +114,7 @@ class _ZaiServiceConfig(BaseModel):
         return {"api_key": key_secret_name(self.base_url)}
 
     @property
-    def client(self) -> ZaiClient:
+    def client(self) -> ChatTransport:
         """The :class:`zai_core.ZaiClient` (made once, on first use)."""
         self._client = cached_client(self, self._client)
         return self._client.client

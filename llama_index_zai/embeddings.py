@@ -8,7 +8,7 @@ from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
 from pydantic import Field, PrivateAttr, field_serializer, model_validator
 from typing_extensions import Self
 
-from zai_core import ClientCache, ZaiClient, cached_client
+from zai_core import ChatTransport, ClientCache, cached_client
 from zai_core.config import pickle_state_without_secrets
 from zai_core.embeddings import (
     DEFAULT_EMBEDDING_MODEL,
@@ -123,7 +123,7 @@ class ZaiEmbedding(BaseEmbedding):
     # ------------------------------------------------------------------ plumbing
 
     @property
-    def client(self) -> ZaiClient:
+    def client(self) -> ChatTransport:
         """The Z.ai client, created on first use (raises ``MissingAPIKeyError`` if no key)."""
         self._client = cached_client(self, self._client)
         return self._client.client

@@ -40,7 +40,7 @@ from llama_index.core.prompts import PromptTemplate
 from llama_index.core.types import Model, PydanticProgramMode
 from pydantic import StrictBool
 
-from zai_core import ClientCache, ZaiClient, build_chat_body, cached_client, get_model_info
+from zai_core import ChatTransport, ClientCache, build_chat_body, cached_client, get_model_info
 from zai_core.config import resolve_timeout
 
 from ._convert import (
@@ -297,7 +297,7 @@ class Zai(FunctionCallingLLM):
 
     # ------------------------------------------------------------------ request building
 
-    def _get_client(self) -> ZaiClient:
+    def _get_client(self) -> ChatTransport:
         """This instance's client, made on first use (a missing key raises here)."""
         self._client = cached_client(
             self,

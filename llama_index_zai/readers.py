@@ -22,11 +22,11 @@ from llama_index.core.schema import Document
 from pydantic import Field, PrivateAttr, field_serializer, model_validator
 
 from zai_core import (
+    ChatTransport,
     ClientCache,
     Transcription,
     WebPage,
     WebSearchResult,
-    ZaiClient,
     ZaiError,
     aread_url,
     atranscribe,
@@ -138,7 +138,7 @@ class _ZaiReaderConfig(BasePydanticReader):
         return pickle_state_without_secrets(super().__getstate__())
 
     @property
-    def client(self) -> ZaiClient:
+    def client(self) -> ChatTransport:
         """The Z.ai client, made on first use (``MissingAPIKeyError`` when there is no key)."""
         self._client = cached_client(self, self._client)
         return self._client.client

@@ -14,7 +14,7 @@ import threading
 from collections import OrderedDict
 from typing import Any, NamedTuple
 
-from zai_core import ZaiClient, create_client
+from zai_core import ChatTransport, create_client
 from zai_core.tokenizer import acount_tokens, count_tokens
 
 __all__ = ["TOKEN_PLACEHOLDER", "TokenizerCacheInfo", "ZaiTokenizer"]
@@ -116,7 +116,7 @@ class ZaiTokenizer:
             "http_client": http_client,
             "http_async_client": http_async_client,
         }
-        self._client: ZaiClient | None = None
+        self._client: ChatTransport | None = None
         self._cache: OrderedDict[bytes, int] = OrderedDict()
         self._lock = threading.Lock()
         self._hits = 0
@@ -126,7 +126,7 @@ class ZaiTokenizer:
         return f"ZaiTokenizer(model={self.model!r}, cache_size={self.cache_size})"
 
     @property
-    def client(self) -> ZaiClient:
+    def client(self) -> ChatTransport:
         """The Z.ai client, created on first use (raises ``MissingAPIKeyError`` if no key)."""
         if self._client is None:
             self._client = create_client(**self._settings)

@@ -20,11 +20,11 @@ from llama_index.core.tools.tool_spec.base import BaseToolSpec
 
 from llama_index_zai.readers import _search_result_to_document, _web_page_to_document
 from zai_core import (
+    ChatTransport,
     ImageResult,
     PollPolicy,
     VideoProgress,
     VideoTask,
-    ZaiClient,
     agenerate_image,
     agenerate_video,
     aread_url,
@@ -223,7 +223,7 @@ class ZaiToolSpec(BaseToolSpec):
             "http_client": http_client,
             "http_async_client": http_async_client,
         }
-        self._client: ZaiClient | None = None
+        self._client: ChatTransport | None = None
         # Every option is checked now, before any request.
         build_web_search_body("check", **self.search_options)
         build_reader_body("https://example.com", return_format=reader_format)
@@ -242,7 +242,7 @@ class ZaiToolSpec(BaseToolSpec):
         return state
 
     @property
-    def client(self) -> ZaiClient:
+    def client(self) -> ChatTransport:
         """The Z.ai client, made on first use (``MissingAPIKeyError`` when there is no key)."""
         if self._client is None:
             self._client = create_client(**self._config)

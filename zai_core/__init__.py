@@ -8,16 +8,7 @@ answers, usage and the model catalog.
 from ._version import __version__
 from .accumulate import StreamAccumulator, Usage, parse_usage
 from .catalog import MODELS, ModelInfo, get_model_info
-from .client import (
-    AsyncChatStream,
-    ChatStream,
-    ClientCache,
-    ZaiClient,
-    cached_client,
-    client_for,
-    create_client,
-    finish_reason_error,
-)
+from .client import ZaiClient
 from .config import (
     DEFAULT_BASE_URL,
     DEFAULT_TIMEOUT,
@@ -61,6 +52,7 @@ from .errors import (
     copy_error_as,
     make_status_error,
 )
+from .factory import ClientCache, cached_client, client_for, create_client
 from .media import (
     AudioFile,
     ImageResult,
@@ -77,6 +69,8 @@ from .media import (
     transcribe,
 )
 from .params import build_chat_body, normalize_thinking, validate_messages
+from .streams import AsyncChatStream, ChatStream, finish_reason_error
+from .transport import ChatTransport, Transport
 from .video import (
     PollPolicy,
     PollStep,
@@ -122,6 +116,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ChatStream",
+    "ChatTransport",
     "ClientCache",
     "ContentFilterError",
     "ContextWindowExceededError",
@@ -135,6 +130,7 @@ __all__ = [
     "StreamAccumulator",
     "StreamInterruptedError",
     "Surface",
+    "Transport",
     "Usage",
     "ZaiClient",
     "ZaiConfig",

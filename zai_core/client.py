@@ -1,7 +1,7 @@
 """The one Z.ai client: sync and async, plain and streamed, with retries.
 
 Every decision (headers, URLs, retry or not, how long to wait, which error) lives once in
-:class:`_ClientPolicy` and the pure modules it calls; :class:`ZaiClient` writes only the I/O
+:class:`ClientPolicy` and the pure modules it calls; :class:`ZaiClient` writes only the I/O
 loops twice, once with ``httpx.Client`` and once with ``httpx.AsyncClient``.
 """
 
@@ -14,14 +14,14 @@ import re
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, NamedTuple
+from typing import Any
 
 import httpx
-from httpx_sse import EventSource, SSEError
+from httpx_sse import EventSource, ServerSentEvent, SSEError
 
 from . import _http
 from ._version import __version__
-from .accumulate import StreamAccumulator, completion_to_chunk
+from .accumulate import completion_to_chunk
 from .config import TimeoutLike, ZaiConfig, resolve_timeout
 from .errors import (
     APIConnectionError,
@@ -36,19 +36,9 @@ from .errors import (
 )
 from .retry import retry_delay, should_retry_status
 from .sse import DONE, decode_event
-from .streams import AsyncChatStream, ChatStream, finish_reason_error, validate_chat_body
+from .transport import ChatMethods
 
-__all__ = [
-    "CONFIG_WORDS",
-    "AsyncChatStream",
-    "ChatStream",
-    "ClientCache",
-    "ZaiClient",
-    "cached_client",
-    "client_for",
-    "create_client",
-    "finish_reason_error",
-]
+__all__ = ["USER_AGENT", "Attempt", "ClientPolicy", "ZaiClient", "status_error_from_response"]
 
 logger = logging.getLogger("zai_core")
 
@@ -131,7 +121,7 @@ def _map_httpx_errors(delivered: Callable[[], bool] = lambda: False) -> Iterator
         ) from exc
 
 
-class _ClientPolicy:
+class ClientPolicy:
     """Everything both I/O loops share: configuration, request building, decisions."""
 
     #: The :attr:`Surface.transport` this client speaks.
@@ -260,13 +250,64 @@ class _ClientPolicy:
             raise make_status_error(response.status_code, body)
         return body
 
-    def _check_stream_headers(self, response: httpx.Response) -> bool:
-        """``True`` when a 2xx stream answered with JSON instead of events (read it whole)."""
-        return _is_json(response.headers.get("content-type", ""))
+    # ------------------------------------------------------------------ decisions of the loops
+    # Each I/O loop of :class:`ZaiClient` (sync and async) calls these; it only sends, reads
+    # and sleeps.
 
     def _log_attempt(self, method: str, path: str, attempt: int) -> None:
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("%s %s (attempt %d)", method, path, attempt + 1)
+
+    def _answer(
+        self, response: httpx.Response, validate: Callable[[Any], None] | None = None
+    ) -> Any:
+        """The parsed, validated body of a read response; raises its error when it failed."""
+        if response.status_code >= 400:
+            raise status_error_from_response(
+                response.status_code, response.headers, response.content
+            )
+        body = self._decode_json(response)
+        if validate is not None:
+            validate(body)
+        return body
+
+    @staticmethod
+    def _reads_whole(response: httpx.Response) -> bool:
+        """``True`` when a streamed request's answer is read whole, not as events: an error
+        status, or a 2xx JSON answer (a gateway that buffers)."""
+        return response.status_code >= 400 or _is_json(response.headers.get("content-type", ""))
+
+    def _whole_answer_chunk(self, response: httpx.Response) -> dict[str, Any]:
+        """The one chunk a streamed request's whole (read) answer stands for, or its error."""
+        return completion_to_chunk(self._answer(response))
+
+    def _event(self, sse: ServerSentEvent, attempt: Attempt) -> Any:
+        """The decoded event (marks the attempt as delivered), :data:`DONE`, or ``None``."""
+        event = decode_event(sse, self.config.surface.envelope)
+        if event is not None and event is not DONE:
+            attempt.delivered = True
+        return event
+
+    @staticmethod
+    def _check_finished(finished: Callable[[], bool] | None) -> None:
+        """A stream that ended without ``[DONE]`` is complete only if ``finished()`` says so."""
+        if finished is None or not finished():
+            raise StreamInterruptedError("the stream ended before [DONE]")
+
+    def _retry_delay_or_raise(
+        self, error: ZaiError, retries: int, attempt: Attempt, method: str, path: str
+    ) -> float:
+        """Seconds to wait before the next attempt after ``error``; raises it when none.
+
+        The key is taken out of the error first; an error after the first delivered event
+        is never retried (the caller has seen part of the answer).
+        """
+        self._hide_key(error)
+        delay = None if attempt.delivered else self._retry_after(error, retries, attempt.headers)
+        if delay is None:
+            raise error
+        logger.info("retrying %s %s in %.2fs", method, path, delay)
+        return delay
 
     def _hide_key(self, error: ZaiError) -> None:
         """Take this client's key out of an error built from server text (gateways echo it)."""
@@ -278,7 +319,20 @@ class _ClientPolicy:
             error.body = _without_secret(error.body, key)
 
 
-class ZaiClient(_ClientPolicy):
+class Attempt:
+    """What one attempt has seen: the answer's headers, and whether an event was handed out."""
+
+    __slots__ = ("delivered", "headers")
+
+    def __init__(self) -> None:
+        self.delivered = False
+        self.headers: Mapping[str, str] | None = None
+
+    def was_delivered(self) -> bool:
+        return self.delivered
+
+
+class ZaiClient(ClientPolicy, ChatMethods):
     """Sync and async access to every Z.ai endpoint, with retries and typed errors.
 
     Args:
@@ -336,36 +390,19 @@ class ZaiClient(_ClientPolicy):
         client = self._sync()
         retries = 0
         while True:
+            attempt = Attempt()
             self._log_attempt(method, path, retries)
             request = self._build_request(
-                client,
-                method,
-                path,
-                json_body=json,
-                params=params,
-                files=files,
-                data=data,
+                client, method, path, json_body=json, params=params, files=files, data=data,
                 timeout=timeout,
-            )
-            headers: Mapping[str, str] | None = None
+            )  # fmt: skip
             try:
                 with _map_httpx_errors():
                     response = client.send(request)
-                    headers = response.headers
-                    if response.status_code >= 400:
-                        raise status_error_from_response(
-                            response.status_code, headers, response.content
-                        )
-                body = self._decode_json(response)
-                if validate is not None:
-                    validate(body)
-                return body
+                attempt.headers = response.headers
+                return self._answer(response, validate)
             except ZaiError as error:
-                self._hide_key(error)
-                delay = self._retry_after(error, retries, headers)
-                if delay is None:
-                    raise
-            logger.info("retrying %s %s in %.2fs", method, path, delay)
+                delay = self._retry_delay_or_raise(error, retries, attempt, method, path)
             time.sleep(delay)
             retries += 1
 
@@ -385,36 +422,19 @@ class ZaiClient(_ClientPolicy):
         client = self._async()
         retries = 0
         while True:
+            attempt = Attempt()
             self._log_attempt(method, path, retries)
             request = self._build_request(
-                client,
-                method,
-                path,
-                json_body=json,
-                params=params,
-                files=files,
-                data=data,
+                client, method, path, json_body=json, params=params, files=files, data=data,
                 timeout=timeout,
-            )
-            headers: Mapping[str, str] | None = None
+            )  # fmt: skip
             try:
                 with _map_httpx_errors():
                     response = await client.send(request)
-                    headers = response.headers
-                    if response.status_code >= 400:
-                        raise status_error_from_response(
-                            response.status_code, headers, response.content
-                        )
-                body = self._decode_json(response)
-                if validate is not None:
-                    validate(body)
-                return body
+                attempt.headers = response.headers
+                return self._answer(response, validate)
             except ZaiError as error:
-                self._hide_key(error)
-                delay = self._retry_after(error, retries, headers)
-                if delay is None:
-                    raise
-            logger.info("retrying %s %s in %.2fs", method, path, delay)
+                delay = self._retry_delay_or_raise(error, retries, attempt, method, path)
             await asyncio.sleep(delay)
             retries += 1
 
@@ -436,50 +456,34 @@ class ZaiClient(_ClientPolicy):
         answer was complete.
         """
         client = self._sync()
-        envelope = self.config.surface.envelope
         retries = 0
         while True:
-            delivered = False
-            headers: Mapping[str, str] | None = None
+            attempt = Attempt()
             self._log_attempt(method, path, retries)
             request = self._build_request(
                 client, method, path, json_body=json, stream=True, timeout=timeout
             )
             try:
-                with _map_httpx_errors(lambda: delivered):  # noqa: B023 (read now, not later)
+                with _map_httpx_errors(attempt.was_delivered):
                     response = client.send(request, stream=True)
+                    attempt.headers = response.headers
                     try:
-                        headers = response.headers
-                        if response.status_code >= 400:
-                            raise status_error_from_response(
-                                response.status_code, headers, response.read()
-                            )
-                        if self._check_stream_headers(response):
+                        if self._reads_whole(response):
                             response.read()
-                            # a whole answer (a gateway that buffers): one chunk
-                            yield completion_to_chunk(self._decode_json(response))
+                            yield self._whole_answer_chunk(response)
                             return
                         for sse in EventSource(response).iter_sse():
-                            event = decode_event(sse, envelope)
-                            if event is None:
-                                continue
+                            event = self._event(sse, attempt)
                             if event is DONE:
                                 return
-                            delivered = True
-                            yield event
+                            if event is not None:
+                                yield event
                     finally:
                         response.close()
-                if finished is None or not finished():
-                    raise StreamInterruptedError("the stream ended before [DONE]")
+                self._check_finished(finished)
                 return
             except ZaiError as error:
-                self._hide_key(error)
-                if delivered:
-                    raise
-                delay = self._retry_after(error, retries, headers)
-                if delay is None:
-                    raise
-            logger.info("retrying %s %s in %.2fs", method, path, delay)
+                delay = self._retry_delay_or_raise(error, retries, attempt, method, path)
             time.sleep(delay)
             retries += 1
 
@@ -494,102 +498,36 @@ class ZaiClient(_ClientPolicy):
     ) -> AsyncIterator[dict[str, Any]]:
         """Async :meth:`stream_events`."""
         client = self._async()
-        envelope = self.config.surface.envelope
         retries = 0
         while True:
-            delivered = False
-            headers: Mapping[str, str] | None = None
+            attempt = Attempt()
             self._log_attempt(method, path, retries)
             request = self._build_request(
                 client, method, path, json_body=json, stream=True, timeout=timeout
             )
             try:
-                with _map_httpx_errors(lambda: delivered):  # noqa: B023 (read now, not later)
+                with _map_httpx_errors(attempt.was_delivered):
                     response = await client.send(request, stream=True)
+                    attempt.headers = response.headers
                     try:
-                        headers = response.headers
-                        if response.status_code >= 400:
-                            raise status_error_from_response(
-                                response.status_code, headers, await response.aread()
-                            )
-                        if self._check_stream_headers(response):
+                        if self._reads_whole(response):
                             await response.aread()
-                            # a whole answer (a gateway that buffers): one chunk
-                            yield completion_to_chunk(self._decode_json(response))
+                            yield self._whole_answer_chunk(response)
                             return
                         async for sse in EventSource(response).aiter_sse():
-                            event = decode_event(sse, envelope)
-                            if event is None:
-                                continue
+                            event = self._event(sse, attempt)
                             if event is DONE:
                                 return
-                            delivered = True
-                            yield event
+                            if event is not None:
+                                yield event
                     finally:
                         await response.aclose()
-                if finished is None or not finished():
-                    raise StreamInterruptedError("the stream ended before [DONE]")
+                self._check_finished(finished)
                 return
             except ZaiError as error:
-                self._hide_key(error)
-                if delivered:
-                    raise
-                delay = self._retry_after(error, retries, headers)
-                if delay is None:
-                    raise
-            logger.info("retrying %s %s in %.2fs", method, path, delay)
+                delay = self._retry_delay_or_raise(error, retries, attempt, method, path)
             await asyncio.sleep(delay)
             retries += 1
-
-    # ------------------------------------------------------------------ chat
-
-    def chat(self, body: Mapping[str, Any], *, timeout: TimeoutLike = None) -> dict[str, Any]:
-        """``POST /chat/completions`` without streaming; raises on a failing finish reason."""
-        return self.request(  # type: ignore[no-any-return]
-            "POST",
-            "/chat/completions",
-            json={**body, "stream": False},
-            timeout=timeout,
-            validate=validate_chat_body,
-        )
-
-    async def achat(
-        self, body: Mapping[str, Any], *, timeout: TimeoutLike = None
-    ) -> dict[str, Any]:
-        """Async :meth:`chat`."""
-        return await self.arequest(  # type: ignore[no-any-return]
-            "POST",
-            "/chat/completions",
-            json={**body, "stream": False},
-            timeout=timeout,
-            validate=validate_chat_body,
-        )
-
-    def stream_chat(self, body: Mapping[str, Any], *, timeout: TimeoutLike = None) -> ChatStream:
-        """``POST /chat/completions`` streamed: a :class:`ChatStream` of chunk dicts."""
-        accumulator = StreamAccumulator()
-        events = self.stream_events(
-            "POST",
-            "/chat/completions",
-            json={**body, "stream": True},
-            timeout=timeout,
-            finished=lambda: accumulator.finish_reason is not None,
-        )
-        return ChatStream(events, accumulator)
-
-    def astream_chat(
-        self, body: Mapping[str, Any], *, timeout: TimeoutLike = None
-    ) -> AsyncChatStream:
-        """Async :meth:`stream_chat`: an :class:`AsyncChatStream` of chunk dicts."""
-        accumulator = StreamAccumulator()
-        events = self.astream_events(
-            "POST",
-            "/chat/completions",
-            json={**body, "stream": True},
-            timeout=timeout,
-            finished=lambda: accumulator.finish_reason is not None,
-        )
-        return AsyncChatStream(events, accumulator)
 
     def close(self) -> None:
         """Close injected clients (the shared pools stay open for other clients)."""
@@ -600,93 +538,3 @@ class ZaiClient(_ClientPolicy):
         """Async :meth:`close`."""
         if self._http_async_client is not None:
             await self._http_async_client.aclose()
-
-
-def create_client(
-    *,
-    api_key: str | None = None,
-    base_url: str | None = None,
-    timeout: TimeoutLike = None,
-    max_retries: int | None = None,
-    default_headers: Mapping[str, str] | None = None,
-    http_client: httpx.Client | None = None,
-    http_async_client: httpx.AsyncClient | None = None,
-) -> ZaiClient:
-    """The client for a configuration; every integration class builds its client here.
-
-    Takes the shared configuration words; which kind of client serves them is decided here,
-    once, from the surface's ``transport``: Z.ai's REST API and the HTTP gateways
-    (LowCodeAPI, PowerTokens) get a :class:`ZaiClient`; ``base_url="xpay"`` gets a
-    :class:`zai_core.xpay.XpayClient` (chat only, through the MCP tool
-    ``zai_chat_completion``; needs the ``xpay`` extra).
-
-    Example:
-        .. code-block:: python
-
-            client = create_client(base_url="xpay")  # key from XPAY_API_KEY
-            answer = client.chat({"model": "glm-4.7", "messages": hello})
-    """
-    config = ZaiConfig.resolve(
-        api_key=api_key,
-        base_url=base_url,
-        timeout=timeout,
-        max_retries=max_retries,
-        default_headers=default_headers,
-    )
-    if config.surface.transport == "mcp":
-        from .xpay import XpayClient
-
-        return XpayClient(
-            config=config, http_client=http_client, http_async_client=http_async_client
-        )
-    return ZaiClient(config=config, http_client=http_client, http_async_client=http_async_client)
-
-
-#: The configuration words every integration class carries, read by :func:`client_for`.
-CONFIG_WORDS = (
-    "api_key",
-    "base_url",
-    "timeout",
-    "max_retries",
-    "default_headers",
-    "http_client",
-    "http_async_client",
-)
-
-
-class ClientCache(NamedTuple):
-    """A client and the configuration words it was made from (see :func:`cached_client`)."""
-
-    client: ZaiClient
-    words: tuple[Any, ...]
-
-
-def cached_client(settings: Any, cached: ClientCache | None, **overrides: Any) -> ClientCache:
-    """``cached`` while ``settings``' configuration words are unchanged, else a new client.
-
-    Integration classes keep the result in a private attribute: a copy made with other words
-    (``model_copy(update={"base_url": ...})``) or a changed attribute gets its own client
-    instead of sending the old key to the old URL.
-    """
-    words = tuple(getattr(settings, name, None) for name in CONFIG_WORDS) + tuple(
-        overrides.values()
-    )
-    if cached is not None and cached.words == words:
-        return cached
-    return ClientCache(client_for(settings, **overrides), words)
-
-
-def client_for(settings: Any, **overrides: Any) -> ZaiClient:
-    """The client for an object that carries the configuration words as attributes.
-
-    Every class of both integrations has ``api_key`` (a plain string, or a secret with
-    ``get_secret_value()`` such as pydantic's ``SecretStr``), ``base_url``, ``timeout``,
-    ``max_retries``, ``default_headers``, ``http_client`` and ``http_async_client``; missing
-    attributes count as unset. ``overrides`` win (for words an object keeps elsewhere).
-    """
-    words = {name: getattr(settings, name, None) for name in CONFIG_WORDS}
-    key = words["api_key"]
-    if key is not None and hasattr(key, "get_secret_value"):
-        words["api_key"] = key.get_secret_value()
-    words.update(overrides)
-    return create_client(**words)

@@ -34,7 +34,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .client import ZaiClient
 from .errors import (
     APIResponseValidationError,
     APIStatusError,
@@ -42,6 +41,7 @@ from .errors import (
     ContextWindowExceededError,
     ZaiError,
 )
+from .transport import Transport
 
 __all__ = [
     "DEFAULT_EMBEDDING_MODEL",
@@ -521,7 +521,7 @@ class ConcurrencyLimiter:
 
 
 def embed_texts(
-    client: ZaiClient,
+    client: Transport,
     texts: Sequence[str],
     *,
     model: str = DEFAULT_EMBEDDING_MODEL,
@@ -558,7 +558,7 @@ def embed_texts(
 
 
 async def aembed_texts(
-    client: ZaiClient,
+    client: Transport,
     texts: Sequence[str],
     *,
     model: str = DEFAULT_EMBEDDING_MODEL,

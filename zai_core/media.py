@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .client import ZaiClient
 from .errors import APIResponseValidationError
+from .transport import Transport
 from .web import optional_ids, require_text
 
 __all__ = [
@@ -180,13 +180,13 @@ def parse_image_result(body: Any) -> ImageResult:
     )
 
 
-def generate_image(client: ZaiClient, prompt: str, **options: Any) -> ImageResult:
+def generate_image(client: Transport, prompt: str, **options: Any) -> ImageResult:
     """Draw one image: ``options`` as in :func:`build_image_body`."""
     body = build_image_body(prompt, **options)
     return parse_image_result(client.request("POST", "/images/generations", json=body))
 
 
-async def agenerate_image(client: ZaiClient, prompt: str, **options: Any) -> ImageResult:
+async def agenerate_image(client: Transport, prompt: str, **options: Any) -> ImageResult:
     """Async :func:`generate_image`."""
     body = build_image_body(prompt, **options)
     return parse_image_result(await client.arequest("POST", "/images/generations", json=body))
@@ -328,7 +328,7 @@ def parse_transcription(body: Any) -> Transcription:
 
 
 def transcribe(
-    client: ZaiClient, source: AudioSource, *, filename: str | None = None, **options: Any
+    client: Transport, source: AudioSource, *, filename: str | None = None, **options: Any
 ) -> Transcription:
     """Transcribe a ``.wav`` / ``.mp3`` path or bytes (<= 25 MB, <= 30 s of audio).
 
@@ -341,7 +341,7 @@ def transcribe(
 
 
 async def atranscribe(
-    client: ZaiClient, source: AudioSource, *, filename: str | None = None, **options: Any
+    client: Transport, source: AudioSource, *, filename: str | None = None, **options: Any
 ) -> Transcription:
     """Async :func:`transcribe` (the file is read in a worker thread)."""
     build_transcription_fields(**options)

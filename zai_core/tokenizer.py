@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .client import ZaiClient
+from .transport import Transport
 
 __all__ = ["acount_tokens", "count_tokens", "tokenizer_body"]
 
@@ -40,7 +40,7 @@ def _total(answer: Any) -> int:
 
 
 def count_tokens(
-    client: ZaiClient,
+    client: Transport,
     model: str,
     messages: Sequence[Mapping[str, Any]],
     tools: Sequence[Mapping[str, Any]] | None = None,
@@ -50,7 +50,7 @@ def count_tokens(
 
 
 async def acount_tokens(
-    client: ZaiClient,
+    client: Transport,
     model: str,
     messages: Sequence[Mapping[str, Any]],
     tools: Sequence[Mapping[str, Any]] | None = None,

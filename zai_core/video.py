@@ -33,8 +33,8 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .client import ZaiClient
 from .errors import APIResponseValidationError, APITimeoutError, InternalServerError
+from .transport import Transport
 from .web import optional_ids, require_text
 
 __all__ = [
@@ -289,24 +289,24 @@ def _poll_path(task_id: str) -> str:
     return f"/async-result/{require_text('task_id', task_id)}"
 
 
-def submit_video(client: ZaiClient, prompt: str | None = None, **options: Any) -> VideoTask:
+def submit_video(client: Transport, prompt: str | None = None, **options: Any) -> VideoTask:
     """Start a video: ``POST /videos/generations``; ``options`` as in :func:`build_video_body`."""
     body = build_video_body(prompt, **options)
     return parse_video_task(client.request("POST", "/videos/generations", json=body))
 
 
-async def asubmit_video(client: ZaiClient, prompt: str | None = None, **options: Any) -> VideoTask:
+async def asubmit_video(client: Transport, prompt: str | None = None, **options: Any) -> VideoTask:
     """Async :func:`submit_video`."""
     body = build_video_body(prompt, **options)
     return parse_video_task(await client.arequest("POST", "/videos/generations", json=body))
 
 
-def get_video_task(client: ZaiClient, task_id: str) -> VideoTask:
+def get_video_task(client: Transport, task_id: str) -> VideoTask:
     """Poll a task once: ``GET /async-result/{task_id}``."""
     return parse_video_task(client.request("GET", _poll_path(task_id)), task_id=task_id)
 
 
-async def aget_video_task(client: ZaiClient, task_id: str) -> VideoTask:
+async def aget_video_task(client: Transport, task_id: str) -> VideoTask:
     """Async :func:`get_video_task`."""
     return parse_video_task(await client.arequest("GET", _poll_path(task_id)), task_id=task_id)
 
@@ -315,7 +315,7 @@ ProgressCallback = Callable[[VideoProgress], Any]
 
 
 def wait_for_video(
-    client: ZaiClient,
+    client: Transport,
     task_id: str,
     *,
     policy: PollPolicy | None = None,
@@ -354,7 +354,7 @@ def wait_for_video(
 
 
 async def await_video(
-    client: ZaiClient,
+    client: Transport,
     task_id: str,
     *,
     policy: PollPolicy | None = None,
@@ -383,7 +383,7 @@ async def await_video(
 
 
 def generate_video(
-    client: ZaiClient,
+    client: Transport,
     prompt: str | None = None,
     *,
     policy: PollPolicy | None = None,
@@ -400,7 +400,7 @@ def generate_video(
 
 
 async def agenerate_video(
-    client: ZaiClient,
+    client: Transport,
     prompt: str | None = None,
     *,
     policy: PollPolicy | None = None,

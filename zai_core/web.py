@@ -3,7 +3,7 @@
 Request bodies come from pure ``build_*`` functions that check every value before anything is
 sent; answers are parsed by pure ``parse_*`` functions into small frozen dataclasses. The I/O
 functions (:func:`web_search`, :func:`read_url` and their ``a``-prefixed twins) only glue the
-two together around :meth:`ZaiClient.request` / :meth:`ZaiClient.arequest`.
+two together around :meth:`Transport.request` / :meth:`Transport.arequest`.
 
 Example:
     .. code-block:: python
@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from .client import ZaiClient
 from .errors import APIResponseValidationError
+from .transport import Transport
 
 __all__ = [
     "DEFAULT_SEARCH_ENGINE",
@@ -253,13 +253,13 @@ def parse_web_search_results(body: Any) -> tuple[WebSearchResult, ...]:
     return tuple(_search_result(item) for item in items)
 
 
-def web_search(client: ZaiClient, query: str, **options: Any) -> list[WebSearchResult]:
+def web_search(client: Transport, query: str, **options: Any) -> list[WebSearchResult]:
     """Search the web: one ``POST /web_search``; ``options`` as in :func:`build_web_search_body`."""
     body = build_web_search_body(query, **options)
     return list(parse_web_search_results(client.request("POST", "/web_search", json=body)))
 
 
-async def aweb_search(client: ZaiClient, query: str, **options: Any) -> list[WebSearchResult]:
+async def aweb_search(client: Transport, query: str, **options: Any) -> list[WebSearchResult]:
     """Async :func:`web_search`."""
     body = build_web_search_body(query, **options)
     answer = await client.arequest("POST", "/web_search", json=body)
@@ -350,13 +350,13 @@ def parse_web_page(body: Any, *, url: str = "") -> WebPage:
     )
 
 
-def read_url(client: ZaiClient, url: str, **options: Any) -> WebPage:
+def read_url(client: Transport, url: str, **options: Any) -> WebPage:
     """Read one page: one ``POST /reader``; ``options`` as in :func:`build_reader_body`."""
     body = build_reader_body(url, **options)
     return parse_web_page(client.request("POST", "/reader", json=body), url=body["url"])
 
 
-async def aread_url(client: ZaiClient, url: str, **options: Any) -> WebPage:
+async def aread_url(client: Transport, url: str, **options: Any) -> WebPage:
     """Async :func:`read_url`."""
     body = build_reader_body(url, **options)
     answer = await client.arequest("POST", "/reader", json=body)

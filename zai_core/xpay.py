@@ -20,9 +20,11 @@ How it maps:
   :mod:`zai_core.errors` class; an HTTP error from the gateway itself (401 bad key, 402 no
   balance -> :class:`QuotaExceededError`, 5xx) and JSON-RPC errors are mapped the same way;
   retries follow the shared policy.
-- Only chat: :meth:`~XpayClient.request`, :meth:`~XpayClient.stream_events` and their async
-  twins raise :class:`GatewayNotSupportedError` (tokenizer, embeddings, web search... are not
-  offered by this gateway).
+- A transport like :class:`ZaiClient` (:class:`zai_core.transport.Transport`) that routes
+  one path: ``POST /chat/completions`` through :meth:`~XpayClient.request`,
+  :meth:`~XpayClient.stream_events` and their async twins; any other path raises
+  :class:`GatewayNotSupportedError` (tokenizer, embeddings, web search... are not offered by
+  this gateway). The chat methods are the shared :class:`zai_core.transport.ChatMethods`.
 - Each call opens one MCP session (initialize, ``tools/call``, close). Sync methods run the
   async client with ``asyncio.run``; when the calling thread already runs an event loop they
   run it in a worker thread.
@@ -46,8 +48,8 @@ import httpx
 
 from . import _http
 from ._version import __version__
-from .accumulate import StreamAccumulator, completion_to_chunk
-from .client import USER_AGENT, ZaiClient, status_error_from_response
+from .accumulate import completion_to_chunk
+from .client import USER_AGENT, Attempt, ClientPolicy, status_error_from_response
 from .config import TimeoutLike, ZaiConfig, resolve_timeout
 from .errors import (
     APIConnectionError,
@@ -59,7 +61,7 @@ from .errors import (
     error_class_for,
     make_status_error,
 )
-from .streams import AsyncChatStream, ChatStream, validate_chat_body
+from .transport import CHAT_PATH, ChatMethods
 
 try:
     import httpx2
@@ -416,16 +418,10 @@ class _KeyedTransport(httpx2.AsyncBaseTransport):
         await self._inner.aclose()
 
 
-def _httpx2_timeout(timeout: httpx.Timeout) -> httpx2.Timeout:
-    return httpx2.Timeout(
-        connect=timeout.connect, read=timeout.read, write=timeout.write, pool=timeout.pool
-    )
-
-
 # --------------------------------------------------------------------------- client
 
 
-class XpayClient(ZaiClient):
+class XpayClient(ClientPolicy, ChatMethods):
     """Z.ai chat completions through xpay's MCP tool ``zai_chat_completion``.
 
     The same chat interface as :class:`ZaiClient` (``chat`` / ``achat`` / ``stream_chat``
@@ -543,7 +539,7 @@ class XpayClient(ZaiClient):
             httpx2.AsyncClient(
                 transport=transport,
                 headers=headers,
-                timeout=_httpx2_timeout(timeout),
+                timeout=httpx2.Timeout(**timeout.as_dict()),
                 event_hooks={"response": [remember_failure]},
             ) as http,
             Client(
@@ -591,78 +587,109 @@ class XpayClient(ZaiClient):
             if error is None and body is not None:
                 return body
             assert error is not None
-            delay = self._retry_after(error, retries, headers)
-            if delay is None:
-                raise error
-            logger.info("retrying xpay %s in %.2fs", TOOL_NAME, delay)
+            attempt = Attempt()
+            attempt.headers = headers
+            delay = self._retry_delay_or_raise(error, retries, attempt, "MCP", TOOL_NAME)
             await asyncio.sleep(delay)
             retries += 1
 
-    # ------------------------------------------------------------------ chat
+    # ------------------------------------------------------------------ the transport
 
-    async def achat(
-        self, body: Mapping[str, Any], *, timeout: TimeoutLike = None
+    def _tool_arguments(
+        self, method: str, path: str, body: Any, *, form: bool = False
     ) -> dict[str, Any]:
-        """The tool's whole answer as a ``chat.completion`` dict; raises on a failing finish."""
-        answer = await self._call(build_tool_arguments(body), timeout)
-        validate_chat_body(answer)
+        """The tool's arguments for a request; only ``POST /chat/completions`` is routed."""
+        if method.upper() != "POST" or path != CHAT_PATH or form:
+            raise GatewayNotSupportedError(
+                f"the xpay gateway offers only chat completions (MCP tool {TOOL_NAME}); "
+                f"{method} {path} is not available there. Use a Z.ai surface "
+                "(base_url='international', ...) with a Z.ai key for other endpoints."
+            )
+        return build_tool_arguments(body or {})
+
+    async def arequest(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        files: Any = None,
+        data: Mapping[str, Any] | None = None,
+        timeout: TimeoutLike = None,
+        validate: Callable[[Any], None] | None = None,
+    ) -> Any:
+        """``POST /chat/completions``: the tool's whole answer, a ``chat.completion`` dict.
+
+        Any other path raises :class:`GatewayNotSupportedError`; ``validate`` runs on the
+        answer after the retries.
+        """
+        form = bool(params or files or data)
+        answer = await self._call(self._tool_arguments(method, path, json, form=form), timeout)
+        if validate is not None:
+            validate(answer)
         return answer
 
-    def chat(self, body: Mapping[str, Any], *, timeout: TimeoutLike = None) -> dict[str, Any]:
-        """Sync :meth:`achat` (``asyncio.run``, in a worker thread under a running loop)."""
-        arguments = build_tool_arguments(body)
-
-        async def run() -> dict[str, Any]:
-            return await self._call(arguments, timeout)
-
-        answer = _run_sync(run)
-        validate_chat_body(answer)
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        files: Any = None,
+        data: Mapping[str, Any] | None = None,
+        timeout: TimeoutLike = None,
+        validate: Callable[[Any], None] | None = None,
+    ) -> Any:
+        """Sync :meth:`arequest` (``asyncio.run``, in a worker thread under a running loop)."""
+        form = bool(params or files or data)
+        arguments = self._tool_arguments(method, path, json, form=form)
+        answer = _run_sync(lambda: self._call(arguments, timeout))
+        if validate is not None:
+            validate(answer)
         return answer
 
-    def stream_chat(self, body: Mapping[str, Any], *, timeout: TimeoutLike = None) -> ChatStream:
-        """A :class:`ChatStream` yielding the whole answer as one chunk (the tool has no stream)."""
-        arguments = build_tool_arguments(body)
+    def stream_events(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        timeout: TimeoutLike = None,
+        finished: Callable[[], bool] | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """The whole answer as ONE chunk event (the tool does not stream); sent when iterated.
+
+        The path and arguments are checked now: any other path than ``POST
+        /chat/completions`` raises :class:`GatewayNotSupportedError` at once.
+        """
+        arguments = self._tool_arguments(method, path, json)
 
         def chunks() -> Iterator[dict[str, Any]]:
-            async def run() -> dict[str, Any]:
-                return await self._call(arguments, timeout)
+            yield completion_to_chunk(_run_sync(lambda: self._call(arguments, timeout)))
 
-            yield completion_to_chunk(_run_sync(run))
+        return chunks()
 
-        return ChatStream(chunks(), StreamAccumulator())
-
-    def astream_chat(
-        self, body: Mapping[str, Any], *, timeout: TimeoutLike = None
-    ) -> AsyncChatStream:
-        """Async :meth:`stream_chat`: an :class:`AsyncChatStream` of one chunk."""
-        arguments = build_tool_arguments(body)
+    def astream_events(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        timeout: TimeoutLike = None,
+        finished: Callable[[], bool] | None = None,
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Async :meth:`stream_events`."""
+        arguments = self._tool_arguments(method, path, json)
 
         async def chunks() -> AsyncIterator[dict[str, Any]]:
             yield completion_to_chunk(await self._call(arguments, timeout))
 
-        return AsyncChatStream(chunks(), StreamAccumulator())
+        return chunks()
 
-    # ------------------------------------------------------------------ not offered
+    def close(self) -> None:
+        """Nothing to close: each call opens and closes its own MCP session."""
 
-    def _not_offered(self, method: str, path: str) -> GatewayNotSupportedError:
-        return GatewayNotSupportedError(
-            f"the xpay gateway offers only chat completions (MCP tool {TOOL_NAME}); "
-            f"{method} {path} is not available there. Use a Z.ai surface "
-            "(base_url='international', ...) with a Z.ai key for other endpoints."
-        )
-
-    def request(self, method: str, path: str, **_: Any) -> Any:
-        """Not offered by xpay: raises :class:`GatewayNotSupportedError`."""
-        raise self._not_offered(method, path)
-
-    async def arequest(self, method: str, path: str, **_: Any) -> Any:
-        """Not offered by xpay: raises :class:`GatewayNotSupportedError`."""
-        raise self._not_offered(method, path)
-
-    def stream_events(self, method: str, path: str, **_: Any) -> Iterator[dict[str, Any]]:
-        """Not offered by xpay: raises :class:`GatewayNotSupportedError`."""
-        raise self._not_offered(method, path)
-
-    def astream_events(self, method: str, path: str, **_: Any) -> AsyncIterator[dict[str, Any]]:
-        """Not offered by xpay: raises :class:`GatewayNotSupportedError`."""
-        raise self._not_offered(method, path)
+    async def aclose(self) -> None:
+        """Async :meth:`close`."""

@@ -441,7 +441,7 @@ async def test_other_endpoints_not_offered_async() -> None:
     with pytest.raises(GatewayNotSupportedError, match="/embeddings"):
         await client.arequest("POST", "/embeddings", json={})
     with pytest.raises(GatewayNotSupportedError):
-        client.astream_events("POST", "/chat/completions")
+        client.astream_events("POST", "/tokenizer")
 
 
 def test_invalid_configuration() -> None:

@@ -224,7 +224,7 @@ def test_client_is_made_once_and_lazily(monkeypatch: pytest.MonkeyPatch) -> None
         made.append(kwargs)
         return real(**kwargs)
 
-    monkeypatch.setattr("zai_core.client.create_client", spy)
+    monkeypatch.setattr("zai_core.factory.create_client", spy)
     fake = answering()
     model = fake.model(timeout=12, default_headers={"X-Test": "1"}, base_url="international")
     assert made == []
