@@ -1,12 +1,39 @@
-"""The configuration words as LangChain classes resolve them (key, serialization)."""
+"""The configuration base of every LangChain class of this package.
+
+:class:`ZaiSettings` declares the configuration words once (``api_key``, ``base_url``,
+``timeout``, ``max_retries``, ``default_headers``, ``http_client``, ``http_async_client``),
+checks them when the object is made, reads the key from the surface's own environment
+variable, makes the client through :func:`zai_core.cached_client`, pickles without secrets and
+names the key for LangChain serialization. ``ChatZai``, ``ZaiEmbeddings``, the tools and the
+retriever inherit it; the document loaders (not pydantic models) hold one.
+"""
 
 from __future__ import annotations
 
-from pydantic import SecretStr
+from collections.abc import Mapping
+from typing import Any
 
-from zai_core.config import env_api_key, resolve_surface
+from langchain_core.utils import from_env
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
+from typing_extensions import Self
 
-__all__ = ["key_secret_name", "resolve_key"]
+from zai_core import ChatTransport, ClientCache, cached_client
+from zai_core.config import (
+    check_config_words,
+    env_api_key,
+    pickle_state_without_secrets,
+    resolve_surface,
+)
+
+__all__ = ["ZaiSettings", "key_secret_name", "merge_options", "resolve_key"]
 
 
 def resolve_key(api_key: SecretStr | None, base_url: str | None) -> SecretStr | None:
@@ -21,6 +48,79 @@ def resolve_key(api_key: SecretStr | None, base_url: str | None) -> SecretStr | 
     return SecretStr(key) if key else None
 
 
+def merge_options(defaults: Mapping[str, Any], **call: Any) -> dict[str, Any]:
+    """Per-call values over an object's defaults, unset ones left out. Pure."""
+    merged = {**defaults, **{k: v for k, v in call.items() if v is not None}}
+    return {k: v for k, v in merged.items() if v is not None}
+
+
 def key_secret_name(base_url: str | None) -> str:
     """The environment variable LangChain serialization names for the key (``lc_secrets``)."""
     return resolve_surface(base_url).key_env[0]
+
+
+class ZaiSettings(BaseModel):
+    """The configuration words every LangChain class of this package takes, and its client.
+
+    Every word is checked when the object is made: a bad ``base_url`` or preset, a bad
+    ``timeout`` or a negative ``max_retries`` raises ``ValueError`` at once.
+    """
+
+    api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("api_key", "zai_api_key")
+    )
+    """The key; default from the environment (``ZAI_API_KEY``, then ``ZHIPUAI_API_KEY``; a
+    gateway preset reads its own variable, never the Z.ai key). Never shown or serialized."""
+    base_url: str | None = Field(
+        default_factory=from_env("ZAI_BASE_URL", default=None),
+        validation_alias=AliasChoices("base_url", "zai_api_base"),
+    )
+    """URL or surface preset (``"international"``, ``"mainland"``...); default
+    ``ZAI_BASE_URL`` or the international endpoint."""
+    timeout: Any = Field(default=None, validation_alias=AliasChoices("timeout", "request_timeout"))
+    """Seconds or an ``httpx.Timeout``; default 600 s read (idle time between chunks) and
+    10 s connect."""
+    max_retries: int = Field(default=2, ge=0)
+    """Retries after the first attempt (connection errors, 429, 5xx); ``None`` means 2."""
+    default_headers: dict[str, str] | None = None
+    """Extra headers on every request."""
+    http_client: Any = Field(default=None, exclude=True, repr=False)
+    """Your own ``httpx.Client`` (default: a pooled shared client)."""
+    http_async_client: Any = Field(default=None, exclude=True, repr=False)
+    """Your own ``httpx.AsyncClient`` (default: a pooled shared client per event loop)."""
+
+    _client: ClientCache | None = PrivateAttr(default=None)
+
+    @field_validator("max_retries", mode="before")
+    @classmethod
+    def _default_retries(cls, value: Any) -> Any:
+        return 2 if value is None else value
+
+    @model_validator(mode="after")
+    def _check_config_words(self) -> Self:
+        """Reject bad words now; take the key from the surface's own variables if none."""
+        check_config_words(self.base_url, self.timeout, self.max_retries)
+        key = resolve_key(self.api_key, self.base_url)
+        if key is not self.api_key:  # (assigning re-runs validators where assignment is validated)
+            self.api_key = key
+        return self
+
+    def __getstate__(self) -> dict[Any, Any]:
+        """Pickle without the key or the client (the key is read from the environment again)."""
+        return pickle_state_without_secrets(super().__getstate__())
+
+    @property
+    def lc_secrets(self) -> dict[str, str]:
+        """The key is serialized as a reference to the surface's own variable, never as its
+        value (``ZAI_API_KEY``; a gateway preset's variable, e.g. ``LOWCODEAPI_API_KEY``)."""
+        return {"api_key": key_secret_name(self.base_url)}
+
+    @property
+    def client(self) -> ChatTransport:
+        """The client (made on first use, again when a configuration word changes)."""
+        self._client = cached_client(self, self._client)
+        return self._client.client
+
+    def _get_client(self) -> ChatTransport:
+        """:attr:`client`."""
+        return self.client

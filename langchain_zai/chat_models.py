@@ -18,7 +18,6 @@ from langchain_core.output_parsers.openai_tools import (
 )
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable, RunnableMap, RunnablePassthrough
-from langchain_core.utils import from_env
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
 from pydantic import (
@@ -26,15 +25,13 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    PrivateAttr,
-    SecretStr,
     StrictBool,
     field_validator,
     model_validator,
 )
 from typing_extensions import Self
 
-from langchain_zai._config import key_secret_name, resolve_key
+from langchain_zai._config import ZaiSettings
 from langchain_zai._convert import (
     ToolStreamState,
     _convert_chunk_to_message_chunk,
@@ -43,11 +40,7 @@ from langchain_zai._convert import (
 )
 from langchain_zai._errors import translate_errors
 from langchain_zai._tools import ToolChoice, _convert_tool, _convert_tool_choice, _function_names
-from zai_core import ChatTransport, ClientCache, build_chat_body, cached_client, get_model_info
-from zai_core.config import (
-    pickle_state_without_secrets,
-    resolve_timeout,
-)
+from zai_core import build_chat_body, get_model_info
 from zai_core.tokenizer import TOKENIZER_MODELS, acount_tokens, count_tokens
 
 __all__ = ["ChatZai"]
@@ -91,7 +84,7 @@ def _constructor_words(model: type[BaseModel]) -> set[str]:
     return words
 
 
-class ChatZai(BaseChatModel):
+class ChatZai(ZaiSettings, BaseChatModel):
     """Z.ai GLM chat models (GLM-5.x, GLM-4.7, GLM-4.6, GLM-4.6V, GLM-4.5...).
 
     Setup:
@@ -241,28 +234,6 @@ class ChatZai(BaseChatModel):
     extra_body: dict[str, Any] | None = None
     """Extra body fields merged last, e.g. ``{"sensitive_word_check": {...}}``."""
 
-    api_key: SecretStr | None = Field(
-        default=None, validation_alias=AliasChoices("api_key", "zai_api_key")
-    )
-    """The API key; default from the environment (``ZAI_API_KEY``, ``ZHIPUAI_API_KEY``)."""
-    base_url: str | None = Field(
-        default_factory=from_env("ZAI_BASE_URL", default=None),
-        validation_alias=AliasChoices("base_url", "zai_api_base"),
-    )
-    """URL or surface preset; default ``ZAI_BASE_URL`` or the international endpoint."""
-    timeout: Any = Field(default=None, validation_alias=AliasChoices("timeout", "request_timeout"))
-    """Seconds or an ``httpx.Timeout``; default 600 s read / 10 s connect."""
-    max_retries: int = 2
-    """Retries after the first attempt."""
-    default_headers: dict[str, str] | None = None
-    """Extra headers on every request."""
-    http_client: Any = Field(default=None, exclude=True, repr=False)
-    """Your own ``httpx.Client``."""
-    http_async_client: Any = Field(default=None, exclude=True, repr=False)
-    """Your own ``httpx.AsyncClient``."""
-
-    _client: ClientCache | None = PrivateAttr(default=None)
-
     # ------------------------------------------------------------------ validation
 
     @model_validator(mode="before")
@@ -294,13 +265,7 @@ class ChatZai(BaseChatModel):
 
     @model_validator(mode="after")
     def _check_settings(self) -> Self:
-        """Resolve the key from the surface's environment; reject bad settings now."""
-        if self.max_retries < 0:
-            raise ValueError(f"max_retries must be >= 0, got {self.max_retries}")
-        resolve_timeout(self.timeout)
-        key = resolve_key(self.api_key, self.base_url)
-        if key is not self.api_key:  # (assigning re-runs validators where assignment is validated)
-            self.api_key = key
+        """Reject bad chat settings now (the configuration words: :class:`ZaiSettings`)."""
         build_chat_body(
             self.model,
             _PROBE,
@@ -312,16 +277,6 @@ class ChatZai(BaseChatModel):
         return self
 
     # ------------------------------------------------------------------ LangChain plumbing
-
-    def __getstate__(self) -> dict[Any, Any]:
-        """Pickle without the key or the client (the key is read from the environment again)."""
-        return pickle_state_without_secrets(super().__getstate__())
-
-    @property
-    def lc_secrets(self) -> dict[str, str]:
-        """The key is serialized as a reference to the surface's own variable, never as its
-        value (``ZAI_API_KEY``; a gateway preset's variable, e.g. ``LOWCODEAPI_API_KEY``)."""
-        return {"api_key": key_secret_name(self.base_url)}
 
     @classmethod
     def is_lc_serializable(cls) -> bool:
@@ -387,11 +342,6 @@ class ChatZai(BaseChatModel):
         return profile
 
     # ------------------------------------------------------------------ requests
-
-    def _get_client(self) -> ChatTransport:
-        """The client, made once per instance at first use (so no key is needed to build)."""
-        self._client = cached_client(self, self._client)
-        return self._client.client
 
     def _get_request_payload(
         self,

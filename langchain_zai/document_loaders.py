@@ -5,39 +5,34 @@
   ``POST /audio/transcriptions``; :class:`ZaiAudioParser` does the same for any ``Blob``, so it
   composes with LangChain's blob loaders (``GenericLoader``).
 
-The pure ``_*_to_document`` functions turn :mod:`zai_core` results into ``Document`` objects;
-the tools in :mod:`langchain_zai.tools` use them too.
+The pure conversions of :mod:`zai_core` results into ``Document`` objects live in
+:mod:`langchain_zai._documents` (the tools and the retriever use them too).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from langchain_core.document_loaders import BaseBlobParser, BaseLoader
 from langchain_core.documents.base import Blob, Document
-from pydantic import SecretStr
 
+from langchain_zai._config import ZaiSettings
+from langchain_zai._documents import transcription_to_document, web_page_to_document
 from langchain_zai._errors import translate_errors
 from zai_core import (
     ChatTransport,
-    ClientCache,
-    Transcription,
-    WebPage,
-    WebSearchResult,
     ZaiError,
     aread_url,
     atranscribe,
     build_reader_body,
     build_transcription_fields,
-    cached_client,
     read_url,
     transcribe,
 )
-from zai_core.config import pickle_state_without_secrets
 
 __all__ = ["ZaiAudioParser", "ZaiTranscriptionLoader", "ZaiWebReaderLoader"]
 
@@ -55,55 +50,6 @@ _MIME_SUFFIX = {
 # --------------------------------------------------------------------------- conversions
 
 
-def _search_result_to_document(result: WebSearchResult) -> Document:
-    """One web search hit as a ``Document`` (snippet as content, the rest as metadata)."""
-    metadata: dict[str, Any] = {"source": result.link, "title": result.title, "link": result.link}
-    for key in ("publish_date", "media", "icon", "refer"):
-        value = getattr(result, key)
-        if value is not None:
-            metadata[key] = value
-    return Document(page_content=result.content, metadata=metadata)
-
-
-def _search_result_to_dict(result: WebSearchResult) -> dict[str, Any]:
-    """One hit as the JSON object a model reads in a tool message."""
-    item = {"title": result.title, "link": result.link, "content": result.content}
-    if result.publish_date:
-        item["publish_date"] = result.publish_date
-    if result.media:
-        item["media"] = result.media
-    return item
-
-
-def _web_page_to_document(page: WebPage) -> Document:
-    """A page read by ``/reader`` as a ``Document`` with title, description and url metadata."""
-    metadata: dict[str, Any] = {
-        "source": page.url,
-        "url": page.url,
-        "title": page.title,
-        "description": page.description,
-    }
-    if page.published_time:
-        metadata["published_time"] = page.published_time
-    if page.metadata:
-        metadata["page_metadata"] = dict(page.metadata)
-    if page.images:
-        metadata["images"] = dict(page.images)
-    if page.links:
-        metadata["links"] = dict(page.links)
-    return Document(page_content=page.content, metadata=metadata)
-
-
-def _transcription_to_document(result: Transcription, source: str | None) -> Document:
-    """A transcript as a ``Document``; ``source`` is the file it came from, when known."""
-    metadata: dict[str, Any] = {"source": source} if source else {}
-    for key in ("model", "request_id"):
-        value = getattr(result, key)
-        if value:
-            metadata[key] = value
-    return Document(page_content=result.text, metadata=metadata)
-
-
 def _blob_audio(blob: Blob) -> tuple[str | os.PathLike[str] | bytes, str | None]:
     """What to hand :func:`zai_core.transcribe` for a blob: a path, or bytes and a file name."""
     if blob.data is None and blob.path:
@@ -118,40 +64,27 @@ def _blob_audio(blob: Blob) -> tuple[str | os.PathLike[str] | bytes, str | None]
 
 
 class _ZaiClientHolder:
-    """The shared configuration words, and the one client made from them on first use."""
+    """Holds the configuration words (a :class:`ZaiSettings`, checked when the object is made)
+    and the client made from them; the words read as attributes (``loader.base_url``).
 
-    def __init__(
-        self,
-        *,
-        api_key: str | SecretStr | None = None,
-        base_url: str | None = None,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        http_client: Any | None = None,
-        http_async_client: Any | None = None,
-    ) -> None:
-        self.api_key = SecretStr(api_key) if isinstance(api_key, str) else api_key
-        self.base_url = base_url
-        self.timeout = timeout
-        self.max_retries = max_retries
-        self.default_headers = dict(default_headers) if default_headers else None
-        self.http_client = http_client
-        self.http_async_client = http_async_client
-        self._client: ClientCache | None = None
+    Pickles without secrets through :class:`ZaiSettings`.
+    """
+
+    def __init__(self, **words: Any) -> None:
+        self.settings = ZaiSettings(**words)
+
+    def __getattr__(self, name: str) -> Any:
+        if name != "settings" and name in ZaiSettings.model_fields:
+            return getattr(self.settings, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     @property
     def client(self) -> ChatTransport:
-        """The :class:`zai_core.ZaiClient` (made once, on first use)."""
-        self._client = cached_client(self, self._client)
-        return self._client.client
+        """The client (made on first use, again when a configuration word changes)."""
+        return self.settings.client
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r})"
-
-    def __getstate__(self) -> dict[str, Any]:
-        """Pickle without the key or the client (the key is read from the environment again)."""
-        return pickle_state_without_secrets(dict(self.__dict__))
+        return f"{type(self).__name__}(base_url={self.settings.base_url!r})"
 
 
 # --------------------------------------------------------------------------- web reader
@@ -262,7 +195,7 @@ class ZaiWebReaderLoader(_ZaiClientHolder, BaseLoader):
             except ZaiError as error:
                 self._failed(url, error)
                 continue
-            yield _web_page_to_document(page)
+            yield web_page_to_document(page)
 
     async def alazy_load(self) -> AsyncIterator[Document]:
         """Read the pages one by one, asynchronously."""
@@ -273,7 +206,7 @@ class ZaiWebReaderLoader(_ZaiClientHolder, BaseLoader):
             except ZaiError as error:
                 self._failed(url, error)
                 continue
-            yield _web_page_to_document(page)
+            yield web_page_to_document(page)
 
 
 # --------------------------------------------------------------------------- transcription
@@ -346,14 +279,14 @@ class ZaiAudioParser(_ZaiClientHolder, BaseBlobParser):
         source, name = _blob_audio(blob)
         with translate_errors():
             result = transcribe(self.client, source, filename=name, **self.options)
-        yield _transcription_to_document(result, blob.source)
+        yield transcription_to_document(result, blob.source)
 
     async def alazy_parse(self, blob: Blob) -> AsyncIterator[Document]:
         """Async :meth:`lazy_parse`."""
         source, name = _blob_audio(blob)
         with translate_errors():
             result = await atranscribe(self.client, source, filename=name, **self.options)
-        yield _transcription_to_document(result, blob.source)
+        yield transcription_to_document(result, blob.source)
 
 
 class ZaiTranscriptionLoader(BaseLoader):

@@ -8,22 +8,17 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 from langchain_core.exceptions import ContextOverflowError
-from langchain_core.utils import from_env
 from pydantic import (
-    AliasChoices,
-    BaseModel,
     ConfigDict,
     Field,
     PrivateAttr,
-    SecretStr,
     model_validator,
 )
 from typing_extensions import Self
 
-from langchain_zai._config import resolve_key
+from langchain_zai._config import ZaiSettings
 from langchain_zai._errors import to_langchain_error
-from zai_core import ChatTransport, ClientCache, ZaiError, cached_client, copy_error_as
-from zai_core.config import pickle_state_without_secrets
+from zai_core import ZaiError, copy_error_as
 from zai_core.embeddings import (
     DEFAULT_EMBEDDING_MODEL,
     DEFAULT_MAX_CONCURRENCY,
@@ -60,7 +55,7 @@ def _translate_errors() -> Iterator[None]:
         raise translated from error
 
 
-class ZaiEmbeddings(BaseModel, Embeddings):
+class ZaiEmbeddings(ZaiSettings, Embeddings):
     """Z.ai embedding models (``embedding-3``, ``embedding-2``).
 
     Setup:
@@ -148,51 +143,18 @@ class ZaiEmbeddings(BaseModel, Embeddings):
     """Inputs per request; capped at the model's limit (64)."""
     max_concurrency: int = Field(default=DEFAULT_MAX_CONCURRENCY, ge=1)
     """Requests in flight at once in ``aembed_documents`` (per event loop)."""
-    api_key: SecretStr | None = Field(
-        default=None, validation_alias=AliasChoices("api_key", "zai_api_key")
-    )
-    """Z.ai key; when not given, from ``ZAI_API_KEY`` (or ``ZHIPUAI_API_KEY``), or from the
-    gateway's own variable for a gateway preset (never a Z.ai key sent to a third party)."""
-    base_url: str | None = Field(default_factory=from_env("ZAI_BASE_URL", default=None))
-    """URL or preset name; from ``ZAI_BASE_URL`` when not given."""
-    timeout: float | Any | None = None
-    """Seconds or an ``httpx.Timeout``; default 600 s read, 10 s connect."""
-    max_retries: int = Field(default=2, ge=0)
-    """Retries after the first attempt (connection errors, 429 rate limits, 5xx)."""
-    default_headers: dict[str, str] | None = None
-    """Extra headers on every request."""
     extra_body: dict[str, Any] | None = None
     """Extra JSON fields sent with every request (e.g. ``{"user_id": "..."}``)."""
-    http_client: Any = Field(default=None, exclude=True)
-    """Your own ``httpx.Client`` (default: a pooled shared client)."""
-    http_async_client: Any = Field(default=None, exclude=True)
-    """Your own ``httpx.AsyncClient`` (default: a pooled shared client per event loop)."""
-
-    _client: ClientCache | None = PrivateAttr(default=None)
     _limiter: ConcurrencyLimiter | None = PrivateAttr(default=None)
-
-    def __getstate__(self) -> dict[Any, Any]:
-        """Pickle without the key or the client (the key is read from the environment again)."""
-        return pickle_state_without_secrets(super().__getstate__())
 
     @model_validator(mode="after")
     def _check_settings(self) -> Self:
-        """Resolve the key from the surface's environment; reject bad settings now."""
-        key = resolve_key(self.api_key, self.base_url)
-        if key is not self.api_key:  # (assigning re-runs validators where assignment is validated)
-            self.api_key = key
+        """Reject bad embedding settings now (the configuration words: :class:`ZaiSettings`)."""
         validate_dimensions(self.model, self.dimensions)
-        self._client = None
         self._limiter = None
         return self
 
     # ------------------------------------------------------------------ plumbing
-
-    @property
-    def client(self) -> ChatTransport:
-        """The Z.ai client, created on first use (raises ``MissingAPIKeyError`` if no key)."""
-        self._client = cached_client(self, self._client)
-        return self._client.client
 
     def _limiter_for_calls(self) -> ConcurrencyLimiter:
         self._limiter = ConcurrencyLimiter.reuse(self._limiter, self.max_concurrency)

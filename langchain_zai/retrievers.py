@@ -12,15 +12,16 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import Field
 
+from langchain_zai._config import ZaiSettings, merge_options
+from langchain_zai._documents import search_result_to_document
 from langchain_zai._errors import translate_errors
-from langchain_zai.document_loaders import _search_result_to_document
-from langchain_zai.tools import Recency, _options, _ZaiServiceConfig
+from langchain_zai.tools import Recency
 from zai_core import aweb_search, web_search
 
 __all__ = ["ZaiWebSearchRetriever"]
 
 
-class ZaiWebSearchRetriever(_ZaiServiceConfig, BaseRetriever):
+class ZaiWebSearchRetriever(ZaiSettings, BaseRetriever):
     """Retrieve web search hits (``POST /web_search``) as ``Document`` objects.
 
     Each hit becomes a ``Document``: the snippet as ``page_content``; ``source``, ``title``,
@@ -72,7 +73,7 @@ class ZaiWebSearchRetriever(_ZaiServiceConfig, BaseRetriever):
     """Snippet length (mainland)."""
 
     def _search_options(self) -> dict[str, Any]:
-        return _options(
+        return merge_options(
             {
                 "engine": self.engine,
                 "count": self.count,
@@ -87,11 +88,11 @@ class ZaiWebSearchRetriever(_ZaiServiceConfig, BaseRetriever):
     ) -> list[Document]:
         with translate_errors():
             results = web_search(self.client, query, **self._search_options())
-        return [_search_result_to_document(r) for r in results]
+        return [search_result_to_document(r) for r in results]
 
     async def _aget_relevant_documents(
         self, query: str, *, run_manager: AsyncCallbackManagerForRetrieverRun
     ) -> list[Document]:
         with translate_errors():
             results = await aweb_search(self.client, query, **self._search_options())
-        return [_search_result_to_document(r) for r in results]
+        return [search_result_to_document(r) for r in results]

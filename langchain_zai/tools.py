@@ -11,7 +11,7 @@ request, runs truly async in ``ainvoke``, and raises :mod:`zai_core` errors
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any, Literal
 
 from langchain_core.callbacks import (
@@ -22,20 +22,17 @@ from langchain_core.callbacks import (
 )
 from langchain_core.documents import Document
 from langchain_core.tools import BaseTool
-from pydantic import BaseModel, Field, PrivateAttr, SecretStr, model_validator
-from typing_extensions import Self
+from pydantic import BaseModel, Field
 
-from langchain_zai._config import key_secret_name, resolve_key
-from langchain_zai._errors import translate_errors
-from langchain_zai.document_loaders import (
-    _search_result_to_dict,
-    _search_result_to_document,
-    _transcription_to_document,
-    _web_page_to_document,
+from langchain_zai._config import ZaiSettings, merge_options
+from langchain_zai._documents import (
+    search_result_to_dict,
+    search_result_to_document,
+    transcription_to_document,
+    web_page_to_document,
 )
+from langchain_zai._errors import translate_errors
 from zai_core import (
-    ChatTransport,
-    ClientCache,
     ImageResult,
     PollPolicy,
     VideoProgress,
@@ -47,16 +44,11 @@ from zai_core import (
     aread_url,
     atranscribe,
     aweb_search,
-    cached_client,
     generate_image,
     generate_video,
     read_url,
     transcribe,
     web_search,
-)
-from zai_core.config import (
-    pickle_state_without_secrets,
-    resolve_timeout,
 )
 
 __all__ = [
@@ -71,59 +63,6 @@ __all__ = [
 VIDEO_PROGRESS_EVENT = "zai_video_progress"
 
 Recency = Literal["oneDay", "oneWeek", "oneMonth", "oneYear", "noLimit"]
-
-
-class _ZaiServiceConfig(BaseModel):
-    """The shared configuration words, and the one client made from them on first use."""
-
-    api_key: SecretStr | None = None
-    """Z.ai API key; else ``ZAI_API_KEY``, else ``ZHIPUAI_API_KEY`` (a gateway preset reads
-    its own variable, never the Z.ai key). Never shown or serialized."""
-    base_url: str | None = None
-    """A URL or a preset name (``"international"``, ``"mainland"``...); else ``ZAI_BASE_URL``."""
-    timeout: Any = None
-    """Seconds per request (default: 600 s read, 10 s connect)."""
-    max_retries: int | None = None
-    """Retries after the first attempt (default 2)."""
-    default_headers: dict[str, str] | None = None
-    """Extra headers on every request."""
-    http_client: Any | None = Field(default=None, exclude=True)
-    """Your own ``httpx.Client``."""
-    http_async_client: Any | None = Field(default=None, exclude=True)
-    """Your own ``httpx.AsyncClient``."""
-
-    _client: ClientCache | None = PrivateAttr(default=None)
-
-    @model_validator(mode="after")
-    def _key_from_environment(self) -> Self:
-        """The key of the chosen surface's own variables, when none was given."""
-        resolve_timeout(self.timeout)
-        key = resolve_key(self.api_key, self.base_url)
-        if key is not self.api_key:  # (assigning re-runs validators where assignment is validated)
-            self.api_key = key
-        return self
-
-    def __getstate__(self) -> dict[Any, Any]:
-        """Pickle without the key or the client (the key is read from the environment again)."""
-        return pickle_state_without_secrets(super().__getstate__())
-
-    @property
-    def lc_secrets(self) -> dict[str, str]:
-        """Where LangChain serialization finds the key: the surface's own variable, never a
-        value (``ZAI_API_KEY``; a gateway preset's variable, e.g. ``LOWCODEAPI_API_KEY``)."""
-        return {"api_key": key_secret_name(self.base_url)}
-
-    @property
-    def client(self) -> ChatTransport:
-        """The :class:`zai_core.ZaiClient` (made once, on first use)."""
-        self._client = cached_client(self, self._client)
-        return self._client.client
-
-
-def _options(defaults: Mapping[str, Any], **call: Any) -> dict[str, Any]:
-    """Per-call values over the tool's defaults, unset ones left out. Pure."""
-    merged = {**defaults, **{k: v for k, v in call.items() if v is not None}}
-    return {k: v for k, v in merged.items() if v is not None}
 
 
 # --------------------------------------------------------------------------- web search
@@ -144,14 +83,14 @@ class ZaiWebSearchInput(BaseModel):
 
 def _search_answer(query: str, results: list[WebSearchResult]) -> tuple[str, list[Document]]:
     """The model's text (JSON hits) and the artifact (one Document per hit). Pure."""
-    documents = [_search_result_to_document(r) for r in results]
+    documents = [search_result_to_document(r) for r in results]
     if not results:
         return f"No web results for {query!r}.", documents
-    hits = [_search_result_to_dict(r) for r in results]
+    hits = [search_result_to_dict(r) for r in results]
     return json.dumps(hits, ensure_ascii=False), documents
 
 
-class ZaiWebSearchTool(_ZaiServiceConfig, BaseTool):
+class ZaiWebSearchTool(ZaiSettings, BaseTool):
     """Search the web with Z.ai (``POST /web_search``).
 
     The model reads a JSON list of hits (``title``, ``link``, ``content``, ``publish_date``,
@@ -232,7 +171,7 @@ class ZaiWebSearchTool(_ZaiServiceConfig, BaseTool):
             "domain_filter": self.domain_filter,
             "content_size": self.content_size,
         }
-        return _options(defaults, **call)
+        return merge_options(defaults, **call)
 
     def _run(
         self,
@@ -283,7 +222,7 @@ def _page_content(page: WebPage, max_chars: int | None) -> str:
     return "\n".join(header) + "\n\n" + text
 
 
-class ZaiWebReaderTool(_ZaiServiceConfig, BaseTool):
+class ZaiWebReaderTool(ZaiSettings, BaseTool):
     """Read a web page with Z.ai's reader (``POST /reader``) as markdown or text.
 
     The model reads a short header (title, URL, description) and the page; the artifact is a
@@ -336,7 +275,7 @@ class ZaiWebReaderTool(_ZaiServiceConfig, BaseTool):
     """Cut the text the model reads at this many characters (the artifact keeps all)."""
 
     def _reader_options(self) -> dict[str, Any]:
-        return _options(
+        return merge_options(
             {
                 "return_format": self.return_format,
                 "retain_images": self.retain_images,
@@ -350,14 +289,14 @@ class ZaiWebReaderTool(_ZaiServiceConfig, BaseTool):
     ) -> tuple[str, Document]:
         with translate_errors():
             page = read_url(self.client, url, **self._reader_options())
-        return _page_content(page, self.max_content_chars), _web_page_to_document(page)
+        return _page_content(page, self.max_content_chars), web_page_to_document(page)
 
     async def _arun(
         self, url: str, run_manager: AsyncCallbackManagerForToolRun | None = None
     ) -> tuple[str, Document]:
         with translate_errors():
             page = await aread_url(self.client, url, **self._reader_options())
-        return _page_content(page, self.max_content_chars), _web_page_to_document(page)
+        return _page_content(page, self.max_content_chars), web_page_to_document(page)
 
 
 # --------------------------------------------------------------------------- images
@@ -383,7 +322,7 @@ def _image_artifact(result: ImageResult) -> dict[str, Any]:
     }
 
 
-class ZaiImageGenerationTool(_ZaiServiceConfig, BaseTool):
+class ZaiImageGenerationTool(ZaiSettings, BaseTool):
     """Draw an image with Z.ai (``POST /images/generations``, ``glm-image`` by default).
 
     The model reads the image URL(s); the artifact is ``{"urls", "created",
@@ -423,7 +362,9 @@ class ZaiImageGenerationTool(_ZaiServiceConfig, BaseTool):
     """Default quality."""
 
     def _image_options(self, **call: Any) -> dict[str, Any]:
-        return _options({"model": self.model, "size": self.size, "quality": self.quality}, **call)
+        return merge_options(
+            {"model": self.model, "size": self.size, "quality": self.quality}, **call
+        )
 
     def _run(
         self,
@@ -502,7 +443,7 @@ def _progress_data(progress: VideoProgress) -> dict[str, Any]:
     }
 
 
-class ZaiVideoGenerationTool(_ZaiServiceConfig, BaseTool):
+class ZaiVideoGenerationTool(ZaiSettings, BaseTool):
     """Make a video with Z.ai (``POST /videos/generations``, then polling ``/async-result``).
 
     The tool submits the task, then polls with backoff (``poll_interval`` growing by
@@ -587,7 +528,7 @@ class ZaiVideoGenerationTool(_ZaiServiceConfig, BaseTool):
             "quality": self.quality,
             "with_audio": self.with_audio,
         }
-        return _options(defaults, **call)
+        return merge_options(defaults, **call)
 
     def _run(
         self,
@@ -658,7 +599,7 @@ class ZaiTranscriptionInput(BaseModel):
     )
 
 
-class ZaiTranscriptionTool(_ZaiServiceConfig, BaseTool):
+class ZaiTranscriptionTool(ZaiSettings, BaseTool):
     """Transcribe a ``.wav`` / ``.mp3`` file with Z.ai's ASR (``POST /audio/transcriptions``).
 
     The model reads the transcript; the artifact is a ``Document`` with ``source``, ``model``
@@ -697,7 +638,7 @@ class ZaiTranscriptionTool(_ZaiServiceConfig, BaseTool):
     """Words to favour (names, jargon), at most 100."""
 
     def _transcription_options(self, prompt: str | None) -> dict[str, Any]:
-        return _options({"model": self.model, "hotwords": self.hotwords}, prompt=prompt)
+        return merge_options({"model": self.model, "hotwords": self.hotwords}, prompt=prompt)
 
     def _run(
         self,
@@ -708,7 +649,7 @@ class ZaiTranscriptionTool(_ZaiServiceConfig, BaseTool):
         options = self._transcription_options(prompt)
         with translate_errors():
             result = transcribe(self.client, file_path, **options)
-        return result.text, _transcription_to_document(result, file_path)
+        return result.text, transcription_to_document(result, file_path)
 
     async def _arun(
         self,
@@ -719,4 +660,4 @@ class ZaiTranscriptionTool(_ZaiServiceConfig, BaseTool):
         options = self._transcription_options(prompt)
         with translate_errors():
             result = await atranscribe(self.client, file_path, **options)
-        return result.text, _transcription_to_document(result, file_path)
+        return result.text, transcription_to_document(result, file_path)

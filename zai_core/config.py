@@ -41,6 +41,7 @@ __all__ = [
     "MissingAPIKeyError",
     "Surface",
     "ZaiConfig",
+    "check_config_words",
     "env_api_key",
     "pickle_state_without_secrets",
     "resolve_api_key",
@@ -229,6 +230,21 @@ def resolve_timeout(timeout: TimeoutLike) -> httpx.Timeout:
     if timeout <= 0:
         raise ValueError(f"timeout must be positive, got {timeout!r}")
     return httpx.Timeout(float(timeout))
+
+
+def check_config_words(base_url: str | None, timeout: Any, max_retries: int | None) -> Surface:
+    """The checks every integration class runs on its configuration words when it is made.
+
+    Returns the surface ``base_url`` names (``ZAI_BASE_URL`` or the default when ``None``).
+
+    Raises:
+        ValueError: ``base_url`` is neither a URL nor a preset (or carries a key),
+            ``timeout`` is not positive, or ``max_retries`` is negative.
+    """
+    if max_retries is not None and max_retries < 0:
+        raise ValueError(f"max_retries must be >= 0, got {max_retries}")
+    resolve_timeout(timeout)
+    return resolve_surface(base_url)
 
 
 @dataclass(frozen=True)

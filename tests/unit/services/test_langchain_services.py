@@ -28,12 +28,13 @@ from langchain_zai import (
     ZaiWebSearchRetriever,
     ZaiWebSearchTool,
 )
-from langchain_zai.document_loaders import (
-    _search_result_to_document,
-    _transcription_to_document,
-    _web_page_to_document,
+from langchain_zai._config import merge_options
+from langchain_zai._documents import (
+    search_result_to_document,
+    transcription_to_document,
+    web_page_to_document,
 )
-from langchain_zai.tools import _options, _page_content, _progress_data, _progress_text
+from langchain_zai.tools import _page_content, _progress_data, _progress_text
 from tests.unit.services.fakes import (
     CANARY,
     IMAGE_ANSWER,
@@ -167,11 +168,11 @@ PAGE = parse_web_page(READER_ANSWER)
     ],
 )
 def test_search_result_to_document(result: WebSearchResult, expected: Document) -> None:
-    assert _search_result_to_document(result) == expected
+    assert search_result_to_document(result) == expected
 
 
 def test_web_page_to_document() -> None:
-    doc = _web_page_to_document(PAGE)
+    doc = web_page_to_document(PAGE)
     assert doc.page_content == "# Quick start\n\nInstall the SDK."
     assert doc.metadata == {
         "source": "https://docs.z.ai/quick-start",
@@ -181,7 +182,7 @@ def test_web_page_to_document() -> None:
         "published_time": "2026-10-01",
         "page_metadata": {"og:type": "article"},
     }
-    bare = _web_page_to_document(WebPage("u", "t", "d", "c"))
+    bare = web_page_to_document(WebPage("u", "t", "d", "c"))
     assert bare.metadata == {"source": "u", "url": "u", "title": "t", "description": "d"}
 
 
@@ -199,7 +200,7 @@ def test_web_page_to_document() -> None:
 def test_transcription_to_document(
     result: Transcription, source: str | None, metadata: dict
 ) -> None:
-    assert _transcription_to_document(result, source) == Document(
+    assert transcription_to_document(result, source) == Document(
         page_content="hi", metadata=metadata
     )
 
@@ -226,7 +227,7 @@ def test_page_content(max_chars: int | None, expected_tail: str) -> None:
     ],
 )
 def test_options(defaults: dict, call: dict, expected: dict) -> None:
-    assert _options(defaults, **call) == expected
+    assert merge_options(defaults, **call) == expected
 
 
 def test_progress_text_and_data() -> None:
