@@ -5,11 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
-from pydantic import Field, PrivateAttr, field_serializer, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 from typing_extensions import Self
 
-from zai_core import ChatTransport, ClientCache, cached_client
-from zai_core.config import pickle_state_without_secrets
 from zai_core.embeddings import (
     DEFAULT_EMBEDDING_MODEL,
     DEFAULT_MAX_CONCURRENCY,
@@ -21,10 +19,12 @@ from zai_core.embeddings import (
     validate_dimensions,
 )
 
+from ._config import ZaiSettings
+
 __all__ = ["ZaiEmbedding"]
 
 
-class ZaiEmbedding(BaseEmbedding):
+class ZaiEmbedding(ZaiSettings, BaseEmbedding):
     """Z.ai embedding models (``embedding-3``, ``embedding-2``) for LlamaIndex.
 
     Up to 64 texts per request, vectors in input order, real async (no threads) with
@@ -75,18 +75,9 @@ class ZaiEmbedding(BaseEmbedding):
     max_concurrency: int = Field(
         default=DEFAULT_MAX_CONCURRENCY, ge=1, description="Async requests in flight at once."
     )
-    api_key: str | None = Field(default=None, exclude=True, repr=False)
-    base_url: str | None = Field(default=None, description="URL or preset name.")
-    timeout: float | Any | None = Field(default=None, description="Seconds or httpx.Timeout.")
-    max_retries: int = Field(default=2, ge=0, description="Retries after the first attempt.")
-    default_headers: dict[str, str] | None = Field(default=None)
     extra_body: dict[str, Any] | None = Field(
         default=None, description="Extra JSON fields sent with every request."
     )
-    http_client: Any = Field(default=None, exclude=True, repr=False)
-    http_async_client: Any = Field(default=None, exclude=True, repr=False)
-
-    _client: ClientCache | None = PrivateAttr(default=None)
     _limiter: ConcurrencyLimiter | None = PrivateAttr(default=None)
 
     def __init__(self, model: str | None = None, **kwargs: Any) -> None:
@@ -102,14 +93,6 @@ class ZaiEmbedding(BaseEmbedding):
             self.embed_batch_size = cap
         return self
 
-    @field_serializer("timeout")
-    def _serialize_timeout(self, value: Any) -> float | None:
-        return float(value) if isinstance(value, (int, float)) else None
-
-    def __getstate__(self) -> dict[Any, Any]:
-        """Pickle without the key or the client (the key is read from the environment again)."""
-        return pickle_state_without_secrets(super().__getstate__())
-
     @classmethod
     def class_name(cls) -> str:
         """Stable name used in serialization."""
@@ -121,12 +104,6 @@ class ZaiEmbedding(BaseEmbedding):
         return self.model_name
 
     # ------------------------------------------------------------------ plumbing
-
-    @property
-    def client(self) -> ChatTransport:
-        """The Z.ai client, created on first use (raises ``MissingAPIKeyError`` if no key)."""
-        self._client = cached_client(self, self._client)
-        return self._client.client
 
     def _limiter_for_calls(self) -> ConcurrencyLimiter:
         self._limiter = ConcurrencyLimiter.reuse(self._limiter, self.max_concurrency)

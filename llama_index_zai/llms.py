@@ -28,7 +28,7 @@ from llama_index.core.base.llms.types import (
     LLMMetadata,
     MessageRole,
 )
-from llama_index.core.bridge.pydantic import Field, PrivateAttr, field_serializer, model_validator
+from llama_index.core.bridge.pydantic import Field, model_validator
 from llama_index.core.instrumentation.events.llm import (
     LLMStructuredPredictEndEvent,
     LLMStructuredPredictStartEvent,
@@ -40,9 +40,9 @@ from llama_index.core.prompts import PromptTemplate
 from llama_index.core.types import Model, PydanticProgramMode
 from pydantic import StrictBool
 
-from zai_core import ChatTransport, ClientCache, build_chat_body, cached_client, get_model_info
-from zai_core.config import resolve_timeout
+from zai_core import build_chat_body, get_model_info
 
+from ._config import ZaiSettings
 from ._convert import (
     _START,
     _add_json_instruction,
@@ -85,7 +85,7 @@ _CALL_ONLY = ("tools", "tool_choice", "extra_body")
 _STRUCTURED_IGNORED = ("tool_choice", "tool_required", "allow_parallel_tool_calls")
 
 
-class Zai(FunctionCallingLLM):
+class Zai(ZaiSettings, FunctionCallingLLM):
     """Z.ai's GLM chat models (GLM-5.x, GLM-4.7, GLM-4.6, GLM-4.6V...) for LlamaIndex.
 
     Real sync and async calls over one pooled HTTP client, streaming with reasoning
@@ -226,56 +226,12 @@ class Zai(FunctionCallingLLM):
     context_window: int | None = Field(
         default=None, description="Override the catalog's context window (unknown models)."
     )
-    api_key: str | None = Field(
-        default=None,
-        exclude=True,
-        repr=False,
-        description="Z.ai key; else ZAI_API_KEY, else ZHIPUAI_API_KEY. Never serialized.",
-    )
-    base_url: str | None = Field(
-        default=None,
-        description="A URL or a preset (international, international-coding, mainland, ...); "
-        "else ZAI_BASE_URL, else https://api.z.ai/api/paas/v4.",
-    )
-    timeout: float | Any | None = Field(
-        default=None,
-        description="Seconds or an httpx.Timeout; None: 600 s read (idle time between "
-        "chunks), 10 s connect.",
-    )
-    max_retries: int = Field(default=2, ge=0, description="Retries after the first attempt.")
-    default_headers: dict[str, str] | None = Field(
-        default=None, description="Extra headers on every request."
-    )
-
-    _client: ClientCache | None = PrivateAttr(default=None)
-    _http_client: Any = PrivateAttr(default=None)
-    _http_async_client: Any = PrivateAttr(default=None)
-
-    def __init__(
-        self, *, http_client: Any = None, http_async_client: Any = None, **data: Any
-    ) -> None:
-        """Build the LLM; ``http_client`` / ``http_async_client`` are your own httpx clients."""
-        super().__init__(**data)
-        self._http_client = http_client
-        self._http_async_client = http_async_client
 
     @model_validator(mode="after")
     def _check_settings(self) -> Zai:
         """Fail on a bad setting now, with its name, rather than on the first call."""
         build_chat_body(self.model, [{"role": "user", "content": "."}], **self._settings())
-        resolve_timeout(self.timeout)
         return self
-
-    @field_serializer("timeout")
-    def _serialize_timeout(self, value: Any) -> float | None:
-        return float(value) if isinstance(value, (int, float)) else None
-
-    def __getstate__(self) -> dict[str, Any]:
-        """Pickle without the key or the client (the key is read from the environment again)."""
-        state = super().__getstate__()
-        state["__dict__"] = {k: v for k, v in state["__dict__"].items() if k != "api_key"}
-        state["__pydantic_private__"] = None
-        return state
 
     @classmethod
     def class_name(cls) -> str:
@@ -296,16 +252,6 @@ class Zai(FunctionCallingLLM):
         )
 
     # ------------------------------------------------------------------ request building
-
-    def _get_client(self) -> ChatTransport:
-        """This instance's client, made on first use (a missing key raises here)."""
-        self._client = cached_client(
-            self,
-            self._client,
-            http_client=self._http_client,
-            http_async_client=self._http_async_client,
-        )
-        return self._client.client
 
     def _settings(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in _BODY_SETTINGS if name != "model"}

@@ -19,11 +19,9 @@ from typing import Any, Literal
 
 from llama_index.core.readers.base import BasePydanticReader
 from llama_index.core.schema import Document
-from pydantic import Field, PrivateAttr, field_serializer, model_validator
+from pydantic import Field
 
 from zai_core import (
-    ChatTransport,
-    ClientCache,
     Transcription,
     WebPage,
     WebSearchResult,
@@ -32,11 +30,11 @@ from zai_core import (
     atranscribe,
     build_reader_body,
     build_transcription_fields,
-    cached_client,
     read_url,
     transcribe,
 )
-from zai_core.config import pickle_state_without_secrets, resolve_surface, resolve_timeout
+
+from ._config import ZaiSettings
 
 __all__ = ["ZaiTranscriptionReader", "ZaiWebReader"]
 
@@ -108,40 +106,10 @@ def _audio_source(file: AudioInput) -> tuple[AudioInput, str | None]:
 # --------------------------------------------------------------------------- configuration
 
 
-class _ZaiReaderConfig(BasePydanticReader):
-    """The shared configuration words, and the one client made from them on first use."""
+class _ZaiReaderConfig(ZaiSettings, BasePydanticReader):
+    """A remote reader with the shared configuration words (:class:`ZaiSettings`)."""
 
     is_remote: bool = True
-    api_key: str | None = Field(default=None, exclude=True, repr=False)
-    base_url: str | None = Field(default=None, description="URL or preset name.")
-    timeout: float | Any | None = Field(default=None, description="Seconds or httpx.Timeout.")
-    max_retries: int | None = Field(default=None, ge=0, description="Retries after the first.")
-    default_headers: dict[str, str] | None = Field(default=None)
-    http_client: Any = Field(default=None, exclude=True, repr=False)
-    http_async_client: Any = Field(default=None, exclude=True, repr=False)
-
-    _client: ClientCache | None = PrivateAttr(default=None)
-
-    @model_validator(mode="after")
-    def _check_words(self) -> _ZaiReaderConfig:
-        """A bad URL, preset name or timeout fails now, not on the first request."""
-        resolve_surface(self.base_url)
-        resolve_timeout(self.timeout)
-        return self
-
-    @field_serializer("timeout")
-    def _serialize_timeout(self, value: Any) -> float | None:
-        return float(value) if isinstance(value, (int, float)) else None
-
-    def __getstate__(self) -> dict[Any, Any]:
-        """Pickle without the key or the client (the key is read from the environment again)."""
-        return pickle_state_without_secrets(super().__getstate__())
-
-    @property
-    def client(self) -> ChatTransport:
-        """The Z.ai client, made on first use (``MissingAPIKeyError`` when there is no key)."""
-        self._client = cached_client(self, self._client)
-        return self._client.client
 
 
 # --------------------------------------------------------------------------- web reader

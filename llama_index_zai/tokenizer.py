@@ -14,8 +14,10 @@ import threading
 from collections import OrderedDict
 from typing import Any, NamedTuple
 
-from zai_core import ChatTransport, create_client
+from zai_core import ChatTransport
 from zai_core.tokenizer import acount_tokens, count_tokens
+
+from ._config import ZaiSettings
 
 __all__ = ["TOKEN_PLACEHOLDER", "TokenizerCacheInfo", "ZaiTokenizer"]
 
@@ -107,16 +109,18 @@ class ZaiTokenizer:
         self.model = model
         self.cache_size = cache_size
         self._overhead = message_overhead
-        self._settings: dict[str, Any] = {
-            "api_key": api_key,
-            "base_url": base_url,
-            "timeout": timeout,
-            "max_retries": max_retries,
-            "default_headers": default_headers,
-            "http_client": http_client,
-            "http_async_client": http_async_client,
-        }
-        self._client: ChatTransport | None = None
+        #: The configuration words, checked now.
+        self.settings = ZaiSettings.model_validate(
+            {
+                "api_key": api_key,
+                "base_url": base_url,
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "default_headers": default_headers,
+                "http_client": http_client,
+                "http_async_client": http_async_client,
+            }
+        )
         self._cache: OrderedDict[bytes, int] = OrderedDict()
         self._lock = threading.Lock()
         self._hits = 0
@@ -128,9 +132,7 @@ class ZaiTokenizer:
     @property
     def client(self) -> ChatTransport:
         """The Z.ai client, created on first use (raises ``MissingAPIKeyError`` if no key)."""
-        if self._client is None:
-            self._client = create_client(**self._settings)
-        return self._client
+        return self.settings.client
 
     # ------------------------------------------------------------------ cache
 

@@ -18,6 +18,7 @@ from llama_index.core.instrumentation.events import BaseEvent
 from llama_index.core.schema import Document
 from llama_index.core.tools.tool_spec.base import BaseToolSpec
 
+from llama_index_zai._config import ZaiSettings
 from llama_index_zai.readers import _search_result_to_document, _web_page_to_document
 from zai_core import (
     ChatTransport,
@@ -35,7 +36,6 @@ from zai_core import (
     build_transcription_fields,
     build_video_body,
     build_web_search_body,
-    create_client,
     generate_image,
     generate_video,
     read_url,
@@ -214,16 +214,18 @@ class ZaiToolSpec(BaseToolSpec):
         self.transcription_options = _drop_none(
             {"model": transcription_model, "hotwords": hotwords}
         )
-        self._config: dict[str, Any] = {
-            "api_key": api_key,
-            "base_url": base_url,
-            "timeout": timeout,
-            "max_retries": max_retries,
-            "default_headers": default_headers,
-            "http_client": http_client,
-            "http_async_client": http_async_client,
-        }
-        self._client: ChatTransport | None = None
+        #: The configuration words, checked now (pickles without the key or the client).
+        self.settings = ZaiSettings.model_validate(
+            {
+                "api_key": api_key,
+                "base_url": base_url,
+                "timeout": timeout,
+                "max_retries": max_retries,
+                "default_headers": default_headers,
+                "http_client": http_client,
+                "http_async_client": http_async_client,
+            }
+        )
         # Every option is checked now, before any request.
         build_web_search_body("check", **self.search_options)
         build_reader_body("https://example.com", return_format=reader_format)
@@ -232,21 +234,12 @@ class ZaiToolSpec(BaseToolSpec):
         build_transcription_fields(**self.transcription_options)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self._config['base_url']!r})"
-
-    def __getstate__(self) -> dict[str, Any]:
-        """Pickle without the key or the client (the key is read from the environment again)."""
-        state = dict(self.__dict__)
-        state["_config"] = {**self._config, "api_key": None}
-        state["_client"] = None
-        return state
+        return f"{type(self).__name__}(base_url={self.settings.base_url!r})"
 
     @property
     def client(self) -> ChatTransport:
         """The Z.ai client, made on first use (``MissingAPIKeyError`` when there is no key)."""
-        if self._client is None:
-            self._client = create_client(**self._config)
-        return self._client
+        return self.settings.client
 
     # ------------------------------------------------------------------ web search
 
