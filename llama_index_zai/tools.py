@@ -214,21 +214,17 @@ class ZaiToolSpec(BaseToolSpec):
         self.transcription_options = _drop_none(
             {"model": transcription_model, "hotwords": hotwords}
         )
+        words: dict[str, Any] = {"api_key": api_key, "base_url": base_url, "timeout": timeout}
+        words |= {"max_retries": max_retries, "default_headers": default_headers}
+        words |= {"http_client": http_client, "http_async_client": http_async_client}
         #: The configuration words, checked now (pickles without the key or the client).
-        self.settings = ZaiSettings.model_validate(
-            {
-                "api_key": api_key,
-                "base_url": base_url,
-                "timeout": timeout,
-                "max_retries": max_retries,
-                "default_headers": default_headers,
-                "http_client": http_client,
-                "http_async_client": http_async_client,
-            }
-        )
-        # Every option is checked now, before any request.
+        self.settings = ZaiSettings.model_validate(words)
+        self._check_options()
+
+    def _check_options(self) -> None:
+        """Every option is checked when the spec is made, before any request."""
         build_web_search_body("check", **self.search_options)
-        build_reader_body("https://example.com", return_format=reader_format)
+        build_reader_body("https://example.com", **self.reader_options)
         build_image_body("check", **self.image_options)
         build_video_body("check", **self.video_options)
         build_transcription_fields(**self.transcription_options)

@@ -257,6 +257,59 @@ def _check_texts(texts: Sequence[str]) -> None:
             raise TypeError(f"input {i} must be a str, got {type(text).__name__}")
 
 
+def _check_inputs(
+    model: str, texts: Sequence[str], limits: EmbeddingModelLimits, empty: EmptyPolicy
+) -> tuple[int, ...]:
+    """The indices of empty texts; raises on an empty text (``empty="error"``) or one that
+    is certainly over the model's per-input token limit."""
+    empties = tuple(i for i, text in enumerate(texts) if not text.strip())
+    if empties and empty == "error":
+        raise EmptyEmbeddingInputError(
+            f"{_describe(empties)} {'is' if len(empties) == 1 else 'are'} empty or "
+            "whitespace only: there is nothing to embed (Z.ai rejects empty input)",
+            indices=empties,
+        )
+    if limits.max_item_tokens is not None:
+        floors = {i: token_lower_bound(t) for i, t in enumerate(texts)}
+        over = [i for i, n in floors.items() if n > limits.max_item_tokens]
+        if over:
+            first = over[0]
+            raise EmbeddingInputTooLongError(
+                f"{_describe(over)} {'is' if len(over) == 1 else 'are'} too long for {model}: "
+                f"input {first} has {floors[first]} words, so at least that many tokens, and "
+                f"{model} embeds at most {limits.max_item_tokens} tokens per input. "
+                "Split long texts into smaller chunks before embedding them.",
+                indices=over,
+                limit=limits.max_item_tokens,
+            )
+    return empties
+
+
+def _batch_indices(
+    texts: Sequence[str], skip: set[int], cap: int, limits: EmbeddingModelLimits
+) -> list[list[int]]:
+    """The indices of each request: at most ``cap`` inputs and the request token budget."""
+    batches: list[list[int]] = []
+    budget_used = 0
+    for i, text in enumerate(texts):
+        if i in skip:
+            continue
+        cost = token_upper_bound(text) if limits.max_request_tokens else 0
+        full = bool(batches) and len(batches[-1]) >= cap
+        over_budget = (
+            limits.max_request_tokens is not None
+            and bool(batches)
+            and bool(batches[-1])
+            and budget_used + cost > limits.max_request_tokens
+        )
+        if not batches or full or over_budget:
+            batches.append([])
+            budget_used = 0
+        batches[-1].append(i)
+        budget_used += cost
+    return batches
+
+
 def plan_embeddings(
     model: str,
     texts: Sequence[str],
@@ -292,46 +345,8 @@ def plan_embeddings(
         raise ValueError(f"batch size must be at least 1, got {max_batch_size}")
     cap = min(max_batch_size or limits.max_items, limits.max_items)
 
-    empties = tuple(i for i, text in enumerate(texts) if not text.strip())
-    if empties and empty == "error":
-        raise EmptyEmbeddingInputError(
-            f"{_describe(empties)} {'is' if len(empties) == 1 else 'are'} empty or "
-            "whitespace only: there is nothing to embed (Z.ai rejects empty input)",
-            indices=empties,
-        )
-    if limits.max_item_tokens is not None:
-        floors = {i: token_lower_bound(t) for i, t in enumerate(texts)}
-        over = [i for i, n in floors.items() if n > limits.max_item_tokens]
-        if over:
-            first = over[0]
-            raise EmbeddingInputTooLongError(
-                f"{_describe(over)} {'is' if len(over) == 1 else 'are'} too long for {model}: "
-                f"input {first} has {floors[first]} words, so at least that many tokens, and "
-                f"{model} embeds at most {limits.max_item_tokens} tokens per input. "
-                "Split long texts into smaller chunks before embedding them.",
-                indices=over,
-                limit=limits.max_item_tokens,
-            )
-
-    skip = set(empties)
-    batches: list[list[int]] = []
-    budget_used = 0
-    for i, text in enumerate(texts):
-        if i in skip:
-            continue
-        cost = token_upper_bound(text) if limits.max_request_tokens else 0
-        full = bool(batches) and len(batches[-1]) >= cap
-        over_budget = (
-            limits.max_request_tokens is not None
-            and bool(batches)
-            and bool(batches[-1])
-            and budget_used + cost > limits.max_request_tokens
-        )
-        if not batches or full or over_budget:
-            batches.append([])
-            budget_used = 0
-        batches[-1].append(i)
-        budget_used += cost
+    empties = _check_inputs(model, texts, limits, empty)
+    batches = _batch_indices(texts, set(empties), cap, limits)
 
     base: dict[str, Any] = {**(extra_body or {}), "model": model}
     if dimensions is not None:
