@@ -14,24 +14,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from langchain_core.utils import from_env
-from pydantic import (
-    AliasChoices,
-    BaseModel,
-    Field,
-    PrivateAttr,
-    SecretStr,
-    field_validator,
-    model_validator,
-)
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from typing_extensions import Self
 
-from zai_core import ChatTransport, ClientCache, cached_client
-from zai_core.config import (
-    check_config_words,
-    env_api_key,
-    pickle_state_without_secrets,
-    resolve_surface,
-)
+from zai_core.config import env_api_key, resolve_surface
+from zai_core.settings import ConfigWordsModel
 
 __all__ = ["ZaiSettings", "key_secret_name", "merge_options", "resolve_key"]
 
@@ -59,7 +46,7 @@ def key_secret_name(base_url: str | None) -> str:
     return resolve_surface(base_url).key_env[0]
 
 
-class ZaiSettings(BaseModel):
+class ZaiSettings(ConfigWordsModel):
     """The configuration words every LangChain class of this package takes, and its client.
 
     Every word is checked when the object is made: a bad ``base_url`` or preset, a bad
@@ -89,38 +76,16 @@ class ZaiSettings(BaseModel):
     http_async_client: Any = Field(default=None, exclude=True, repr=False)
     """Your own ``httpx.AsyncClient`` (default: a pooled shared client per event loop)."""
 
-    _client: ClientCache | None = PrivateAttr(default=None)
-
-    @field_validator("max_retries", mode="before")
-    @classmethod
-    def _default_retries(cls, value: Any) -> Any:
-        return 2 if value is None else value
-
     @model_validator(mode="after")
-    def _check_config_words(self) -> Self:
-        """Reject bad words now; take the key from the surface's own variables if none."""
-        check_config_words(self.base_url, self.timeout, self.max_retries)
+    def _key_from_environment(self) -> Self:
+        """The key of the chosen surface's own variables, when none was given."""
         key = resolve_key(self.api_key, self.base_url)
         if key is not self.api_key:  # (assigning re-runs validators where assignment is validated)
             self.api_key = key
         return self
-
-    def __getstate__(self) -> dict[Any, Any]:
-        """Pickle without the key or the client (the key is read from the environment again)."""
-        return pickle_state_without_secrets(super().__getstate__())
 
     @property
     def lc_secrets(self) -> dict[str, str]:
         """The key is serialized as a reference to the surface's own variable, never as its
         value (``ZAI_API_KEY``; a gateway preset's variable, e.g. ``LOWCODEAPI_API_KEY``)."""
         return {"api_key": key_secret_name(self.base_url)}
-
-    @property
-    def client(self) -> ChatTransport:
-        """The client (made on first use, again when a configuration word changes)."""
-        self._client = cached_client(self, self._client)
-        return self._client.client
-
-    def _get_client(self) -> ChatTransport:
-        """:attr:`client`."""
-        return self.client

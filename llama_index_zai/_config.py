@@ -14,24 +14,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import (
-    BaseModel,
-    Field,
-    PrivateAttr,
-    SecretStr,
-    field_serializer,
-    field_validator,
-    model_validator,
-)
-from typing_extensions import Self
+from pydantic import Field, SecretStr, field_serializer
 
-from zai_core import ChatTransport, ClientCache, cached_client
-from zai_core.config import check_config_words, pickle_state_without_secrets
+from zai_core.settings import ConfigWordsModel
 
 __all__ = ["ZaiSettings"]
 
 
-class ZaiSettings(BaseModel):
+class ZaiSettings(ConfigWordsModel):
     """The configuration words every LlamaIndex class of this package takes, and its client.
 
     Every word is checked when the object is made: a bad ``base_url`` or preset, a bad
@@ -64,33 +54,6 @@ class ZaiSettings(BaseModel):
     http_client: Any = Field(default=None, exclude=True, repr=False)
     http_async_client: Any = Field(default=None, exclude=True, repr=False)
 
-    _client: ClientCache | None = PrivateAttr(default=None)
-
-    @field_validator("max_retries", mode="before")
-    @classmethod
-    def _default_retries(cls, value: Any) -> Any:
-        return 2 if value is None else value
-
-    @model_validator(mode="after")
-    def _check_config_words(self) -> Self:
-        """A bad URL, preset name, timeout or retry count fails now, not on the first call."""
-        check_config_words(self.base_url, self.timeout, self.max_retries)
-        return self
-
     @field_serializer("timeout")
     def _serialize_timeout(self, value: Any) -> float | None:
         return float(value) if isinstance(value, (int, float)) else None
-
-    def __getstate__(self) -> dict[Any, Any]:
-        """Pickle without the key or the client (the key is read from the environment again)."""
-        return pickle_state_without_secrets(super().__getstate__())
-
-    @property
-    def client(self) -> ChatTransport:
-        """The client (made on first use, again when a configuration word changes)."""
-        self._client = cached_client(self, self._client)
-        return self._client.client
-
-    def _get_client(self) -> ChatTransport:
-        """:attr:`client`."""
-        return self.client
