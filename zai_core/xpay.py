@@ -613,52 +613,29 @@ class XpayClient(ClientPolicy, ChatMethods):
         path: str,
         *,
         json: Any = None,
-        params: Mapping[str, Any] | None = None,
-        files: Any = None,
-        data: Mapping[str, Any] | None = None,
         timeout: TimeoutLike = None,
         validate: Callable[[Any], None] | None = None,
+        **form: Any,
     ) -> Any:
         """``POST /chat/completions``: the tool's whole answer, a ``chat.completion`` dict.
 
-        Any other path raises :class:`GatewayNotSupportedError`; ``validate`` runs on the
-        answer after the retries.
+        Any other path, or form fields (``params`` / ``files`` / ``data``), raise
+        :class:`GatewayNotSupportedError`; ``validate`` runs on the answer after the retries.
         """
-        form = bool(params or files or data)
-        answer = await self._call(self._tool_arguments(method, path, json, form=form), timeout)
+        arguments = self._tool_arguments(method, path, json, form=any(form.values()))
+        answer = await self._call(arguments, timeout)
         if validate is not None:
             validate(answer)
         return answer
 
-    def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Any = None,
-        params: Mapping[str, Any] | None = None,
-        files: Any = None,
-        data: Mapping[str, Any] | None = None,
-        timeout: TimeoutLike = None,
-        validate: Callable[[Any], None] | None = None,
-    ) -> Any:
+    def request(self, method: str, path: str, **options: Any) -> Any:
         """Sync :meth:`arequest` (``asyncio.run``, in a worker thread under a running loop)."""
-        form = bool(params or files or data)
-        arguments = self._tool_arguments(method, path, json, form=form)
-        answer = _run_sync(lambda: self._call(arguments, timeout))
-        if validate is not None:
-            validate(answer)
-        return answer
+        coroutine = self.arequest(method, path, **options)
+        return _run_sync(lambda: coroutine)
 
-    def stream_events(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Any = None,
-        timeout: TimeoutLike = None,
-        finished: Callable[[], bool] | None = None,
-    ) -> Iterator[dict[str, Any]]:
+    def astream_events(
+        self, method: str, path: str, *, json: Any = None, timeout: TimeoutLike = None, **_: Any
+    ) -> AsyncIterator[dict[str, Any]]:
         """The whole answer as ONE chunk event (the tool does not stream); sent when iterated.
 
         The path and arguments are checked now: any other path than ``POST
@@ -666,25 +643,19 @@ class XpayClient(ClientPolicy, ChatMethods):
         """
         arguments = self._tool_arguments(method, path, json)
 
-        def chunks() -> Iterator[dict[str, Any]]:
-            yield completion_to_chunk(_run_sync(lambda: self._call(arguments, timeout)))
+        async def chunks() -> AsyncIterator[dict[str, Any]]:
+            yield completion_to_chunk(await self._call(arguments, timeout))
 
         return chunks()
 
-    def astream_events(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Any = None,
-        timeout: TimeoutLike = None,
-        finished: Callable[[], bool] | None = None,
-    ) -> AsyncIterator[dict[str, Any]]:
-        """Async :meth:`stream_events`."""
+    def stream_events(
+        self, method: str, path: str, *, json: Any = None, timeout: TimeoutLike = None, **_: Any
+    ) -> Iterator[dict[str, Any]]:
+        """Sync :meth:`astream_events`."""
         arguments = self._tool_arguments(method, path, json)
 
-        async def chunks() -> AsyncIterator[dict[str, Any]]:
-            yield completion_to_chunk(await self._call(arguments, timeout))
+        def chunks() -> Iterator[dict[str, Any]]:
+            yield completion_to_chunk(_run_sync(lambda: self._call(arguments, timeout)))
 
         return chunks()
 

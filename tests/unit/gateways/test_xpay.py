@@ -557,3 +557,18 @@ def test_default_headers_reach_the_gateway(monkeypatch: pytest.MonkeyPatch) -> N
     )
     assert seen and all(h["x-team"] == "blue" for h in seen)
     assert all(h["user-agent"].startswith("zai-integrations") for h in seen)
+
+
+def test_xpay_is_a_transport_not_a_subclass_that_refuses() -> None:
+    """XpayClient serves the chat path through every transport method; it is no ZaiClient."""
+    from zai_core import ZaiClient
+
+    body = {"model": "glm-4.7", "messages": HELLO}
+    session = FakeSession(*(_text(json.dumps(ANSWER)) for _ in range(2)))
+    client = _client(session)
+    assert not isinstance(client, ZaiClient)
+    assert client.request("POST", "/chat/completions", json=body) == ANSWER
+    (chunk,) = list(client.stream_events("POST", "/chat/completions", json=body))
+    assert chunk["choices"][0]["delta"]["content"] == "Hi"
+    with pytest.raises(GatewayNotSupportedError):
+        client.request("POST", "/chat/completions", json=body, files={"f": b"x"})
