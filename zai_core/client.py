@@ -258,6 +258,18 @@ class ClientPolicy:
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("%s %s (attempt %d)", method, path, attempt + 1)
 
+    def _next_attempt(
+        self,
+        client: httpx.Client | httpx.AsyncClient,
+        method: str,
+        path: str,
+        retries: int,
+        **build: Any,
+    ) -> tuple[Attempt, httpx.Request]:
+        """A fresh :class:`Attempt` and its request (logged at debug level)."""
+        self._log_attempt(method, path, retries)
+        return Attempt(), self._build_request(client, method, path, **build)
+
     def _answer(
         self, response: httpx.Response, validate: Callable[[Any], None] | None = None
     ) -> Any:
@@ -390,11 +402,9 @@ class ZaiClient(ClientPolicy, ChatMethods):
         client = self._sync()
         retries = 0
         while True:
-            attempt = Attempt()
-            self._log_attempt(method, path, retries)
-            request = self._build_request(
-                client, method, path, json_body=json, params=params, files=files, data=data,
-                timeout=timeout,
+            attempt, request = self._next_attempt(
+                client, method, path, retries, json_body=json, params=params, files=files,
+                data=data, timeout=timeout,
             )  # fmt: skip
             try:
                 with _map_httpx_errors():
@@ -422,11 +432,9 @@ class ZaiClient(ClientPolicy, ChatMethods):
         client = self._async()
         retries = 0
         while True:
-            attempt = Attempt()
-            self._log_attempt(method, path, retries)
-            request = self._build_request(
-                client, method, path, json_body=json, params=params, files=files, data=data,
-                timeout=timeout,
+            attempt, request = self._next_attempt(
+                client, method, path, retries, json_body=json, params=params, files=files,
+                data=data, timeout=timeout,
             )  # fmt: skip
             try:
                 with _map_httpx_errors():
@@ -458,10 +466,8 @@ class ZaiClient(ClientPolicy, ChatMethods):
         client = self._sync()
         retries = 0
         while True:
-            attempt = Attempt()
-            self._log_attempt(method, path, retries)
-            request = self._build_request(
-                client, method, path, json_body=json, stream=True, timeout=timeout
+            attempt, request = self._next_attempt(
+                client, method, path, retries, json_body=json, stream=True, timeout=timeout
             )
             try:
                 with _map_httpx_errors(attempt.was_delivered):
@@ -500,10 +506,8 @@ class ZaiClient(ClientPolicy, ChatMethods):
         client = self._async()
         retries = 0
         while True:
-            attempt = Attempt()
-            self._log_attempt(method, path, retries)
-            request = self._build_request(
-                client, method, path, json_body=json, stream=True, timeout=timeout
+            attempt, request = self._next_attempt(
+                client, method, path, retries, json_body=json, stream=True, timeout=timeout
             )
             try:
                 with _map_httpx_errors(attempt.was_delivered):
