@@ -30,7 +30,7 @@ REPO_PATH = re.compile(
     r"benchmarks|docs)/[\w./-]*$|^(?:Makefile|pyproject\.toml|uv\.lock|demo\.py|mkdocs\.yml)$"
 )
 #: Material that is not in the repository, and words that only make sense next to it.
-FOREIGN = re.compile(r"seeds/|shared/reference|\banchors?\b|zai-api\.md", re.IGNORECASE)
+FOREIGN = re.compile(r"seeds/|shared/reference|anchors\b|zai-api\.md", re.IGNORECASE)
 
 
 def _prose(text: str) -> str:
