@@ -159,19 +159,55 @@ def test_api_reference_renders_the_public_classes(site: Path, page: str, names: 
         assert f'id="{package}.{name}"' in html, name
 
 
-def test_chatzai_docstring_sections_are_rendered(site: Path) -> None:
-    """The house-style sections of ChatZai's docstring become collapsible blocks."""
-    html = (site / "reference/langchain_zai.html").read_text()
-    for section in [
-        "Setup",
-        "Instantiate",
-        "Invoke",
-        "Stream",
-        "Async",
-        "Tool calling",
-        "Structured output",
-        "Token usage",
-        "Response metadata",
-        "Image input",
-    ]:
-        assert re.search(rf"<summary>{section}</summary>", html), section
+@pytest.mark.parametrize(
+    ("page", "anchor", "sections"),
+    [
+        (
+            "reference/langchain_zai.html",
+            "langchain_zai.ChatZai",
+            [
+                "Setup",
+                "Instantiate",
+                "Invoke",
+                "Stream",
+                "Async",
+                "Tool calling",
+                "Structured output",
+                "Token usage",
+                "Response metadata",
+                "Image input",
+            ],
+        ),
+        (
+            "reference/langchain_zai.html",
+            "langchain_zai.ZaiEmbeddings",
+            ["Setup", "Instantiate", "Embed single text", "Embed multiple texts", "Async"],
+        ),
+    ],
+)
+def test_langchain_docstring_sections_are_rendered(
+    site: Path, page: str, anchor: str, sections: list[str]
+) -> None:
+    """The house-style sections of the LangChain classes become collapsible blocks."""
+    html = _object_html(site / page, anchor)
+    for section in sections:
+        assert f"<summary>{section}</summary>" in html, section
+    assert "code-block::" not in html, "reStructuredText left in a Markdown docstring"
+
+
+@pytest.mark.parametrize("anchor", ["llama_index_zai.Zai", "llama_index_zai.ZaiEmbedding"])
+def test_llamaindex_docstrings_render_parameters_and_examples(site: Path, anchor: str) -> None:
+    html = _object_html(site / "reference/llama_index_zai.html", anchor)
+    assert "Parameters:" in html
+    assert "Examples:" in html
+    assert '<span class="kn">from</span>' in html  # Python code, highlighted
+    assert "code-block::" not in html
+
+
+def _object_html(page: Path, anchor: str) -> str:
+    """The HTML of one documented object: from its heading to the next object of its level."""
+    html = page.read_text()
+    start = html.index(f'id="{anchor}"')
+    package = anchor.split(".")[0]
+    following = re.search(rf'<h\d id="{re.escape(package)}\.[A-Za-z_]+"', html[start + 1 :])
+    return html[start : start + 1 + following.start()] if following else html[start:]
