@@ -17,7 +17,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
 
 .PHONY: install lock lock-upgrade check-lock test demo record bench lint unit integration dist \
-	test-lowest test-latest clean
+	test-lowest test-latest clean docs
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -44,7 +44,8 @@ lock: $(UV)
 lock-upgrade: $(UV)
 	$(UV) lock --upgrade --python $(PYTHON)
 
-LINTED := zai_core langchain_zai llama_index_zai llama_index tests benchmarks demo.py cookbooks/replay.py
+LINTED := zai_core langchain_zai llama_index_zai llama_index tests benchmarks demo.py cookbooks/replay.py \
+	docs/hooks
 
 lint: install
 	$(VENV)/bin/ruff check $(LINTED)
@@ -59,6 +60,11 @@ unit: install
 
 integration: install
 	$(PY) -m pytest $(PYTEST_FLAGS) --record-mode=none tests/integration
+
+# The documentation site into site/, strictly (warnings are errors; nothing is fetched).
+# make test runs the same strict build (tests/docs/test_build.py).
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --clean --site-dir site
 
 demo: install
 	$(PY) demo.py
@@ -98,4 +104,4 @@ _matrix:
 	$(MATRIX_VENV)/bin/python -m pytest $(PYTEST_FLAGS) --record-mode=none $(MATRIX_TESTS)
 
 clean:
-	rm -rf $(VENV) $(TOOLS) .venv-lowest .venv-latest dist .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS) .venv-lowest .venv-latest dist site .mypy_cache .ruff_cache

@@ -85,116 +85,235 @@ def _constructor_words(model: type[BaseModel]) -> set[str]:
 
 
 class ChatZai(ZaiSettings, BaseChatModel):
-    """Z.ai GLM chat models (GLM-5.x, GLM-4.7, GLM-4.6, GLM-4.6V, GLM-4.5...).
+    """Z.ai's GLM chat models (GLM-5.x, GLM-4.7, GLM-4.6, GLM-4.6V, GLM-4.5...) in LangChain.
 
-    Setup:
-        Install ``zai-integrations[langchain]`` and set your key:
+    A `BaseChatModel` over `zai_core`: real sync and async I/O, token streaming (reasoning and
+    tool-call chunks too), Z.ai's own parameters as fields, and errors that are both `zai_core`
+    classes and LangChain's standard exceptions.
 
-        .. code-block:: bash
+    ???+ info "Setup"
 
-            pip install "zai-integrations[langchain]"
-            export ZAI_API_KEY="your-id.your-secret"
+        Install `zai-integrations` with the `langchain` extra (from a checkout, or from a wheel
+        built with `make dist`) and set `ZAI_API_KEY` (`ZHIPUAI_API_KEY` works too).
 
-    Key init args -- completion params:
-        model: model name, default ``"glm-4.7"``.
-        temperature / top_p / max_tokens / stop / do_sample: sampling; unset values are
-            left to Z.ai's per-model defaults. ``stop`` takes up to 4 sequences.
-        thinking: ``True`` / ``False`` / ``None`` (model default), or Z.ai's dict
-            ``{"type": "enabled", "clear_thinking": False}`` (preserved thinking).
-        reasoning_effort: ``"max"``, ``"xhigh"``, ``"high"``, ``"medium"``, ``"low"``,
-            ``"minimal"`` or ``"none"`` (GLM-5.2+).
-        tool_stream: stream tool-call arguments as they are generated.
-        response_format: ``{"type": "json_object"}`` or ``{"type": "text"}``.
-        user_id / request_id: Z.ai's end-user and request ids.
-        streaming: make ``invoke`` stream underneath (callbacks see every token).
-        stream_usage: report token usage on the last streamed chunk (default ``True``).
-        model_kwargs / extra_body: more body fields, sent as given (``extra_body`` wins).
+        ```bash
+        pip install ".[langchain]"
+        export ZAI_API_KEY="your-id.your-secret"
+        ```
 
-    Key init args -- client params:
-        api_key: default ``ZAI_API_KEY`` (then ``ZHIPUAI_API_KEY``); a gateway preset reads
-            its own variable. Never in repr, logs or serialized output.
-        base_url: URL or preset (``"international"``, ``"international-coding"``,
-            ``"mainland"``, ``"mainland-coding"``, gateways); default ``ZAI_BASE_URL``, else
-            ``https://api.z.ai/api/paas/v4``.
-        timeout: seconds or an ``httpx.Timeout`` (default 600 s read, i.e. the idle time
-            allowed between stream chunks, and 10 s connect).
-        max_retries: retries on 429 / 5xx / connection errors (default 2).
-        default_headers, http_client, http_async_client: extra headers; your own
-            ``httpx.Client`` / ``httpx.AsyncClient``.
+    ??? info "Key init args — completion params"
 
-    Instantiate:
-        .. code-block:: python
+        - `model` (`str`): model name, default `"glm-4.7"`; any name works (alias
+          `model_name`).
+        - `temperature` (`float | None`): in [0, 1]; unset keeps the model's default.
+        - `top_p` (`float | None`): in [0.01, 1]; unset keeps the model's default.
+        - `max_tokens` (`int | None`): output limit, checked against the model's maximum.
+        - `stop` (`str | list[str] | None`): up to 4 stop sequences (alias `stop_sequences`).
+        - `do_sample` (`bool | None`): `False` makes decoding greedy.
+        - `thinking` (`bool | dict | None`): `True` / `False`, or
+          `{"type": "enabled", "clear_thinking": False}` (preserved thinking).
+        - `reasoning_effort` (`str | None`): `"max"`, `"xhigh"`, `"high"`, `"medium"`,
+          `"low"`, `"minimal"` or `"none"` (GLM-5.2+).
+        - `tool_stream` (`bool`): stream tool-call arguments in fragments (streamed calls).
+        - `response_format` (`dict | None`): `{"type": "json_object"}` or `{"type": "text"}`.
+        - `user_id`, `request_id` (`str | None`): Z.ai's end-user id (6-128 characters) and
+          request id (6-64 characters).
+        - `streaming` (`bool`): `invoke` streams underneath, so callbacks see every token.
+        - `stream_usage` (`bool`): usage on the last streamed chunk (default `True`).
+        - `model_kwargs`, `extra_body` (`dict`): more body fields, sent as given
+          (`extra_body` wins).
 
-            from langchain_zai import ChatZai
+        See the full list of fields below.
 
-            llm = ChatZai(model="glm-4.7", temperature=0.6, thinking=True)
+    ??? info "Key init args — client params"
 
-    Invoke:
-        .. code-block:: python
+        - `api_key` (`SecretStr | None`): default `ZAI_API_KEY`, then `ZHIPUAI_API_KEY`; a
+          gateway preset reads its own variable. Never in repr, logs or serialized output.
+        - `base_url` (`str | None`): a URL or a preset (`"international"`,
+          `"international-coding"`, `"mainland"`, `"mainland-coding"`, gateways); default
+          `ZAI_BASE_URL`, else `https://api.z.ai/api/paas/v4`.
+        - `timeout` (`float | httpx.Timeout | None`): default 600 s read (the idle time
+          allowed between stream chunks) and 10 s connect.
+        - `max_retries` (`int`): retries on connection errors, timeouts and 408/409/429/5xx,
+          never on quota codes such as 1113 and never after the first streamed chunk;
+          default 2.
+        - `default_headers` (`dict | None`): extra headers on every request.
+        - `http_client`, `http_async_client`: your own `httpx.Client` /
+          `httpx.AsyncClient`; default pooled ones.
 
-            msg = llm.invoke("What is 17 * 19?")
-            msg.content                                # "17 * 19 = 323."
-            msg.additional_kwargs["reasoning_content"]  # the model's thinking
-            msg.usage_metadata  # {'input_tokens': 12, 'output_tokens': 96, 'total_tokens': 108,
-                                #  'input_token_details': {'cache_read': 0},
-                                #  'output_token_details': {'reasoning': 80}}
+    ??? info "Instantiate"
 
-    Stream:
-        .. code-block:: python
+        ```python
+        from langchain_zai import ChatZai
 
-            for chunk in llm.stream("Write a haiku"):
-                print(chunk.content, end="")
-            # usage_metadata arrives once, on the last chunk
+        model = ChatZai(
+            model="glm-4.7",
+            temperature=0.6,
+            thinking=True,
+            # max_tokens=1024,
+            # base_url="mainland",
+            # api_key="...",
+        )
+        ```
 
-    Async:
-        .. code-block:: python
+        Every value is checked here: `ChatZai(temperature=2)` raises a `ValueError` naming
+        `temperature`. A model can be built without a key; its first call then raises
+        `ZaiMissingAPIKeyError` before any request. Any setting can be overridden per call,
+        e.g. `model.invoke(messages, temperature=0.1)`.
 
-            await llm.ainvoke("Hello")
-            async for chunk in llm.astream("Hello"):
-                ...
-            await llm.abatch(["Hello", "Hi"])
+    ??? info "Invoke"
 
-    Tool calling:
-        .. code-block:: python
+        ```python
+        messages = [
+            ("system", "You are a helpful translator. Translate the user sentence to French."),
+            ("human", "I love programming."),
+        ]
+        message = model.invoke(messages)
+        message.content                                # "J'adore la programmation."
+        message.additional_kwargs["reasoning_content"]  # GLM's thinking
+        ```
 
-            def get_weather(city: str) -> str:
-                '''Current weather in a city.'''
+        With `output_version="v1"` (or through `message.content_blocks`) the answer is
+        standard blocks: `reasoning`, `text`, `tool_call`.
 
-            llm_tools = llm.bind_tools(
-                [get_weather, {"type": "web_search", "web_search": {"enable": True}}]
-            )
-            msg = llm_tools.invoke("Weather in Paris?")
-            msg.tool_calls  # [{'name': 'get_weather', 'args': {'city': 'Paris'}, ...}]
+    ??? info "Stream"
 
-        ``tool_choice``: ``"auto"``, ``"none"`` (tools left out), a tool name (sent as
-        ``{"type": "function", ...}``, which Z.ai accepts but does not document), and
-        ``"any"`` / ``"required"`` (forces the only tool; with several, Z.ai cannot force
-        "one of them": ``"auto"`` is sent and a warning raised).
+        ```python
+        for chunk in model.stream(messages):
+            print(chunk.text, end="")
+        ```
 
-    Structured output:
-        .. code-block:: python
+        Reasoning chunks come first (in `additional_kwargs["reasoning_content"]`), then
+        text; usage arrives once, on the last chunk. Chunks add up into one message
+        (`full = chunk_1 + chunk_2 + ...`).
 
-            from pydantic import BaseModel
+    ??? info "Async"
 
-            class Joke(BaseModel):
-                setup: str
-                punchline: str
+        ```python
+        await model.ainvoke(messages)
 
-            llm.with_structured_output(Joke).invoke("A joke about cats")
-            # method="json_mode" sends response_format json_object; method="json_schema"
-            # is served by function calling (Z.ai has no json_schema response format)
+        async for chunk in model.astream(messages):
+            print(chunk.text, end="")
 
-    Thinking across a tool loop:
-        AI messages send back their ``reasoning_content``, so preserved thinking
-        (``thinking={"type": "enabled", "clear_thinking": False}``) and interleaved thinking
-        between tool calls keep the model's reasoning across turns.
+        await model.abatch([messages, messages])
+        ```
 
-    Errors:
-        Raised as classes that are both ``zai_core`` errors and LangChain's standard ones:
-        ``ZaiContextOverflowError`` (``ContextOverflowError``; code 1261 or finish reason
-        ``model_context_window_exceeded``), ``ZaiRateLimitError`` / ``ZaiQuotaExceededError``
-        (``ModelRateLimitError``), ``ZaiAuthenticationError`` (``ModelAuthenticationError``),
-        ``ZaiContentFilterError`` (finish reason ``sensitive``)... see ``langchain_zai``.
+        Async calls use httpx's async client: no thread pool.
+
+    ??? info "Tool calling"
+
+        ```python
+        from pydantic import BaseModel, Field
+
+
+        class GetWeather(BaseModel):
+            '''Get the current weather in a given location.'''
+
+            location: str = Field(description="The city, e.g. Paris")
+
+
+        web_search = {"type": "web_search", "web_search": {"enable": True}}
+        model_with_tools = model.bind_tools([GetWeather, web_search])
+        message = model_with_tools.invoke("What is the weather like in Paris today?")
+        message.tool_calls
+        # [{'name': 'GetWeather', 'args': {'location': 'Paris'}, 'id': 'call_...',
+        #   'type': 'tool_call'}]
+        ```
+
+        Functions, pydantic classes, `BaseTool`s and dicts are accepted; Z.ai's built-in
+        `web_search` and `retrieval` tools are passed through. `tool_choice` takes `"auto"`,
+        `"none"` (tools left out), a tool name, or `"any"` / `"required"` (forces the only
+        bound tool; with several, Z.ai cannot force "one of them", so `"auto"` is sent with a
+        warning). Streamed calls merge by index, also with `tool_stream=True`.
+
+    ??? info "Structured output"
+
+        ```python
+        from pydantic import BaseModel
+
+
+        class Joke(BaseModel):
+            '''A joke to tell the user.'''
+
+            setup: str
+            punchline: str
+
+
+        structured_model = model.with_structured_output(Joke)
+        structured_model.invoke("Tell me a joke about cats")
+        # Joke(setup="Why was the cat sitting on the computer?", punchline="...")
+        ```
+
+        `method="function_calling"` (the default) binds the schema as a forced tool;
+        `method="json_mode"` sends `response_format={"type": "json_object"}`;
+        `method="json_schema"` is served by function calling, since Z.ai has no JSON-schema
+        response format. `include_raw=True` returns `raw`, `parsed` and `parsing_error`.
+
+    ??? info "Token usage"
+
+        ```python
+        message = model.invoke(messages)
+        message.usage_metadata
+        # {'input_tokens': 12, 'output_tokens': 96, 'total_tokens': 108,
+        #  'input_token_details': {'cache_read': 0},
+        #  'output_token_details': {'reasoning': 80}}
+        ```
+
+        Streams carry usage on their last chunk (`stream_usage=True`, the default).
+        `get_num_tokens_from_messages(messages, tools=...)` counts a prompt before sending it,
+        with Z.ai's tokenizer endpoint (one request).
+
+    ??? info "Response metadata"
+
+        ```python
+        message = model.invoke(messages)
+        message.response_metadata
+        # {'model_provider': 'zai', 'model_name': 'glm-4.7', 'finish_reason': 'stop',
+        #  'id': '2026...'}
+        ```
+
+        `finish_reason` is Z.ai's own word. A failing one raises instead: `"sensitive"`
+        raises `ZaiContentFilterError`, `"model_context_window_exceeded"` raises
+        `ZaiContextOverflowError`.
+
+    ??? info "Image input"
+
+        ```python
+        import base64
+
+        vision = ChatZai(model="glm-4.6v")
+        with open("cat.png", "rb") as f:
+            data = base64.b64encode(f.read()).decode()
+        message = {
+            "role": "user",
+            "content": [
+                {"type": "text", "text": "Describe this image."},
+                {"type": "image", "base64": data, "mime_type": "image/png"},
+                # or {"type": "image", "url": "https://..."}
+            ],
+        }
+        vision.invoke([message]).text
+        ```
+
+        Standard `image`, `video` and `file` blocks (URL, base64 or file id),
+        OpenAI-style `image_url` parts and Anthropic-style image blocks become Z.ai's
+        `image_url`, `video_url` and `file` parts. Audio raises `ValueError` (Z.ai's chat API
+        has no audio part).
+
+    ??? info "Thinking across turns"
+
+        AI messages send back their reasoning (`reasoning_content`, or `reasoning` blocks), so
+        preserved thinking (`thinking={"type": "enabled", "clear_thinking": False}`) and
+        interleaved thinking between tool calls keep GLM's reasoning across an agent loop.
+
+    ??? info "Errors"
+
+        Each error is a `zai_core` class and LangChain's standard one, so LangChain's retry
+        and fallback middleware understand it: `ZaiContextOverflowError`
+        (`ContextOverflowError`), `ZaiRateLimitError` and `ZaiQuotaExceededError`
+        (`ModelRateLimitError`; quota errors are never retried),
+        `ZaiAuthenticationError` (`ModelAuthenticationError`), `ZaiContentFilterError`,
+        `ZaiStreamInterruptedError` (with `.partial_text`) and the rest of `langchain_zai`.
     """
 
     model_config = ConfigDict(populate_by_name=True, arbitrary_types_allowed=True)

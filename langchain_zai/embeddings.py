@@ -56,78 +56,84 @@ def _translate_errors() -> Iterator[None]:
 
 
 class ZaiEmbeddings(ZaiSettings, Embeddings):
-    """Z.ai embedding models (``embedding-3``, ``embedding-2``).
+    """Z.ai embedding models (`embedding-3`, `embedding-2`) in LangChain.
 
     Setup:
-        Install ``zai-integrations[langchain]`` and set ``ZAI_API_KEY``
-        (``ZHIPUAI_API_KEY`` also works).
+        Install `zai-integrations` with the `langchain` extra (from a checkout, or from a
+        wheel built with `make dist`) and set `ZAI_API_KEY` (`ZHIPUAI_API_KEY` also works).
 
-        .. code-block:: bash
-
-            pip install -U "zai-integrations[langchain]"
-            export ZAI_API_KEY="your-api-key"
+        ```bash
+        pip install ".[langchain]"
+        export ZAI_API_KEY="your-id.your-secret"
+        ```
 
     Key init args — embedding params:
-        model: str
-            Model id; default ``"embedding-3"``.
-        dimensions: Optional[int]
-            Vector size: 256, 512, 1024 or 2048 for ``embedding-3`` (unset: the API's
-            default, 2048); ``embedding-2`` is always 1024. Checked at construction.
-        chunk_size: int
+        model:
+            Model id; default `"embedding-3"`. Unknown names are passed through with
+            conservative limits.
+        dimensions:
+            Vector size: 256, 512, 1024 or 2048 for `embedding-3` (unset: the API's
+            default, 2048); `embedding-2` is always 1024. Checked at construction.
+        chunk_size:
             Inputs per request (default 64, capped at the model's limit: 64).
-        max_concurrency: int
+        max_concurrency:
             Requests in flight at once in the async methods (default 8).
+        extra_body:
+            Extra JSON fields on every request, e.g. `{"user_id": "..."}`.
 
     Key init args — client params:
-        api_key: Optional[SecretStr]
-            Key; else ``ZAI_API_KEY``, else ``ZHIPUAI_API_KEY``. May be missing at
-            construction: the first call then raises ``MissingAPIKeyError`` before any request.
-        base_url: Optional[str]
-            URL or preset (``"international"``, ``"mainland"``, ``"international-coding"``,
-            ...); else ``ZAI_BASE_URL``, else ``https://api.z.ai/api/paas/v4``.
-        timeout, max_retries, default_headers, http_client, http_async_client
-            As for every Z.ai class (see ``zai_core.ZaiClient``).
+        api_key:
+            The key; else `ZAI_API_KEY`, else `ZHIPUAI_API_KEY`. May be missing at
+            construction: the first call then raises `MissingAPIKeyError` before any
+            request.
+        base_url:
+            A URL or a preset (`"international"`, `"mainland"`, `"international-coding"`,
+            ...); else `ZAI_BASE_URL`, else `https://api.z.ai/api/paas/v4`.
+        timeout, max_retries, default_headers, http_client, http_async_client:
+            As for every Z.ai class (see `zai_core.ZaiClient`).
+
+    See the full list of fields below.
 
     Instantiate:
-        .. code-block:: python
+        ```python
+        from langchain_zai import ZaiEmbeddings
 
-            from langchain_zai import ZaiEmbeddings
-
-            embeddings = ZaiEmbeddings(model="embedding-3", dimensions=1024)
+        embeddings = ZaiEmbeddings(model="embedding-3", dimensions=1024)
+        ```
 
     Embed single text:
-        .. code-block:: python
-
-            vector = embeddings.embed_query("What is GLM?")
-            len(vector)  # 1024
+        ```python
+        vector = embeddings.embed_query("What is GLM?")
+        len(vector)  # 1024
+        ```
 
     Embed multiple texts:
-        .. code-block:: python
-
-            vectors = embeddings.embed_documents(["first text", "second text"])
-            # 150 texts go out as 3 requests (64 + 64 + 22), vectors in input order
+        ```python
+        vectors = embeddings.embed_documents(["first text", "second text"])
+        # 150 texts go out as 3 requests (64 + 64 + 22); vectors come back in input order
+        ```
 
     Async:
-        .. code-block:: python
-
-            vector = await embeddings.aembed_query("What is GLM?")
-            vectors = await embeddings.aembed_documents(texts)  # batches run concurrently
+        ```python
+        vector = await embeddings.aembed_query("What is GLM?")
+        vectors = await embeddings.aembed_documents(texts)  # batches run concurrently
+        ```
 
     Vector store:
-        .. code-block:: python
+        ```python
+        from langchain_core.vectorstores import InMemoryVectorStore
 
-            from langchain_core.vectorstores import InMemoryVectorStore
-
-            store = InMemoryVectorStore.from_texts(texts, embedding=embeddings)
-            store.similarity_search("query", k=2)
+        store = InMemoryVectorStore.from_texts(texts, embedding=embeddings)
+        store.similarity_search("query", k=2)
+        ```
 
     Empty and long inputs:
-        ``embed_documents([])`` returns ``[]`` without a request. Empty or whitespace-only
+        `embed_documents([])` returns `[]` without a request. Empty or whitespace-only
         documents are not sent (Z.ai rejects them); each gets a fixed unit vector (1.0 in
         the first dimension) so positions line up and similarity stays finite. An empty
-        query raises ``EmptyEmbeddingInputError``. An input with more words than the
-        model's tokens-per-input limit (3072 for ``embedding-3``, 512 for ``embedding-2``)
-        raises ``EmbeddingInputTooLongError`` naming it, before any request; a server-side
+        query raises `EmptyEmbeddingInputError`. An input with more words than the
+        model's tokens-per-input limit (3072 for `embedding-3`, 512 for `embedding-2`)
+        raises `ZaiEmbeddingInputTooLongError` naming it, before any request; a server-side
         over-length rejection raises the same class, naming the input.
     """
 

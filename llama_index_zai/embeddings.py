@@ -25,44 +25,50 @@ __all__ = ["ZaiEmbedding"]
 
 
 class ZaiEmbedding(ZaiSettings, BaseEmbedding):
-    """Z.ai embedding models (``embedding-3``, ``embedding-2``) for LlamaIndex.
+    """Z.ai embedding models (`embedding-3`, `embedding-2`) for LlamaIndex.
 
     Up to 64 texts per request, vectors in input order, real async (no threads) with
-    bounded concurrency. Also importable as ``llama_index.embeddings.zai.ZaiEmbedding``.
+    bounded concurrency. Also importable as `llama_index.embeddings.zai.ZaiEmbedding`.
 
     Args:
-        model: model id; default ``"embedding-3"`` (stored as ``model_name``).
-        dimensions: 256, 512, 1024 or 2048 for ``embedding-3`` (unset: the API's default,
-            2048); ``embedding-2`` is always 1024. Checked at construction.
+        model: model id; default `"embedding-3"` (stored as `model_name`).
+        dimensions: 256, 512, 1024 or 2048 for `embedding-3` (unset: the API's default,
+            2048); `embedding-2` is always 1024. Checked at construction.
         embed_batch_size: texts per request (default 64, capped at the model's limit).
         max_concurrency: requests in flight at once in the async methods (default 8),
             across every batch LlamaIndex gathers.
-        api_key: key; else ``ZAI_API_KEY``, else ``ZHIPUAI_API_KEY``. Never serialized
-            (``to_dict()``, ``repr``, pickles). Missing keys raise ``MissingAPIKeyError``
-            on the first call, before any request.
-        base_url: URL or preset (``"international"``, ``"mainland"``, ...); else
-            ``ZAI_BASE_URL``, else ``https://api.z.ai/api/paas/v4``.
-        timeout, max_retries, default_headers, http_client, http_async_client: as for
-            every Z.ai class (see ``zai_core.ZaiClient``).
+        extra_body: extra JSON fields on every request.
+        api_key: the key; else `ZAI_API_KEY`, else `ZHIPUAI_API_KEY`. Never serialized
+            (`to_dict()`, `repr`, pickles). A missing key raises `MissingAPIKeyError` on
+            the first call, before any request.
+        base_url: a URL or a preset (`"international"`, `"mainland"`, ...); else
+            `ZAI_BASE_URL`, else `https://api.z.ai/api/paas/v4`.
+        timeout: seconds or an `httpx.Timeout` (default 600 s read, 10 s connect).
+        max_retries: retries after the first attempt (default 2).
+        default_headers: extra headers on every request.
+        http_client: your own `httpx.Client`.
+        http_async_client: your own `httpx.AsyncClient`.
 
-    Empty and long inputs:
-        Empty or whitespace-only texts are not sent (Z.ai rejects them); each gets a fixed
-        unit vector (1.0 in the first dimension), so nodes keep one vector each and
-        similarity stays finite. An empty query raises ``EmptyEmbeddingInputError``. A text
-        with more words than the model's tokens-per-input limit raises
-        ``EmbeddingInputTooLongError`` naming it, before any request.
+    Empty or whitespace-only texts are not sent (Z.ai rejects them); each gets a fixed unit
+    vector (1.0 in the first dimension), so nodes keep one vector each and similarity stays
+    finite. An empty query raises `EmptyEmbeddingInputError`. A text with more words than
+    the model's tokens-per-input limit raises `EmbeddingInputTooLongError` naming it, before
+    any request.
 
     Examples:
-        .. code-block:: python
+        `pip install ".[llama-index]"` (from a checkout) and `export ZAI_API_KEY=...`
 
-            from llama_index.core import Settings, VectorStoreIndex
-            from llama_index.embeddings.zai import ZaiEmbedding
+        ```python
+        from llama_index.core import Settings, VectorStoreIndex
+        from llama_index.embeddings.zai import ZaiEmbedding
 
-            Settings.embed_model = ZaiEmbedding(model="embedding-3", dimensions=1024)
-            index = VectorStoreIndex.from_documents(documents)
-            nodes = index.as_retriever(similarity_top_k=2).retrieve("What is GLM?")
+        Settings.embed_model = ZaiEmbedding(model="embedding-3", dimensions=1024)
+        index = VectorStoreIndex.from_documents(documents)
+        nodes = index.as_retriever(similarity_top_k=2).retrieve("What is GLM?")
 
-            vector = await Settings.embed_model.aget_query_embedding("What is GLM?")
+        vector = await Settings.embed_model.aget_query_embedding("What is GLM?")
+        vectors = await Settings.embed_model.aget_text_embedding_batch(texts)
+        ```
     """
 
     model_name: str = Field(default=DEFAULT_EMBEDDING_MODEL, description="Z.ai model id.")

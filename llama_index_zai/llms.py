@@ -86,107 +86,132 @@ _STRUCTURED_IGNORED = ("tool_choice", "tool_required", "allow_parallel_tool_call
 
 
 class Zai(ZaiSettings, FunctionCallingLLM):
-    """Z.ai's GLM chat models (GLM-5.x, GLM-4.7, GLM-4.6, GLM-4.6V...) for LlamaIndex.
+    """Z.ai's GLM chat models (GLM-5.x, GLM-4.7, GLM-4.6, GLM-4.6V...) as a LlamaIndex LLM.
 
-    Real sync and async calls over one pooled HTTP client, streaming with reasoning
-    (``thinking_delta``), text and tool calls, Z.ai's thinking controls, vision input,
-    built-in ``web_search`` / ``retrieval`` tools, usage with cached and reasoning tokens.
+    A `FunctionCallingLLM` with real sync and async calls over one pooled HTTP client,
+    streaming with reasoning (`thinking_delta`), text and tool calls, Z.ai's thinking controls,
+    vision input, Z.ai's built-in `web_search` / `retrieval` tools, and usage with cached and
+    reasoning tokens. Also importable as `llama_index.llms.zai.Zai`.
 
-    Setup:
-        .. code-block:: bash
+    Args:
+        model: Z.ai model name, default `"glm-4.7"`; any name is accepted.
+        temperature: sampling temperature in [0, 1]; unset keeps the model's default.
+        top_p: nucleus sampling in [0.01, 1].
+        max_tokens: the most tokens to generate.
+        stop: a stop sequence or up to 4 of them.
+        do_sample: `False` for greedy decoding.
+        thinking: `True` / `False`, or `{"type": "enabled", "clear_thinking": False}`
+            (preserved thinking).
+        reasoning_effort: GLM-5.2+: `"max"`, `"xhigh"`, `"high"`, `"medium"`, `"low"`,
+            `"minimal"` or `"none"`.
+        tool_stream: stream tool-call arguments as they are generated (streamed calls).
+        response_format: `{"type": "json_object"}` or `{"type": "text"}`.
+        user_id: Z.ai's end-user id (6-128 characters).
+        request_id: Z.ai's request id (6-64 characters).
+        stream_usage: ask for token usage at the end of streams (default `True`).
+        additional_kwargs: extra request-body keys, merged last.
+        context_window: override the catalog's context window (for a model it does not know).
+        api_key: the key; else `ZAI_API_KEY`, else `ZHIPUAI_API_KEY`. Never serialized
+            (`to_dict()`, `repr`, pickles).
+        base_url: a URL or a preset (`"international"`, `"international-coding"`,
+            `"mainland"`, `"mainland-coding"`, gateways); else `ZAI_BASE_URL`, else
+            `https://api.z.ai/api/paas/v4`.
+        timeout: seconds or an `httpx.Timeout`; default 600 s read (the idle time between
+            stream chunks) and 10 s connect.
+        max_retries: retries after the first attempt (default 2; quota errors never).
+        default_headers: extra headers on every request.
+        http_client: your own `httpx.Client` (constructor only).
+        http_async_client: your own `httpx.AsyncClient` (constructor only).
 
-            pip install "zai-integrations[llama-index]"
-            export ZAI_API_KEY="your-key"   # ZHIPUAI_API_KEY also works
+    Every setting is checked when the object is built, so a bad value fails with its name
+    before any request; a call can override any of them (`llm.chat(messages,
+    temperature=0.2)`) and add `tools`, `tool_choice` or `extra_body`.
 
-    Instantiate:
-        .. code-block:: python
+    Examples:
+        `pip install ".[llama-index]"` (from a checkout) and `export ZAI_API_KEY=...`
 
-            from llama_index.llms.zai import Zai
+        ```python
+        from llama_index.core.llms import ChatMessage
+        from llama_index.llms.zai import Zai
 
-            llm = Zai(
-                model="glm-4.7",
-                temperature=0.6,
-                max_tokens=4096,
-                thinking={"type": "enabled", "clear_thinking": False},
-                # api_key="...", base_url="international-coding", timeout=120, max_retries=2,
-            )
+        llm = Zai(model="glm-4.7", thinking=True)
 
-    Invoke:
-        .. code-block:: python
+        messages = [ChatMessage(role="user", content="What is 17 * 19?")]
+        response = llm.chat(messages)
+        print(response.message.content)            # the answer
+        print(response.message.blocks[0].content)  # the ThinkingBlock: GLM's reasoning
+        print(response.additional_kwargs)          # prompt/completion/total/cached/reasoning tokens
 
-            from llama_index.core.llms import ChatMessage
+        for chunk in llm.stream_chat(messages):
+            print(chunk.additional_kwargs.get("thinking_delta", ""), end="")
+            print(chunk.delta, end="")
 
-            response = llm.chat([ChatMessage(role="user", content="What is 17 * 19?")])
-            print(response.message.content)
-            print(response.message.blocks[0].content)  # the ThinkingBlock (reasoning)
-            print(response.additional_kwargs)  # prompt/completion/total/cached/reasoning tokens
+        print(llm.complete("Say hi in French.").text)
+        response = await llm.achat(messages)
+        ```
 
-            print(llm.complete("Say hi in French.").text)
+        Tools, and Z.ai's built-in web search as a plain dict:
 
-    Stream:
-        .. code-block:: python
+        ```python
+        from llama_index.core.tools import FunctionTool
 
-            for chunk in llm.stream_chat([ChatMessage(role="user", content="Tell a story")]):
-                print(chunk.additional_kwargs.get("thinking_delta", ""), end="")
-                print(chunk.delta, end="")
 
-    Async:
-        .. code-block:: python
+        def add(a: int, b: int) -> int:
+            '''Add two integers.'''
+            return a + b
 
-            response = await llm.achat(messages)
-            async for chunk in await llm.astream_chat(messages):
-                print(chunk.delta, end="")
 
-    Tool calling:
-        .. code-block:: python
+        tool = FunctionTool.from_defaults(fn=add)
+        response = llm.chat_with_tools([tool], user_msg="What is 2 + 3?")
+        for call in llm.get_tool_calls_from_response(response, error_on_no_tool_call=False):
+            print(call.tool_name, call.tool_kwargs)
 
-            from llama_index.core.tools import FunctionTool
+        web = {"type": "web_search", "web_search": {"enable": True, "search_result": True}}
+        response = llm.chat(messages, tools=[web])
+        ```
 
-            def add(a: int, b: int) -> int:
-                \"\"\"Add two integers.\"\"\"
-                return a + b
+        An agent that streams its thinking:
 
-            tool = FunctionTool.from_defaults(fn=add)
-            response = llm.chat_with_tools([tool], user_msg="What is 2 + 3?")
-            for call in llm.get_tool_calls_from_response(response, error_on_no_tool_call=False):
-                print(call.tool_name, call.tool_kwargs)
+        ```python
+        from llama_index.core.agent.workflow import AgentStream, FunctionAgent
 
-            # Z.ai's built-in tools are plain dicts, next to function tools or alone:
-            web = {"type": "web_search", "web_search": {"search_result": True}}
-            response = llm.chat(messages, tools=[web])
-            print(response.additional_kwargs.get("web_search"))
+        agent = FunctionAgent(tools=[tool], llm=llm)
+        handler = agent.run("What is 2 + 3?")
+        async for event in handler.stream_events():
+            if isinstance(event, AgentStream):
+                print(event.thinking_delta or "", event.delta, end="")
+        print(await handler)
+        ```
 
-    Agents:
-        .. code-block:: python
+        Structured output (the schema goes into the system message and the answer is asked
+        for as a JSON object, then validated with pydantic; Z.ai cannot reliably force a
+        tool call):
 
-            from llama_index.core.agent.workflow import FunctionAgent
+        ```python
+        from pydantic import BaseModel
+        from llama_index.core.prompts import PromptTemplate
 
-            agent = FunctionAgent(tools=[tool], llm=Zai(model="glm-4.7", thinking=True))
-            handler = agent.run("What is 2 + 3?")
-            async for event in handler.stream_events():
-                ...  # AgentStream events carry delta and thinking_delta
-            print(await handler)
 
-    Structured output:
-        .. code-block:: python
+        class Person(BaseModel):
+            name: str
+            age: int
 
-            from pydantic import BaseModel
-            from llama_index.core.prompts import PromptTemplate
 
-            class Person(BaseModel):
-                name: str
-                age: int
+        person = llm.structured_predict(
+            Person, PromptTemplate("Alice is {age} years old."), age=30
+        )
+        ```
 
-            person = llm.structured_predict(
-                Person, PromptTemplate("Alice is {age} years old."), age=30
-            )
+        Images, with a vision model (an `ImageBlock` holds a URL, a path or bytes):
 
-        Z.ai documents ``tool_choice="auto"`` only, so a forced tool call cannot be relied on.
-        With the default ``pydantic_program_mode`` the schema goes into the system message and
-        the answer is requested with ``response_format={"type": "json_object"}`` (text
-        models; vision models get the instruction only), then validated with pydantic.
-        ``pydantic_program_mode=PydanticProgramMode.FUNCTION`` uses LlamaIndex's tool-calling
-        program instead (one tool, named in ``tool_choice``, with a warning).
+        ```python
+        from llama_index.core.llms import ImageBlock, TextBlock
+
+        message = ChatMessage(
+            role="user", blocks=[TextBlock(text="What is this?"), ImageBlock(path="cat.png")]
+        )
+        print(Zai(model="glm-4.6v").chat([message]).message.content)
+        ```
     """
 
     model: str = Field(default="glm-4.7", description="Z.ai model name; any name is accepted.")
