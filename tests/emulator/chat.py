@@ -36,7 +36,7 @@ import httpx
 from zai_core.catalog import MODELS
 
 from .grounded import grounded_answer, media_answer, summarise_tool_result
-from .wire import error_response, json_response, sse_response
+from .wire import error_response, json_response, response_id, sse_response
 
 CREATED = 1782862773
 
@@ -369,7 +369,7 @@ def plan(body: dict[str, Any]) -> dict[str, Any]:
             "reasoning_tokens": _tokens(reasoning) if reasoning else 0
         }
     return {
-        "id": "20261123" + _hex_id(json.dumps(body, sort_keys=True), 22),
+        "id": response_id(body),
         "model": body["model"],
         "content": content,
         "reasoning": reasoning,
