@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from tests.cassette_config import KEPT_HEADERS, VCR_CONFIG, _body
+from tests.cassette_config import KEPT_HEADERS, VCR_CONFIG, _body, scrub_body
 from tests.conftest import LIVE_KEY
 from tests.emulator import ZaiEmulator
 from tests.integration.gateways._cassettes import PLACEHOLDERS
@@ -50,6 +50,9 @@ def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
     response["headers"] = {
         k: v for k, v in response.get("headers", {}).items() if k.lower() in _KEPT_RESPONSE_HEADERS
     }
+    body = response.get("body")
+    if isinstance(body, dict) and "string" in body:
+        body["string"] = scrub_body(body["string"])
     return response
 
 
