@@ -1,8 +1,9 @@
-"""The event grammar of the real recordings (:mod:`tests.conformance.grammar`), checked twice.
+"""The event grammar of the real recordings (:mod:`tests.conformance.grammar`), checked three ways.
 
 1. Over fixtures written for this suite from what the recordings teach (``fixtures/``: own
    texts, own ids): each follows the grammar, and each way of breaking a rule is caught.
 2. Over every streamed and whole chat answer the emulator gives (:data:`answers.KINDS`).
+3. Over every streamed chat answer stored in a cassette (tests/ and cookbooks/).
 """
 
 from __future__ import annotations
@@ -137,3 +138,33 @@ def test_emulator_chat_answer_follows_the_grammar(name: str) -> None:
     else:
         problems = check_completion(response.json())
     assert problems == []
+
+
+# ----------------------------------------------------------------------------- the cassettes
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _streamed_chat_bodies() -> list[tuple[str, str, bool]]:
+    """(where, SSE body, tool_stream asked) of every streamed chat answer in a cassette."""
+    import yaml
+
+    from tests.emulator.shapes import cassettes
+
+    found = []
+    for path in cassettes([ROOT / "tests", ROOT / "cookbooks"]):
+        for i, interaction in enumerate(yaml.safe_load(path.read_text())["interactions"]):
+            request, response = interaction["request"], interaction["response"]
+            body = response["body"]["string"]
+            body = body.decode() if isinstance(body, bytes) else body
+            if request["uri"].endswith("/chat/completions") and body.startswith("data: "):
+                asked = json.loads(request["body"] or "{}").get("tool_stream", False)
+                found.append((f"{path.relative_to(ROOT)}#{i}", body, bool(asked)))
+    return found
+
+
+def test_every_streamed_answer_in_the_cassettes_follows_the_grammar() -> None:
+    bodies = _streamed_chat_bodies()
+    assert len(bodies) > 50
+    broken = {where: p for where, body, ts in bodies if (p := check_stream(body, tool_stream=ts))}
+    assert not broken, broken
