@@ -69,11 +69,16 @@ docs: install
 demo: install
 	$(PY) demo.py
 
-# Re-record cassettes: live when ZAI_API_KEY is set, else against the emulator in tests/emulator.
+# Re-record every cassette, notebook and the demo: live when ZAI_API_KEY is set (requests with
+# an emulate- trigger stay emulated), else against the emulator in tests/emulator. Keys are
+# scrubbed from headers, query strings and bodies. A step that fails (a live answer a test did
+# not expect) does not stop the others; the shape report last lists every cassette whose
+# answers differ in shape from the emulator's (docs/testing.md).
 record: install
-	$(PY) -m pytest -q -p no:cacheprovider --record-mode=rewrite tests/integration
-	$(PY) cookbooks/replay.py --record
-	$(PY) demo.py --record
+	-$(PY) -m pytest -q -p no:cacheprovider --record-mode=rewrite tests/integration
+	-$(PY) cookbooks/replay.py --record
+	-$(PY) demo.py --record
+	$(PY) -m tests.emulator.shapes
 
 bench: install
 	$(PY) -m benchmarks

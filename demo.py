@@ -234,8 +234,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.record:
         os.environ["ZAI_RECORD"] = "1"
     started = time.perf_counter()
+    offline_session("demo")  # the first line: where the answers come from, how to go live
     print(style("Z.ai GLM for LangChain and LlamaIndex: the demo", "bold"))
-    offline_session("demo")
     answers = list(run(FLOWS))
     empty = [title for (title, _), answer in zip(FLOWS, answers, strict=True) if not answer]
     elapsed = time.perf_counter() - started

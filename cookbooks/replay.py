@@ -24,6 +24,7 @@ outputs into it (``--record`` re-records first; names select notebooks).
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import sys
 from pathlib import Path
@@ -33,11 +34,22 @@ COOKBOOKS = Path(__file__).resolve().parent
 ROOT = COOKBOOKS.parent
 CASSETTES = COOKBOOKS / "cassettes"
 PLACEHOLDER_KEY = "placeholder-id.placeholder-secret"
+#: Cassette name -> who answered when it was recorded: ``"emulator"`` or ``"Z.ai"``.
+ORIGINS = CASSETTES / "origins.json"
+EMULATOR, LIVE = "emulator", "Z.ai"
 
 if str(ROOT) not in sys.path:  # notebooks run with cwd=cookbooks/: make the repo importable
     sys.path.insert(0, str(ROOT))
 
-__all__ = ["CASSETTES", "PLACEHOLDER_KEY", "mode", "offline_session", "stop"]
+__all__ = [
+    "CASSETTES",
+    "PLACEHOLDER_KEY",
+    "mode",
+    "offline_session",
+    "origin",
+    "origin_line",
+    "stop",
+]
 
 _state: dict[str, Any] = {"mode": None, "cassette": None, "name": None}
 
@@ -49,6 +61,35 @@ def _live_key() -> str | None:
 
 def _recording() -> bool:
     return os.environ.get("ZAI_RECORD", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def origin(name: str) -> str:
+    """Who answered when ``name``'s cassette was recorded: ``"emulator"`` or ``"Z.ai"``."""
+    origins = json.loads(ORIGINS.read_text()) if ORIGINS.exists() else {}
+    return str(origins.get(name, EMULATOR))
+
+
+def _set_origin(name: str, value: str) -> None:
+    origins = json.loads(ORIGINS.read_text()) if ORIGINS.exists() else {}
+    origins[name] = value
+    ORIGINS.write_text(json.dumps(dict(sorted(origins.items())), indent=2) + "\n")
+
+
+def _origin_text(name: str) -> str:
+    if origin(name) == LIVE:
+        return "recorded live from the Z.ai API (GLM's own answers)"
+    return (
+        "recorded against the local Z.ai emulator (tests/emulator), not the live API: "
+        "synthetic answers in Z.ai's wire format, not GLM's"
+    )
+
+
+def origin_line(name: str) -> str:
+    """The one line a notebook starts with: where its saved outputs come from, how to go live."""
+    return (
+        f"**Outputs:** replayed from `cookbooks/cassettes/{name}.yaml`, {_origin_text(name)}. "
+        "**Run it live:** set `ZAI_API_KEY` and run all cells."
+    )
 
 
 def _use_placeholder_key() -> None:
@@ -120,6 +161,7 @@ def offline_session(name: str, *, quiet: bool = False) -> str:
             line = f"Mode: RECORD against the local Z.ai emulator -> {_relative(path)}"
         else:
             line = f"Mode: RECORD against the live Z.ai API -> {_relative(path)}"
+        _set_origin(name, EMULATOR if key is None else LIVE)
         _state["cassette"] = _open_cassette(path, "all")
         mode = "record"
     elif key is not None:
@@ -133,7 +175,10 @@ def offline_session(name: str, *, quiet: bool = False) -> str:
             )
         _use_placeholder_key()
         _state["cassette"] = _open_cassette(path, "none")
-        line = f"Mode: OFFLINE, replaying {_relative(path)} (set ZAI_API_KEY to run against Z.ai)."
+        line = (
+            f"Mode: OFFLINE, replaying {_relative(path)}, {_origin_text(name)}; "
+            "set ZAI_API_KEY to run it live against Z.ai."
+        )
         mode = "offline"
     _state.update(mode=mode, name=name)
     if not quiet:
@@ -181,6 +226,17 @@ def execute_notebook(path: Path, *, timeout: int = 300, env: dict[str, str] | No
     return notebook
 
 
+def stamp_origin(notebook: Any, name: str) -> None:
+    """Make the notebook's first (markdown) cell start with :func:`origin_line`."""
+    first = notebook.cells[0]
+    if first.cell_type != "markdown":
+        raise ValueError(f"{name}: the first cell must be markdown")
+    lines = first.source.split("\n")
+    if lines and lines[0].startswith("**Outputs:**"):
+        lines = lines[2:] if len(lines) > 1 and not lines[1].strip() else lines[1:]
+    first.source = "\n".join([origin_line(name), "", *lines])
+
+
 def main(argv: list[str]) -> int:
     """``python cookbooks/replay.py [--record] [NAME ...]``: run notebooks, save outputs.
 
@@ -202,7 +258,9 @@ def main(argv: list[str]) -> int:
             print(f"recording {path.name} ...", flush=True)
             execute_notebook(path, env={**os.environ, "ZAI_RECORD": "1"})
         print(f"executing {path.name} offline ...", flush=True)
-        nbformat.write(execute_notebook(path, env=offline), path)
+        notebook = execute_notebook(path, env=offline)
+        stamp_origin(notebook, path.stem)
+        nbformat.write(notebook, path)
     return 0
 
 

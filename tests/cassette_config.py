@@ -6,7 +6,9 @@
   with the key it talks to the live API.
 - Nothing that can carry a key is stored: every request header but content-type is dropped,
   the ``api_token`` query parameter is removed, response headers are reduced to
-  content-type.
+  content-type, and request and response bodies are scrubbed (:func:`scrub_text`): the keys
+  of the environment become the placeholder key, bearer tokens, key query parameters and
+  Z.ai-shaped keys become ``<redacted>``.
 - Requests match on method, scheme, host, port, path, query (minus the key) and JSON body
   (key-order-insensitive; multipart bodies match on their form fields, files by hash).
 """
@@ -15,12 +17,65 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 SECRET_QUERY_PARAMS = frozenset({"api_token", "api_key", "key", "token"})
 KEPT_HEADERS = frozenset({"content-type"})
+#: Environment variables whose values are keys (Z.ai's and the gateways').
+SECRET_ENV = (
+    "ZAI_API_KEY",
+    "ZHIPUAI_API_KEY",
+    "LOWCODEAPI_API_KEY",
+    "POWERTOKENS_API_KEY",
+    "XPAY_API_KEY",
+)
+PLACEHOLDER_KEY = "placeholder-id.placeholder-secret"
+REDACTED = "<redacted>"
+#: Key-shaped text in a body, whatever its origin -> its replacement.
+BODY_PATTERNS = (
+    (re.compile(r"\bBearer\s+(?!<redacted>)[A-Za-z0-9._\-]+", re.IGNORECASE), "Bearer " + REDACTED),
+    (
+        re.compile(r"([?&](?:key|token|api_token|api_key)=)(?!<redacted>)[^&\s\"'\\]+", re.I),
+        r"\g<1>" + REDACTED,
+    ),
+    (re.compile(r"[0-9a-f]{32}\.[A-Za-z0-9]{16}"), REDACTED),
+)
+
+
+def _secrets() -> list[str]:
+    values = {os.environ.get(name, "") for name in SECRET_ENV}
+    return sorted(v for v in values if len(v) >= 8 and "placeholder" not in v)
+
+
+def scrub_text(text: str) -> str:
+    """``text`` with every key of the environment and every key-shaped string replaced.
+
+    A key of the environment becomes the placeholder key (so a request body that held it
+    still matches on replay, when the placeholder is sent); the patterns of
+    :data:`BODY_PATTERNS` become ``<redacted>``.
+    """
+    for secret in _secrets():
+        text = text.replace(secret, PLACEHOLDER_KEY)
+    for pattern, replacement in BODY_PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def scrub_body(body: Any) -> Any:
+    """A request or response body (bytes, str or None) scrubbed; binary bodies by key only."""
+    if isinstance(body, str):
+        return scrub_text(body)
+    if isinstance(body, bytes):
+        try:
+            return scrub_text(body.decode("utf-8")).encode("utf-8")
+        except UnicodeDecodeError:  # an upload: only the environment's keys can be found
+            for secret in _secrets():
+                body = body.replace(secret.encode(), PLACEHOLDER_KEY.encode())
+            return body
+    return body
 
 
 def _strip_query(uri: str) -> str:
@@ -30,17 +85,21 @@ def _strip_query(uri: str) -> str:
 
 
 def scrub_request(request: Any) -> Any:
-    """Drop every header but content-type, and key-bearing query parameters."""
+    """Drop every header but content-type and key-bearing query parameters; scrub the body."""
     request.headers = {k: v for k, v in request.headers.items() if k.lower() in KEPT_HEADERS}
     request.uri = _strip_query(request.uri)
+    request.body = scrub_body(request.body)
     return request
 
 
 def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
-    """Keep only the content-type header of a response."""
+    """Keep only the content-type header of a response; scrub its body."""
     response["headers"] = {
         k: v for k, v in response.get("headers", {}).items() if k.lower() in KEPT_HEADERS
     }
+    body = response.get("body")
+    if isinstance(body, dict) and "string" in body:
+        body["string"] = scrub_body(body["string"])
     return response
 
 

@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cookbooks.replay import origin
+
 ROOT = Path(__file__).resolve().parents[2]
 HIDDEN_ENV = ("ZAI_API_KEY", "ZHIPUAI_API_KEY", "ZAI_RECORD", "ZAI_BASE_URL", "ZHIPUAI_BASE_URL")
 
@@ -29,7 +31,10 @@ def test_demo_answers_the_three_flows_offline() -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     out = done.stdout
-    assert "Mode: OFFLINE, replaying cookbooks/cassettes/demo.yaml" in out
+    first = out.splitlines()[0]  # where the answers come from, and how to go live
+    said = "the local Z.ai emulator" if origin("demo") == "emulator" else "live from the Z.ai API"
+    assert first.startswith("Mode: OFFLINE, replaying cookbooks/cassettes/demo.yaml, recorded ")
+    assert said in first and "set ZAI_API_KEY to run it live" in first
     assert "\033[" not in out  # no colour codes when stdout is not a terminal
     flows = re.split(r"(?m)^== \d/3 ", out)[1:]
     assert [f.split(":")[0].strip() for f in flows] == ["Agent", "RAG", "Thinking"]

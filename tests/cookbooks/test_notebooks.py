@@ -15,6 +15,7 @@ The kernel talks to this process over loopback ZeroMQ sockets, hence the socket 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -23,6 +24,8 @@ from typing import Any
 import nbformat
 import pytest
 from nbclient import NotebookClient
+
+from cookbooks.replay import ORIGINS, origin_line
 
 COOKBOOKS = Path(__file__).resolve().parents[2] / "cookbooks"
 NOTEBOOKS = sorted(COOKBOOKS.glob("*.ipynb"))
@@ -127,6 +130,19 @@ def _execute(path: Path) -> Any:
 
 def test_every_notebook_is_covered() -> None:
     assert {p.stem for p in NOTEBOOKS} == set(EXPECTED)
+    assert set(json.loads(ORIGINS.read_text())) == set(EXPECTED) | {"demo"}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_first_cell_says_where_the_outputs_come_from(path: Path) -> None:
+    """One line at the top: emulator or Z.ai (``cassettes/origins.json``), and how to go live."""
+    first = nbformat.read(path, as_version=4).cells[0]
+    assert first.cell_type == "markdown"
+    line = first.source.split("\n")[0]
+    assert line == origin_line(path.stem)
+    assert (
+        "local Z.ai emulator" in line or "live from the Z.ai API" in line
+    ) and "ZAI_API_KEY" in line
 
 
 @pytest.mark.enable_socket

@@ -8,7 +8,10 @@ one delta (fragmented with ``tool_stream``), usage with ``prompt_tokens_details`
 What it answers:
 - tools given and the last message is from the user -> tool calls, arguments filled from the
   JSON schema with values taken from the prompt (numbers, quoted words, capitalised places);
-  several tools are called in parallel when the prompt names several of them;
+  several tools are called in parallel when the prompt names several of them. A forced
+  ``tool_choice`` always calls its tool; under "auto" (the default) a tool is called only when
+  the prompt names it or asks for what it gives, else the answer is text, like GLM's
+  (``_asks_for``);
 - the last message is a tool result -> an answer that quotes the results;
 - ``response_format`` json_object -> a JSON object with the keys the prompt names;
 - thinking on (the model's default) -> ``reasoning_content`` first;
@@ -33,7 +36,7 @@ import httpx
 from zai_core.catalog import MODELS
 
 from .grounded import grounded_answer, media_answer, summarise_tool_result
-from .wire import error_response, json_response, sse_response
+from .wire import error_response, json_response, response_id, sse_response
 
 CREATED = 1782862773
 
@@ -127,6 +130,48 @@ _STRING_DEFAULTS = {
 }
 
 
+#: Words too common to show that a prompt asks for what a tool gives.
+_GENERIC_WORDS = (
+    "a an and are as at be by can do does for from get gets give given has have how in is it "
+    "its me my of on or please return returns that the this to tool tools use used using value "
+    "what when where which who why will with you your about current function call input output "
+    "information info string number result results"
+)
+_GENERIC = frozenset(_GENERIC_WORDS.split())
+#: Signs in a prompt that ask for what a tool named with the key gives.
+_ASKS = {
+    "add": ("+", "plus", "sum"),
+    "subtract": (" - ", "minus"),
+    "multiply": ("*", "times", "product"),
+    "divide": ("/", "divided", "quotient"),
+    "weather": ("temperature", "forecast"),
+    "search": ("latest", "news", "look up"),
+}
+
+
+def _stems(text: str) -> set[str]:
+    """Content words of ``text`` (split at ``_`` and camelCase), a plural ``s`` removed."""
+    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", text).replace("_", " ").lower()
+    words = re.findall(r"[a-z]{3,}", spaced)
+    return {w[:-1] if w.endswith("s") and len(w) > 4 else w for w in words} - _GENERIC
+
+
+def _asks_for(function: dict[str, Any], prompt: str) -> bool:
+    """Whether ``prompt`` asks for what ``function`` gives (under ``tool_choice`` "auto").
+
+    Like GLM, the emulator answers a greeting or a question no tool serves in text: a tool is
+    called only when the prompt shares a content word with the tool's name or description,
+    or uses a sign of what it computes ("3 * 12" for ``multiply``).
+    """
+    own = _stems(function["name"] + " " + (function.get("description") or ""))
+    if own & _stems(prompt):
+        return True
+    name = function["name"].lower()
+    return any(
+        key in name and any(s in prompt.lower() for s in signs) for key, signs in _ASKS.items()
+    )
+
+
 def _tool_calls_for(body: dict[str, Any], prompt: str, stream: bool) -> list[dict[str, Any]]:
     functions = [t["function"] for t in body.get("tools", []) if t.get("type") == "function"]
     choice = body.get("tool_choice")
@@ -134,7 +179,7 @@ def _tool_calls_for(body: dict[str, Any], prompt: str, stream: bool) -> list[dic
         chosen = [f for f in functions if f["name"] == choice["function"]["name"]]
     else:
         named = [f for f in functions if f["name"].lower() in prompt.lower()]
-        chosen = named or functions[:1]
+        chosen = named or [f for f in functions if _asks_for(f, prompt)]
     calls = []
     for i, function in enumerate(chosen):
         pool = _values_from_prompt(prompt)
@@ -324,7 +369,7 @@ def plan(body: dict[str, Any]) -> dict[str, Any]:
             "reasoning_tokens": _tokens(reasoning) if reasoning else 0
         }
     return {
-        "id": "20261123" + _hex_id(json.dumps(body, sort_keys=True), 22),
+        "id": response_id(body),
         "model": body["model"],
         "content": content,
         "reasoning": reasoning,

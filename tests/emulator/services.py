@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from .chat import CREATED, _hex_id
-from .wire import error_response, json_response
+from .wire import error_response, json_response, response_id
 
 _TRIGGER = re.compile(r"emulate-(\d{3})-(\d+)")
 _SIZE = re.compile(r"\d+x\d+")
@@ -51,7 +51,7 @@ _TASKS: dict[str, list[str]] = {}
 
 
 def _request_id(seed: Any) -> str:
-    return "20261123" + _hex_id(json.dumps(seed, sort_keys=True, default=str), 22)
+    return response_id(seed)
 
 
 def _trigger(value: Any) -> httpx.Response | None:

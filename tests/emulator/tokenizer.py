@@ -7,8 +7,8 @@ from typing import Any
 
 import httpx
 
-from .chat import CREATED, _hex_id, _text_of, _tokens
-from .wire import error_response, json_response
+from .chat import CREATED, _text_of, _tokens
+from .wire import error_response, json_response, response_id
 
 
 def handle_tokenizer(request: httpx.Request, body: Any) -> httpx.Response:
@@ -18,7 +18,7 @@ def handle_tokenizer(request: httpx.Request, body: Any) -> httpx.Response:
     text_tokens = sum(_tokens(_text_of(m.get("content")) or " ") + 4 for m in body["messages"])
     tool_tokens = sum(_tokens(json.dumps(t, sort_keys=True)) for t in body.get("tools") or [])
     total = text_tokens + tool_tokens
-    rid = "20261123" + _hex_id(json.dumps(body, sort_keys=True), 22)
+    rid = response_id(body)
     return json_response(
         {
             "id": rid,

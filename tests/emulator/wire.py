@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -11,6 +12,19 @@ from zai_core.errors import BUSINESS_CODE_MEANINGS
 
 JSON_TYPE = "application/json; charset=UTF-8"
 SSE_TYPE = "text/event-stream;charset=UTF-8"
+
+
+#: The emulator's fixed answer time, as the 14-digit prefix of every response id.
+ID_TIME = "20261123051933"
+
+
+def response_id(seed: Any) -> str:
+    """A response id in Z.ai's form: a 14-digit timestamp then 16 hex digits (30 characters).
+
+    The same seed (a request body, a task id) always gives the same id.
+    """
+    text = json.dumps(seed, sort_keys=True, default=str)
+    return ID_TIME + hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def json_response(body: Any, status: int = 200) -> httpx.Response:

@@ -20,9 +20,10 @@ from typing import Any
 
 import pytest
 
-from tests.cassette_config import KEPT_HEADERS, VCR_CONFIG, _body
+from tests.cassette_config import KEPT_HEADERS, VCR_CONFIG, _body, scrub_body
 from tests.conftest import LIVE_KEY
 from tests.emulator import ZaiEmulator
+from tests.integration.conftest import TriggersToEmulator
 from tests.integration.gateways._cassettes import PLACEHOLDERS
 from zai_core import _http
 
@@ -50,6 +51,9 @@ def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
     response["headers"] = {
         k: v for k, v in response.get("headers", {}).items() if k.lower() in _KEPT_RESPONSE_HEADERS
     }
+    body = response.get("body")
+    if isinstance(body, dict) and "string" in body:
+        body["string"] = scrub_body(body["string"])
     return response
 
 
@@ -82,10 +86,21 @@ def _record_against_emulator(
     mode = request.config.getoption("--record-mode", default="none")
     key_env = getattr(request.module, "KEY_ENV", "ZAI_API_KEY")
     live = LIVE_KEY if key_env == "ZAI_API_KEY" else LIVE_GATEWAY_KEYS.get(key_env)
-    if mode in (None, "none") or live:
+    if mode in (None, "none") or (live and key_env == "XPAY_API_KEY"):
         yield
         return
     emulator = ZaiEmulator()
+    if live:  # live, but emulate- triggers (errors on demand) stay emulated
+        monkeypatch.setattr(
+            _http, "make_sync_transport", lambda: TriggersToEmulator(emulator, is_async=False)
+        )
+        monkeypatch.setattr(
+            _http, "make_async_transport", lambda: TriggersToEmulator(emulator, is_async=True)
+        )
+        _http.reset_shared_clients()
+        yield
+        _http.reset_shared_clients()
+        return
     monkeypatch.setattr(_http, "make_sync_transport", emulator.transport)
     monkeypatch.setattr(_http, "make_async_transport", emulator.transport)
     if key_env == "XPAY_API_KEY":  # only the xpay module needs the mcp package

@@ -133,3 +133,13 @@ class TestChatZaiStandard(ChatModelIntegrationTests):
     )
     def test_audio_inputs(self, model: BaseChatModel) -> None:
         super().test_audio_inputs(model)
+
+    @pytest.mark.xfail(
+        reason="tool_choice='any' with two tools cannot be expressed on Z.ai (zai-api.md 2.1 "
+        "documents only 'auto'; ChatZai sends 'auto' and warns), and under 'auto' GLM answers "
+        "the standard test's 'Hello!' in text, without the tool call the test asserts",
+        raises=AssertionError,
+        strict=True,
+    )
+    def test_tool_choice(self, model: BaseChatModel) -> None:
+        super().test_tool_choice(model)
