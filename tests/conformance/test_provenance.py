@@ -6,9 +6,11 @@ from pathlib import Path
 
 from tests.emulator import ROUTES
 from tests.emulator.gateways import GATEWAYS
-from tests.emulator.provenance import ROWS, TAGS, summary
+from tests.emulator.provenance import ROWS, TAGS, summary, totals_line
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "testing.md"
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = ROOT / "docs" / "testing.md"
+README = ROOT / "README.md"
 #: Routes with no path of their own: ``*`` (every route), the MCP gateway.
 OTHER_ROUTES = {"*", "xpay"}
 
@@ -33,4 +35,10 @@ def test_every_row_names_a_route_a_tag_and_a_source() -> None:
 def test_the_testing_guide_shows_the_current_summary() -> None:
     assert summary() in DOCS.read_text(), (
         "docs/testing.md is stale: paste `python -m tests.emulator.provenance` into it"
+    )
+
+
+def test_the_readme_shows_the_current_totals() -> None:
+    assert totals_line() in README.read_text(), (
+        "README.md is stale: paste the last line of `python -m tests.emulator.provenance` into it"
     )

@@ -253,5 +253,14 @@ def summary() -> str:
     return "\n".join(lines)
 
 
+def totals_line() -> str:
+    """The one line the README's provenance section shows: behaviours per tag."""
+    counts = Counter(row.tag for row in ROWS)
+    parts = ", ".join(f"{counts[tag]} {tag}" for tag in TAGS)
+    return f"The emulator's {len(ROWS)} tagged behaviours: {parts}"
+
+
 if __name__ == "__main__":
     print(summary())
+    print()
+    print(totals_line())
