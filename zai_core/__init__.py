@@ -7,6 +7,33 @@ answers, usage and the model catalog.
 
 from ._version import __version__
 from .accumulate import StreamAccumulator, Usage, parse_usage
+from .agents import (
+    TRANSLATION_AGENT,
+    TRANSLATION_STRATEGIES,
+    AgentAnswer,
+    AgentChunk,
+    AgentProgress,
+    Conversation,
+    aagent_chat,
+    aagent_conversation,
+    agent_chat,
+    agent_conversation,
+    aget_agent_result,
+    arun_agent,
+    astream_agent,
+    await_agent_result,
+    build_agent_body,
+    build_agent_result_body,
+    build_conversation_body,
+    build_translation_variables,
+    get_agent_result,
+    parse_agent_answer,
+    parse_agent_chunk,
+    parse_conversation,
+    run_agent,
+    stream_agent,
+    wait_for_agent_result,
+)
 from .catalog import MODELS, ModelInfo, get_model_info
 from .client import ZaiClient
 from .config import (
@@ -53,6 +80,16 @@ from .errors import (
     make_status_error,
 )
 from .factory import ClientCache, cached_client, client_for, create_client
+from .files import (
+    FILE_PURPOSES,
+    FilePayload,
+    UploadedFile,
+    aupload_file,
+    build_upload_fields,
+    parse_uploaded_file,
+    read_file_source,
+    upload_file,
+)
 from .media import (
     AudioFile,
     ImageResult,
@@ -67,6 +104,18 @@ from .media import (
     parse_image_result,
     parse_transcription,
     transcribe,
+)
+from .ocr import (
+    DEFAULT_OCR_MODEL,
+    LayoutElement,
+    LayoutPage,
+    LayoutResult,
+    OCRDocument,
+    aread_document,
+    build_layout_body,
+    load_document,
+    parse_layout_result,
+    read_document,
 )
 from .params import build_chat_body, normalize_thinking, validate_messages
 from .streams import AsyncChatStream, ChatStream, finish_reason_error
@@ -207,4 +256,51 @@ __all__ += [
     "get_embedding_limits",
     "plan_embeddings",
     "validate_dimensions",
+]
+
+# Agents, file upload, GLM-OCR layout parsing (zai_core.agents, .files, .ocr).
+__all__ += [
+    "DEFAULT_OCR_MODEL",
+    "FILE_PURPOSES",
+    "TRANSLATION_AGENT",
+    "TRANSLATION_STRATEGIES",
+    "AgentAnswer",
+    "AgentChunk",
+    "AgentProgress",
+    "Conversation",
+    "FilePayload",
+    "LayoutElement",
+    "LayoutPage",
+    "LayoutResult",
+    "OCRDocument",
+    "UploadedFile",
+    "aagent_chat",
+    "aagent_conversation",
+    "agent_chat",
+    "agent_conversation",
+    "aget_agent_result",
+    "aread_document",
+    "arun_agent",
+    "astream_agent",
+    "aupload_file",
+    "await_agent_result",
+    "build_agent_body",
+    "build_agent_result_body",
+    "build_conversation_body",
+    "build_layout_body",
+    "build_translation_variables",
+    "build_upload_fields",
+    "get_agent_result",
+    "load_document",
+    "parse_agent_answer",
+    "parse_agent_chunk",
+    "parse_conversation",
+    "parse_layout_result",
+    "parse_uploaded_file",
+    "read_document",
+    "read_file_source",
+    "run_agent",
+    "stream_agent",
+    "upload_file",
+    "wait_for_agent_result",
 ]

@@ -36,6 +36,7 @@ from .errors import ZaiError
 __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_TIMEOUT",
+    "ROOT_PATHS",
     "SURFACES",
     "ZAI_KEY_ENV",
     "MissingAPIKeyError",
@@ -54,6 +55,16 @@ DEFAULT_BASE_URL = "https://api.z.ai/api/paas/v4"
 DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=10.0)
 
 TimeoutLike = float | int | httpx.Timeout | None
+
+#: Endpoints that hang from the API root beside ``/paas/v4``, not under it: docs.z.ai puts the
+#: agents at ``https://api.z.ai/api/v1/agents`` (mainland: ``https://open.bigmodel.cn/api/...``;
+#: LowCodeAPI: ``https://api.lowcodeapi.com/zai/api/v1/agents``, seeds/003 "Agent Chat").
+AGENT_CHAT_PATH = "/v1/agents"
+AGENT_RESULT_PATH = "/v1/agents/async-result"
+AGENT_CONVERSATION_PATH = "/v1/agents/conversation"
+ROOT_PATHS = frozenset({AGENT_CHAT_PATH, AGENT_RESULT_PATH, AGENT_CONVERSATION_PATH})
+#: The versioned suffixes a base URL drops to give its API root (longest first).
+_VERSIONED_SUFFIXES = ("/coding/paas/v4", "/paas/v4")
 
 #: Where Z.ai's own surfaces (and custom URLs) read the key from, in order.
 ZAI_KEY_ENV: tuple[str, ...] = ("ZAI_API_KEY", "ZHIPUAI_API_KEY")
@@ -94,10 +105,36 @@ class Surface:
     transport: Literal["http", "mcp"] = "http"
 
     def url_for(self, path: str) -> str:
-        """The full URL of an endpoint path such as ``/chat/completions``."""
-        base = self.path_bases.get(path, self.base_url)
+        """The full URL of an endpoint path such as ``/chat/completions``.
+
+        Paths in :data:`ROOT_PATHS` (the agents) join the API root instead of the base URL.
+        """
+        base = self.path_bases.get(path)
+        if base is None:
+            base = self.api_root() if path in ROOT_PATHS else self.base_url
         path = self.path_aliases.get(path, path)
         return base.rstrip("/") + "/" + path.lstrip("/")
+
+    def api_root(self) -> str:
+        """The base URL without its ``/paas/v4`` (or ``/coding/paas/v4``) suffix.
+
+        ``https://api.z.ai/api/paas/v4`` -> ``https://api.z.ai/api``; the coding plan's root is
+        the general one (agents are not part of the plan).
+
+        Raises:
+            ValueError: the base URL has no such suffix (PowerTokens, a custom URL), so where
+                the agents live cannot be derived.
+        """
+        base = self.base_url.rstrip("/")
+        for suffix in _VERSIONED_SUFFIXES:
+            if base.endswith(suffix):
+                return base[: -len(suffix)]
+        raise ValueError(
+            f"Z.ai's agents live beside /paas/v4 (https://api.z.ai/api/v1/agents); base_url "
+            f"{self.base_url!r} ({self.name}) does not end in /paas/v4, so their address cannot "
+            "be derived: use base_url='international', 'mainland', 'lowcodeapi' or a URL ending "
+            "in /api/paas/v4"
+        )
 
 
 _LOWCODE_API = "https://api.lowcodeapi.com/zai/api/paas/v4"

@@ -31,7 +31,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from .errors import APIResponseValidationError, APITimeoutError, InternalServerError
 from .transport import Transport
@@ -42,6 +42,7 @@ __all__ = [
     "VIDEO_SIZES",
     "PollPolicy",
     "PollStep",
+    "PolledTask",
     "VideoProgress",
     "VideoTask",
     "agenerate_video",
@@ -52,6 +53,7 @@ __all__ = [
     "generate_video",
     "get_video_task",
     "next_poll_step",
+    "normalize_task_status",
     "parse_video_task",
     "submit_video",
     "video_task_error",
@@ -173,7 +175,8 @@ def build_video_body(
     return body
 
 
-def _status(value: Any) -> str:
+def normalize_task_status(value: Any) -> str:
+    """A task status in upper case, every spelling of failure as ``"FAIL"``. Pure."""
     status = str(value or "").upper()
     return "FAIL" if status in ("FAIL", "FAILED", "FAILURE", "ERROR") else status
 
@@ -193,7 +196,7 @@ def parse_video_task(body: Any, *, task_id: str | None = None) -> VideoTask:
     results = [r for r in body.get("video_result") or () if isinstance(r, Mapping)]
     return VideoTask(
         id=str(ident),
-        status=_status(body["task_status"]),
+        status=normalize_task_status(body["task_status"]),
         model=body.get("model"),
         request_id=body.get("request_id"),
         video_urls=tuple(str(r["url"]) for r in results if r.get("url")),
@@ -253,10 +256,22 @@ class VideoProgress:
     next_delay: float
 
 
+class PolledTask(Protocol):
+    """Anything polled until done: a status of ``SUCCESS``, ``FAIL`` or still running."""
+
+    @property
+    def status(self) -> str:
+        """``"SUCCESS"``, ``"FAIL"``, or anything else while the task runs."""
+        ...
+
+
 def next_poll_step(
-    task: VideoTask, *, attempt: int, elapsed: float, policy: PollPolicy
+    task: PolledTask, *, attempt: int, elapsed: float, policy: PollPolicy
 ) -> PollStep:
-    """Decide after poll number ``attempt`` (from 0), ``elapsed`` seconds in. Pure."""
+    """Decide after poll number ``attempt`` (from 0), ``elapsed`` seconds in. Pure.
+
+    Shared by every polled task (videos, async agent results).
+    """
     if task.status == "SUCCESS":
         return PollStep("done")
     if task.status == "FAIL":
