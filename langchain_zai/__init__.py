@@ -48,12 +48,14 @@ __all__ = [
 
 # --- Other langchain_zai modules (embeddings, tools, document loaders) export below. ---
 
+from langchain_zai.agents import ZaiAgentTool, ZaiTranslationTool
 from langchain_zai.document_loaders import (
     ZaiAudioParser,
     ZaiTranscriptionLoader,
     ZaiWebReaderLoader,
 )
 from langchain_zai.embeddings import ZaiEmbeddingInputTooLongError, ZaiEmbeddings
+from langchain_zai.ocr import ZaiOCRLoader, ZaiOCRParser
 from langchain_zai.retrievers import ZaiWebSearchRetriever
 from langchain_zai.tools import (
     ZaiImageGenerationTool,
@@ -76,3 +78,6 @@ __all__ += [
     "ZaiWebSearchRetriever",
     "ZaiWebSearchTool",
 ]
+
+# Agents and GLM-OCR (langchain_zai.agents, langchain_zai.ocr).
+__all__ += ["ZaiAgentTool", "ZaiOCRLoader", "ZaiOCRParser", "ZaiTranslationTool"]
