@@ -13,6 +13,13 @@ from typing import Any
 
 import httpx
 
+from .agents import (
+    handle_agent_result,
+    handle_agents,
+    handle_conversation,
+    handle_files,
+    handle_layout_parsing,
+)
 from .chat import handle_chat
 from .embeddings import handle_embeddings
 from .gateways import GATEWAYS
@@ -40,6 +47,12 @@ ROUTES: dict[str, Handler] = {
     "/async-result/": handle_async_result,
     "/audio/transcriptions": handle_transcriptions,
     "/embeddings": handle_embeddings,
+    # Documented, not recorded (zai-api.md 4.10 / 4.11; see tests/emulator/agents.py).
+    "/v1/agents": handle_agents,
+    "/v1/agents/async-result": handle_agent_result,
+    "/v1/agents/conversation": handle_conversation,
+    "/files": handle_files,
+    "/layout_parsing": handle_layout_parsing,
 }
 
 

@@ -8,11 +8,11 @@ What each one does, from its seed (and what is guessed, where the seed is silent
 
 - LowCodeAPI (``seeds/003``): the token in the ``api_token`` query parameter (401 without it);
   chat under ``/zai/api/paas/v4`` and ``/zai/api/coding/paas/v4``, tokenizer / web search /
-  reader under ``/zai/paas/v4``, image generation at ``/zai/api/paas/v4/generate/image``
-  (any other path: 404); every answer and error wrapped in ``{"data": ...}`` with the
-  upstream status. Streaming is not documented: this emulation buffers a streamed request
-  and answers with the whole wrapped completion (a guess; the client also accepts wrapped
-  SSE events).
+  reader under ``/zai/paas/v4``, image generation at ``/zai/api/paas/v4/generate/image``,
+  the agents under ``/zai/api/v1/agents`` (any other path: 404); every answer and error
+  wrapped in ``{"data": ...}`` with the upstream status. Streaming is not documented: this
+  emulation buffers a streamed request and answers with the whole wrapped completion (a
+  guess; the client also accepts wrapped SSE events).
 - PowerTokens (``seeds/004``): ``POST /v1/chat/completions`` only, ``Authorization: Bearer``;
   serves ``glm-4.7-flash`` (other models: 400 / 1211, the seed's enum names only that one);
   ``stream`` defaults to ``true`` when the body leaves it out; answers and errors are Z.ai's.
@@ -49,7 +49,12 @@ _LOWCODE_PATHS = {
     "/zai/paas/v4/web_search": f"{ZAI}/web_search",
     "/zai/paas/v4/reader": f"{ZAI}/reader",
 }
-_LOWCODE_PREFIXES = {"/zai/api/paas/v4/async-result/": f"{ZAI}/async-result/"}
+_LOWCODE_PREFIXES = {
+    "/zai/api/paas/v4/async-result/": f"{ZAI}/async-result/",
+    # "Agent Chat" at /zai/api/v1/agents (seeds/003); its async-result and conversation
+    # siblings are guessed to sit beside it (the seed names them without a path).
+    "/zai/api/v1/agents": "https://api.z.ai/api/v1/agents",
+}
 
 
 def _wrapped(body: Any, status: int = 200) -> httpx.Response:
