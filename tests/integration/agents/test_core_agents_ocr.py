@@ -28,7 +28,9 @@ from zai_core import (
 pytestmark = pytest.mark.vcr
 
 FAST = PollPolicy(interval=0, max_interval=0)
-VIDEO_INPUT = [{"role": "user", "content": [{"type": "image_url", "image_url": "https://x/me.png"}]}]
+VIDEO_INPUT = [
+    {"role": "user", "content": [{"type": "image_url", "image_url": "https://x/me.png"}]}
+]
 
 
 async def test_translation_agent(vcr: Any) -> None:
