@@ -74,3 +74,20 @@ def test_tokenizer_under_paas_v4(vcr: Any) -> None:
     assert total > 0
     assert_exchanges(vcr, 1)
     assert vcr.requests[0].uri == "https://api.lowcodeapi.com/zai/paas/v4/tokenizer"
+
+
+def test_agent_chat_under_api_v1(vcr: Any) -> None:
+    """Agents sit beside ``/paas/v4``: LowCodeAPI's "Agent Chat" is ``/zai/api/v1/agents``."""
+    from zai_core import agent_chat, build_translation_variables
+
+    variables = build_translation_variables("en", source_lang="de")
+    answer = agent_chat(
+        ZaiClient(base_url="lowcodeapi"),
+        "general_translation",
+        "Guten Morgen",
+        custom_variables=variables,
+    )
+    assert answer.text == "Good morning"
+    assert_exchanges(vcr, 1)
+    assert vcr.requests[0].uri == "https://api.lowcodeapi.com/zai/api/v1/agents"
+    assert response_text(vcr).startswith('{"data":{')
