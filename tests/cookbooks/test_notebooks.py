@@ -99,6 +99,17 @@ EXPECTED: dict[str, list[str]] = {
         r"answer: \S+",
         r"'url': 'https://docs\.z\.ai/guides/tools/web-reader', 'title': ",
     ],
+    "07_scanned_pdf_rag": [
+        r"page 1 of 3: \d+ blocks, \d+(\.\d+)? x \d+(\.\d+)?, '.+'",
+        r"page 3 of 3: ",
+        r"title\s+\[[\d., ]+\]  '.+'",
+        r"file_name: quarterly_report\.pdf\npage_label: 1",
+        r"3 pages from \['quarterly_report\.pdf'\]",
+        r"A: \S.*8 percent.*\[1\]\.?\n   \[1\] quarterly_report\.pdf, page 2",
+        r"A: \S.*(?i:supply chain).*\[1\]\.?\n   \[1\] quarterly_report\.pdf, page 3",
+        r"12 percent.*\[1\]\.?\n\[1\] page 1",
+        r"5 million euros.*\[2\]",
+    ],
 }
 
 
