@@ -20,7 +20,7 @@ from langchain_core.documents.base import Blob, Document
 from langchain_zai._errors import translate_errors
 from langchain_zai.document_loaders import _ZaiClientHolder
 from zai_core import LayoutPage, LayoutResult, aread_document, read_document
-from zai_core.ocr import FileSource, check_document_limits
+from zai_core.ocr import FileSource, check_page_range
 
 __all__ = ["ZaiOCRLoader", "ZaiOCRParser"]
 
@@ -142,9 +142,7 @@ class ZaiOCRParser(_ZaiClientHolder, BaseBlobParser):
             }.items()
             if v is not None
         }
-        check_document_limits(  # the page range is checked now, before any request
-            "url", None, None, source="", start_page_id=start_page_id, end_page_id=end_page_id
-        )
+        check_page_range(start_page_id, end_page_id)  # now, before any request
 
     def parse_source(
         self, source: FileSource, label: str, filename: str | None = None

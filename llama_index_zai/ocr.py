@@ -18,7 +18,7 @@ from pydantic import Field, model_validator
 
 from llama_index_zai.readers import _ZaiReaderConfig
 from zai_core import LayoutPage, LayoutResult, aread_document, read_document
-from zai_core.ocr import FileSource, check_document_limits
+from zai_core.ocr import FileSource, check_page_range
 
 __all__ = ["ZaiOCRReader"]
 
@@ -161,14 +161,7 @@ class ZaiOCRReader(_ZaiReaderConfig):
 
     @model_validator(mode="after")
     def _check_range(self) -> ZaiOCRReader:
-        check_document_limits(
-            "url",
-            None,
-            None,
-            source="",
-            start_page_id=self.start_page_id,
-            end_page_id=self.end_page_id,
-        )
+        check_page_range(self.start_page_id, self.end_page_id)
         return self
 
     @classmethod

@@ -37,7 +37,7 @@ import asyncio
 import inspect
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .client import ZaiClient
@@ -458,7 +458,7 @@ async def aget_agent_result(client: ZaiClient, agent_id: str, async_id: str) -> 
 def _with_async_id(answer: AgentAnswer, async_id: str) -> AgentAnswer:
     if answer.async_id:
         return answer
-    return AgentAnswer(**{**answer.__dict__, "async_id": async_id})
+    return replace(answer, async_id=async_id)
 
 
 def agent_result_error(

@@ -48,6 +48,7 @@ __all__ = [
     "aread_document",
     "build_layout_body",
     "check_document_limits",
+    "check_page_range",
     "count_pdf_pages",
     "load_document",
     "parse_layout_result",
@@ -59,11 +60,10 @@ LAYOUT_PATH = "/layout_parsing"
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 MAX_PDF_BYTES = 50 * 1024 * 1024
 MAX_PDF_PAGES = 100
-_KINDS = {".pdf": "pdf", ".png": "image", ".jpg": "image", ".jpeg": "image"}
+Kind = Literal["pdf", "image", "url"]
+_KINDS: dict[str, Kind] = {".pdf": "pdf", ".png": "image", ".jpg": "image", ".jpeg": "image"}
 #: A page object of a PDF (not the ``/Pages`` tree node); hidden in compressed object streams.
 _PDF_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
-
-Kind = Literal["pdf", "image", "url"]
 
 
 @dataclass(frozen=True)
@@ -155,7 +155,7 @@ def check_document_limits(
             f"{kind} {source!r} is {size} bytes; GLM-OCR takes at most {limit // 2**20} MB "
             f"per {'image' if kind == 'image' else 'PDF'}"
         )
-    _check_range(start_page_id, end_page_id)
+    check_page_range(start_page_id, end_page_id)
     if kind != "pdf" or pages is None:
         return
     last = end_page_id or pages
@@ -171,7 +171,8 @@ def check_document_limits(
         )
 
 
-def _check_range(start: int | None, end: int | None) -> None:
+def check_page_range(start: int | None, end: int | None) -> None:
+    """Raise ValueError unless ``start`` / ``end`` are page numbers >= 1 in order. Pure."""
     for name, value in (("start_page_id", start), ("end_page_id", end)):
         if value is not None and (
             isinstance(value, bool) or not isinstance(value, int) or value < 1
@@ -200,7 +201,7 @@ def load_document(
     """
     if _is_url(source):
         assert isinstance(source, str)
-        _check_range(start_page_id, end_page_id)
+        check_page_range(start_page_id, end_page_id)
         return OCRDocument(source=source, kind="url", file=source)
     payload = read_file_source(source, filename)
     suffix = sniff_suffix(payload.content) or os.path.splitext(payload.filename)[1].lower()
@@ -210,7 +211,7 @@ def load_document(
     label = os.fspath(source) if isinstance(source, (str, os.PathLike)) else payload.filename
     pages = count_pdf_pages(payload.content) if kind == "pdf" else 1
     check_document_limits(
-        kind,  # type: ignore[arg-type]
+        kind,
         len(payload.content),
         pages,
         source=label,
@@ -219,7 +220,7 @@ def load_document(
     )
     return OCRDocument(
         source=label,
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         file=base64.b64encode(payload.content).decode("ascii"),
         size=len(payload.content),
         pages=pages,
