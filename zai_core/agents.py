@@ -390,11 +390,19 @@ def parse_conversation(body: Any, *, agent_id: str, conversation_id: str) -> Con
 # --------------------------------------------------------------------------- calls
 
 
+def _plain_body(agent_id: str, messages: AgentInput, options: dict[str, Any]) -> dict[str, Any]:
+    if options.get("stream"):
+        raise ValueError("agent_chat answers whole; use stream_agent(...) to stream")
+    return build_agent_body(
+        agent_id, messages, **{k: v for k, v in options.items() if k != "stream"}
+    )
+
+
 def agent_chat(
     client: ZaiClient, agent_id: str, messages: AgentInput, **options: Any
 ) -> AgentAnswer:
     """``POST /v1/agents``; ``options`` as in :func:`build_agent_body` (``stream`` excluded)."""
-    body = build_agent_body(agent_id, messages, **options)
+    body = _plain_body(agent_id, messages, options)
     return parse_agent_answer(client.request("POST", AGENT_CHAT_PATH, json=body), agent_id=agent_id)
 
 
@@ -402,7 +410,7 @@ async def aagent_chat(
     client: ZaiClient, agent_id: str, messages: AgentInput, **options: Any
 ) -> AgentAnswer:
     """Async :func:`agent_chat`."""
-    body = build_agent_body(agent_id, messages, **options)
+    body = _plain_body(agent_id, messages, options)
     answer = await client.arequest("POST", AGENT_CHAT_PATH, json=body)
     return parse_agent_answer(answer, agent_id=agent_id)
 

@@ -620,3 +620,10 @@ def test_upload_answer_without_id() -> None:
     fake = FakeZai({"/files": {"object": "file"}})
     with pytest.raises(APIResponseValidationError, match="no 'id'"):
         upload_file(fake.client(), b"abc", filename="a.txt")
+
+
+def test_agent_chat_refuses_stream_before_sending() -> None:
+    fake = FakeZai({"/v1/agents": {"choices": []}})
+    with pytest.raises(ValueError, match="use stream_agent"):
+        agent_chat(fake.client(), "general_translation", "Hallo", stream=True)
+    assert fake.requests == []
