@@ -16,7 +16,6 @@ translated like every other class (``QuotaExceededError`` is a ``ModelRateLimitE
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from langchain_core.callbacks import (
@@ -34,13 +33,14 @@ from langchain_zai.tools import _options, _ZaiServiceConfig
 from zai_core import (
     TRANSLATION_AGENT,
     AgentAnswer,
-    AgentChunk,
     AgentProgress,
     PollPolicy,
+    agent_answer_text,
     arun_agent,
     astream_agent,
     build_agent_body,
     build_translation_variables,
+    join_agent_chunks,
     run_agent,
     stream_agent,
 )
@@ -56,29 +56,6 @@ Strategy = Literal["general", "paraphrase", "two_step", "three_step", "reflectio
 
 
 # --------------------------------------------------------------------------- conversions
-
-
-def _answer_from_chunks(agent_id: str, chunks: Sequence[AgentChunk]) -> AgentAnswer:
-    """A streamed answer folded into one :class:`AgentAnswer`. Pure."""
-    text = "".join(c.text for c in chunks)
-    parts: list[Mapping[str, Any]] = [{"type": "text", "text": text}] if text else []
-    parts += [p for c in chunks for p in c.parts]
-    usage = next((c.usage for c in reversed(chunks) if c.usage), None) or {}
-    return AgentAnswer(
-        agent_id=agent_id,
-        text=text,
-        parts=tuple(parts),
-        conversation_id=next((c.conversation_id for c in chunks if c.conversation_id), None),
-        finish_reason=next((c.finish_reason for c in reversed(chunks) if c.finish_reason), None),
-        usage=dict(usage),
-    )
-
-
-def _answer_content(answer: AgentAnswer) -> str:
-    """What the model reads: the text, then any URLs the agent produced. Pure."""
-    lines = [answer.text] if answer.text else []
-    lines += [f"URL: {url}" for url in answer.urls]
-    return "\n".join(lines) or f"Z.ai agent {answer.agent_id} returned no content."
 
 
 def _answer_artifact(answer: AgentAnswer) -> dict[str, Any]:
@@ -175,7 +152,7 @@ class _ZaiAgentRunner(_ZaiServiceConfig, BaseTool):
                         dispatch_custom_event(
                             AGENT_CHUNK_EVENT, {"text": chunk.text}, config=config
                         )
-                answer = _answer_from_chunks(agent_id, chunks)
+                answer = join_agent_chunks(agent_id, chunks)
             else:
                 answer = run_agent(
                     self.client,
@@ -185,7 +162,7 @@ class _ZaiAgentRunner(_ZaiServiceConfig, BaseTool):
                     on_progress=report,
                     **options,
                 )
-        return _answer_content(answer), _answer_artifact(answer)
+        return agent_answer_text(answer), _answer_artifact(answer)
 
     async def _acall(
         self,
@@ -216,7 +193,7 @@ class _ZaiAgentRunner(_ZaiServiceConfig, BaseTool):
                         await adispatch_custom_event(
                             AGENT_CHUNK_EVENT, {"text": chunk.text}, config=config
                         )
-                answer = _answer_from_chunks(agent_id, chunks)
+                answer = join_agent_chunks(agent_id, chunks)
             else:
                 answer = await arun_agent(
                     self.client,
@@ -226,7 +203,7 @@ class _ZaiAgentRunner(_ZaiServiceConfig, BaseTool):
                     on_progress=report,
                     **options,
                 )
-        return _answer_content(answer), _answer_artifact(answer)
+        return agent_answer_text(answer), _answer_artifact(answer)
 
 
 # --------------------------------------------------------------------------- translation

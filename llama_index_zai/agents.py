@@ -11,7 +11,7 @@ named by ``agent_id``, with its ``custom_variables``). Streamed pieces are sent 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from llama_index.core.instrumentation import get_dispatcher
@@ -20,16 +20,16 @@ from llama_index.core.tools.tool_spec.base import BaseToolSpec
 
 from zai_core import (
     TRANSLATION_AGENT,
-    AgentAnswer,
-    AgentChunk,
     AgentProgress,
     PollPolicy,
     ZaiClient,
+    agent_answer_text,
     arun_agent,
     astream_agent,
     build_agent_body,
     build_translation_variables,
     create_client,
+    join_agent_chunks,
     run_agent,
     stream_agent,
 )
@@ -73,22 +73,6 @@ class ZaiAgentProgressEvent(BaseEvent):
     def class_name(cls) -> str:
         """Event name."""
         return "ZaiAgentProgressEvent"
-
-
-def _answer_text(answer: AgentAnswer) -> str:
-    """What the LLM reads: the text, then any URLs the agent produced. Pure."""
-    lines = [answer.text] if answer.text else []
-    lines += [f"URL: {url}" for url in answer.urls]
-    return "\n".join(lines) or f"Z.ai agent {answer.agent_id} returned no content."
-
-
-def _joined(agent_id: str, chunks: Sequence[AgentChunk]) -> AgentAnswer:
-    """A streamed answer as one :class:`AgentAnswer` (text and non-text parts). Pure."""
-    text = "".join(c.text for c in chunks)
-    parts: list[Mapping[str, Any]] = [{"type": "text", "text": text}] if text else []
-    return AgentAnswer(
-        agent_id=agent_id, text=text, parts=tuple(parts + [p for c in chunks for p in c.parts])
-    )
 
 
 class ZaiAgentToolSpec(BaseToolSpec):
@@ -231,11 +215,11 @@ class ZaiAgentToolSpec(BaseToolSpec):
                 if chunk.text:
                     dispatcher.event(ZaiAgentChunkEvent(agent_id=agent_id, text=chunk.text))
                 chunks.append(chunk)
-            return _answer_text(_joined(agent_id, chunks))
+            return agent_answer_text(join_agent_chunks(agent_id, chunks))
         answer = run_agent(
             self.client, agent_id, message, policy=self.policy, on_progress=self._report, **options
         )
-        return _answer_text(answer)
+        return agent_answer_text(answer)
 
     async def _arun(self, agent_id: str, message: str, options: dict[str, Any]) -> str:
         if self.streaming:
@@ -244,7 +228,7 @@ class ZaiAgentToolSpec(BaseToolSpec):
                 if chunk.text:
                     dispatcher.event(ZaiAgentChunkEvent(agent_id=agent_id, text=chunk.text))
                 chunks.append(chunk)
-            return _answer_text(_joined(agent_id, chunks))
+            return agent_answer_text(join_agent_chunks(agent_id, chunks))
         answer = await arun_agent(
             self.client,
             agent_id,
@@ -253,7 +237,7 @@ class ZaiAgentToolSpec(BaseToolSpec):
             on_progress=self._areport,
             **options,
         )
-        return _answer_text(answer)
+        return agent_answer_text(answer)
 
     # ------------------------------------------------------------------ tools
 

@@ -55,6 +55,7 @@ __all__ = [
     "Conversation",
     "aagent_chat",
     "aagent_conversation",
+    "agent_answer_text",
     "agent_chat",
     "agent_conversation",
     "agent_messages",
@@ -68,6 +69,7 @@ __all__ = [
     "build_conversation_body",
     "build_translation_variables",
     "get_agent_result",
+    "join_agent_chunks",
     "parse_agent_answer",
     "parse_agent_chunk",
     "parse_conversation",
@@ -362,6 +364,30 @@ def parse_agent_chunk(event: Mapping[str, Any]) -> AgentChunk:
         conversation_id=event.get("conversation_id"),
         usage=event.get("usage"),
     )
+
+
+def join_agent_chunks(agent_id: str, chunks: Sequence[AgentChunk]) -> AgentAnswer:
+    """A streamed answer folded into one :class:`AgentAnswer` (text first, then other parts,
+    the last finish reason and usage, the first conversation id). Pure."""
+    text = "".join(c.text for c in chunks)
+    parts: list[Mapping[str, Any]] = [_text_part(text)] if text else []
+    parts += [p for c in chunks for p in c.parts]
+    usage = next((c.usage for c in reversed(chunks) if c.usage), None) or {}
+    return AgentAnswer(
+        agent_id=agent_id,
+        text=text,
+        parts=tuple(parts),
+        conversation_id=next((c.conversation_id for c in chunks if c.conversation_id), None),
+        finish_reason=next((c.finish_reason for c in reversed(chunks) if c.finish_reason), None),
+        usage=dict(usage),
+    )
+
+
+def agent_answer_text(answer: AgentAnswer) -> str:
+    """What a model reads from an answer: its text, then ``URL: ...`` per produced file. Pure."""
+    lines = [answer.text] if answer.text else []
+    lines += [f"URL: {url}" for url in answer.urls]
+    return "\n".join(lines) or f"Z.ai agent {answer.agent_id} returned no content."
 
 
 def parse_conversation(body: Any, *, agent_id: str, conversation_id: str) -> Conversation:

@@ -16,12 +16,19 @@ from langchain_core.tools import BaseTool
 from langchain_tests.unit_tests import ToolsUnitTests
 
 from langchain_zai import ZaiAgentTool, ZaiOCRLoader, ZaiOCRParser, ZaiTranslationTool
-from langchain_zai.agents import _answer_content, _answer_from_chunks, _progress_data
+from langchain_zai.agents import _progress_data
 from langchain_zai.ocr import _layout_to_documents
 from tests.documents import pdf_bytes, png_bytes
 from tests.unit.services.fakes import CANARY, FakeZai
 from tests.unit.services.test_core_ocr import ANSWER
-from zai_core import AgentAnswer, AgentChunk, AgentProgress, parse_layout_result
+from zai_core import (
+    AgentAnswer,
+    AgentChunk,
+    AgentProgress,
+    agent_answer_text,
+    join_agent_chunks,
+    parse_layout_result,
+)
 
 ENV = ({"ZAI_API_KEY": "env-key"}, {}, {"api_key": "env-key"})
 PDF = pdf_bytes([["one"], ["two"]])
@@ -72,15 +79,15 @@ def test_answer_from_chunks() -> None:
         AgentChunk(parts=({"type": "file_url", "file_url": "https://f/deck.pptx"},)),
         AgentChunk(text="morning", finish_reason="stop", usage={"total_tokens": 4}),
     ]
-    answer = _answer_from_chunks("slides_glm_agent", chunks)
+    answer = join_agent_chunks("slides_glm_agent", chunks)
     assert (answer.text, answer.conversation_id, answer.finish_reason) == (
         "Good morning",
         "c-1",
         "stop",
     )
     assert answer.urls == ("https://f/deck.pptx",) and answer.usage == {"total_tokens": 4}
-    assert _answer_content(answer) == "Good morning\nURL: https://f/deck.pptx"
-    assert _answer_content(AgentAnswer("x")) == "Z.ai agent x returned no content."
+    assert agent_answer_text(answer) == "Good morning\nURL: https://f/deck.pptx"
+    assert agent_answer_text(AgentAnswer("x")) == "Z.ai agent x returned no content."
 
 
 def test_progress_data() -> None:
