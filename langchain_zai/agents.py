@@ -28,8 +28,8 @@ from langchain_core.runnables import RunnableConfig
 from langchain_core.tools import BaseTool
 from pydantic import BaseModel, Field
 
+from langchain_zai._config import ZaiSettings, merge_options
 from langchain_zai._errors import translate_errors
-from langchain_zai.tools import _options, _ZaiServiceConfig
 from zai_core import (
     TRANSLATION_AGENT,
     AgentAnswer,
@@ -98,7 +98,7 @@ def _progress_data(progress: AgentProgress) -> dict[str, Any]:
 # --------------------------------------------------------------------------- shared runner
 
 
-class _ZaiAgentRunner(_ZaiServiceConfig, BaseTool):
+class _ZaiAgentRunner(ZaiSettings, BaseTool):
     """Calls one agent, streamed or not, polling async answers; reports to the callbacks."""
 
     response_format: Literal["content", "content_and_artifact"] = "content_and_artifact"
@@ -381,7 +381,7 @@ class ZaiAgentTool(_ZaiAgentRunner):
         return self.agent_id
 
     def _agent_options(self, conversation_id: str | None) -> dict[str, Any]:
-        return _options(
+        return merge_options(
             {"custom_variables": self.custom_variables}, conversation_id=conversation_id
         )
 

@@ -18,21 +18,21 @@ from llama_index.core.instrumentation import get_dispatcher
 from llama_index.core.instrumentation.events import BaseEvent
 from llama_index.core.tools.tool_spec.base import BaseToolSpec
 
+from llama_index_zai._config import ZaiSettings
 from zai_core import (
     TRANSLATION_AGENT,
     AgentProgress,
     PollPolicy,
-    ZaiClient,
     agent_answer_text,
     arun_agent,
     astream_agent,
     build_agent_body,
     build_translation_variables,
-    create_client,
     join_agent_chunks,
     run_agent,
     stream_agent,
 )
+from zai_core.transport import ChatTransport
 
 __all__ = ["ZaiAgentChunkEvent", "ZaiAgentProgressEvent", "ZaiAgentToolSpec"]
 
@@ -148,16 +148,11 @@ class ZaiAgentToolSpec(BaseToolSpec):
             backoff=agent_poll_backoff,
         )
         self.on_agent_progress = on_agent_progress
-        self._config: dict[str, Any] = {
-            "api_key": api_key,
-            "base_url": base_url,
-            "timeout": timeout,
-            "max_retries": max_retries,
-            "default_headers": default_headers,
-            "http_client": http_client,
-            "http_async_client": http_async_client,
-        }
-        self._client: ZaiClient | None = None
+        words: dict[str, Any] = {"api_key": api_key, "base_url": base_url, "timeout": timeout}
+        words |= {"max_retries": max_retries, "default_headers": default_headers}
+        words |= {"http_client": http_client, "http_async_client": http_async_client}
+        #: The configuration words, checked now (pickles without the key or the client).
+        self.settings = ZaiSettings.model_validate(words)
         # Every option is checked now, before any request.
         self._variables(None, None)
         build_agent_body(agent_id, "check", custom_variables=self.custom_variables)
@@ -165,19 +160,10 @@ class ZaiAgentToolSpec(BaseToolSpec):
     def __repr__(self) -> str:
         return f"{type(self).__name__}(agent_id={self.agent_id!r})"
 
-    def __getstate__(self) -> dict[str, Any]:
-        """Pickle without the key or the client (the key is read from the environment again)."""
-        state = dict(self.__dict__)
-        state["_config"] = {**self._config, "api_key": None}
-        state["_client"] = None
-        return state
-
     @property
-    def client(self) -> ZaiClient:
+    def client(self) -> ChatTransport:
         """The Z.ai client, made on first use (``MissingAPIKeyError`` when there is no key)."""
-        if self._client is None:
-            self._client = create_client(**self._config)
-        return self._client
+        return self.settings.client
 
     def _variables(self, target_lang: str | None, source_lang: str | None) -> dict[str, Any]:
         options: dict[str, Any] = {k: v for k, v in self.translation.items() if v is not None}

@@ -40,9 +40,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mappin
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .client import ZaiClient
 from .config import AGENT_CHAT_PATH, AGENT_CONVERSATION_PATH, AGENT_RESULT_PATH
 from .errors import APIResponseValidationError, APITimeoutError, InternalServerError
+from .transport import Transport
 from .video import PollPolicy, PollStep, next_poll_step, normalize_task_status
 from .web import optional_ids, require_text
 
@@ -425,7 +425,7 @@ def _plain_body(agent_id: str, messages: AgentInput, options: dict[str, Any]) ->
 
 
 def agent_chat(
-    client: ZaiClient, agent_id: str, messages: AgentInput, **options: Any
+    client: Transport, agent_id: str, messages: AgentInput, **options: Any
 ) -> AgentAnswer:
     """``POST /v1/agents``; ``options`` as in :func:`build_agent_body` (``stream`` excluded)."""
     body = _plain_body(agent_id, messages, options)
@@ -433,7 +433,7 @@ def agent_chat(
 
 
 async def aagent_chat(
-    client: ZaiClient, agent_id: str, messages: AgentInput, **options: Any
+    client: Transport, agent_id: str, messages: AgentInput, **options: Any
 ) -> AgentAnswer:
     """Async :func:`agent_chat`."""
     body = _plain_body(agent_id, messages, options)
@@ -442,7 +442,7 @@ async def aagent_chat(
 
 
 def stream_agent(
-    client: ZaiClient, agent_id: str, messages: AgentInput, **options: Any
+    client: Transport, agent_id: str, messages: AgentInput, **options: Any
 ) -> Iterator[AgentChunk]:
     """``POST /v1/agents`` with ``stream: true``: :class:`AgentChunk` objects as they come.
 
@@ -461,7 +461,7 @@ def stream_agent(
 
 
 async def astream_agent(
-    client: ZaiClient, agent_id: str, messages: AgentInput, **options: Any
+    client: Transport, agent_id: str, messages: AgentInput, **options: Any
 ) -> AsyncIterator[AgentChunk]:
     """Async :func:`stream_agent`."""
     body = build_agent_body(agent_id, messages, stream=True, **options)
@@ -475,14 +475,14 @@ async def astream_agent(
         yield chunk
 
 
-def get_agent_result(client: ZaiClient, agent_id: str, async_id: str) -> AgentAnswer:
+def get_agent_result(client: Transport, agent_id: str, async_id: str) -> AgentAnswer:
     """Poll an async answer once: ``POST /v1/agents/async-result``."""
     body = build_agent_result_body(agent_id, async_id)
     answer = client.request("POST", AGENT_RESULT_PATH, json=body)
     return _with_async_id(parse_agent_answer(answer, agent_id=agent_id), async_id)
 
 
-async def aget_agent_result(client: ZaiClient, agent_id: str, async_id: str) -> AgentAnswer:
+async def aget_agent_result(client: Transport, agent_id: str, async_id: str) -> AgentAnswer:
     """Async :func:`get_agent_result`."""
     body = build_agent_result_body(agent_id, async_id)
     answer = await client.arequest("POST", AGENT_RESULT_PATH, json=body)
@@ -518,7 +518,7 @@ ProgressCallback = Callable[[AgentProgress], Any]
 
 
 def wait_for_agent_result(
-    client: ZaiClient,
+    client: Transport,
     agent_id: str,
     async_id: str,
     *,
@@ -553,7 +553,7 @@ def wait_for_agent_result(
 
 
 async def await_agent_result(
-    client: ZaiClient,
+    client: Transport,
     agent_id: str,
     async_id: str,
     *,
@@ -587,7 +587,7 @@ def _is_async(answer: AgentAnswer) -> bool:
 
 
 def run_agent(
-    client: ZaiClient,
+    client: Transport,
     agent_id: str,
     messages: AgentInput,
     *,
@@ -614,7 +614,7 @@ def run_agent(
 
 
 async def arun_agent(
-    client: ZaiClient,
+    client: Transport,
     agent_id: str,
     messages: AgentInput,
     *,
@@ -641,7 +641,7 @@ async def arun_agent(
 
 
 def agent_conversation(
-    client: ZaiClient, agent_id: str, conversation_id: str, **extra: Any
+    client: Transport, agent_id: str, conversation_id: str, **extra: Any
 ) -> Conversation:
     """A conversation's history: ``POST /v1/agents/conversation``."""
     body = build_conversation_body(agent_id, conversation_id, **extra)
@@ -650,7 +650,7 @@ def agent_conversation(
 
 
 async def aagent_conversation(
-    client: ZaiClient, agent_id: str, conversation_id: str, **extra: Any
+    client: Transport, agent_id: str, conversation_id: str, **extra: Any
 ) -> Conversation:
     """Async :func:`agent_conversation`."""
     body = build_conversation_body(agent_id, conversation_id, **extra)

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from .client import ZaiClient
 from .errors import APIResponseValidationError
+from .transport import Transport
 from .web import require_text
 
 __all__ = [
@@ -152,7 +152,7 @@ def _form(
 
 
 def upload_file(
-    client: ZaiClient, source: FileSource, *, purpose: str = "agent", filename: str | None = None
+    client: Transport, source: FileSource, *, purpose: str = "agent", filename: str | None = None
 ) -> UploadedFile:
     """Upload a path, bytes or binary file object: ``POST /files`` (multipart)."""
     build_upload_fields(purpose)  # a bad purpose fails before the file is read
@@ -163,7 +163,7 @@ def upload_file(
 
 
 async def aupload_file(
-    client: ZaiClient, source: FileSource, *, purpose: str = "agent", filename: str | None = None
+    client: Transport, source: FileSource, *, purpose: str = "agent", filename: str | None = None
 ) -> UploadedFile:
     """Async :func:`upload_file` (a path is read in a worker thread)."""
     build_upload_fields(purpose)

@@ -31,9 +31,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .client import ZaiClient
 from .errors import APIResponseValidationError
 from .files import FileSource, read_file_source, sniff_suffix
+from .transport import Transport
 from .web import optional_ids, require_text
 
 __all__ = [
@@ -348,7 +348,7 @@ def parse_layout_result(body: Any, *, first_page: int = 1) -> LayoutResult:
 
 
 def read_document(
-    client: ZaiClient, source: FileSource, *, filename: str | None = None, **options: Any
+    client: Transport, source: FileSource, *, filename: str | None = None, **options: Any
 ) -> LayoutResult:
     """Parse a PDF or image (URL, path, bytes, binary file): ``POST /layout_parsing``.
 
@@ -363,7 +363,7 @@ def read_document(
 
 
 async def aread_document(
-    client: ZaiClient, source: FileSource, *, filename: str | None = None, **options: Any
+    client: Transport, source: FileSource, *, filename: str | None = None, **options: Any
 ) -> LayoutResult:
     """Async :func:`read_document` (a file is read and encoded in a worker thread)."""
     start, end = options.get("start_page_id"), options.get("end_page_id")
