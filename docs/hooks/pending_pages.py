@@ -11,14 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-#: docs/-relative pages owned by open work (reliability, performance, testing, files and OCR,
+#: docs/-relative pages owned by open work (reliability, performance, testing,
 #: the parameter table, web search).
 PENDING = frozenset(
     {
         "reliability.md",
         "performance.md",
         "testing.md",
-        "agents-files-ocr.md",
         "parameters.md",
         "web-search.md",
     }
