@@ -7,6 +7,7 @@ them while recording; streamed answers are split into their SSE events.
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import wave
@@ -14,17 +15,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from zai.types.agents.agents_completion import AgentsCompletion
+from zai.types.agents.agents_completion_chunk import AgentsCompletionChunk
 from zai.types.chat.chat_completion import Completion
 from zai.types.chat.chat_completion_chunk import ChatCompletionChunk
 from zai.types.embeddings import EmbeddingsResponded
+from zai.types.files.file_object import FileObject
 from zai.types.image import ImagesResponded
+from zai.types.ocr.layout_parsing_resp import LayoutParsingResp
 from zai.types.video import VideoObject
 from zai.types.web_reader.web_reader_resp import WebReaderResult
 from zai.types.web_search.web_search_resp import WebSearchResp
 
+from tests.documents import pdf_bytes
 from tests.emulator import ZaiEmulator
+from tests.emulator.agents import async_id_for
 
-from .sdk_types import ErrorAnswer, TokenizerAnswer, TranscriptionAnswer
+from .sdk_types import ConversationAnswer, ErrorAnswer, TokenizerAnswer, TranscriptionAnswer
 
 BASE = "https://api.z.ai/api/paas/v4"
 AUTH = {"authorization": "Bearer placeholder-id.placeholder-secret"}
@@ -79,6 +86,20 @@ def _wav() -> bytes:
 
 VIDEO = {"model": "cogvideox-3", "prompt": "A cat on a skateboard"}
 VIDEO_ID = "/async-result/{task}"
+TRANSLATE = {
+    "agent_id": "general_translation",
+    "messages": [{"role": "user", "content": [{"type": "text", "text": "Guten Morgen"}]}],
+    "custom_variables": {"target_lang": "en", "strategy": "general"},
+}
+SLIDES = {"agent_id": "slides_glm_agent", "messages": [{"role": "user", "content": "GLM"}]}
+VIDU = {
+    "agent_id": "vidu_template_agent",
+    "messages": [
+        {"role": "user", "content": [{"type": "image_url", "image_url": "https://x/a.png"}]}
+    ],
+    "custom_variables": {"template": "bodyshake"},
+}
+VIDU_RESULT = {"agent_id": "vidu_template_agent", "async_id": async_id_for(VIDU)}
 
 #: Kind of answer -> how to get it and what it must read as.
 KINDS: dict[str, Kind] = {
@@ -166,6 +187,36 @@ KINDS: dict[str, Kind] = {
         None,
         TranscriptionAnswer,
         files={"model": "glm-asr-2512", "file": ("hello.wav", _wav(), "audio/wav")},
+    ),
+    "agent_chat": Kind("/v1/agents", TRANSLATE, AgentsCompletion),
+    "agent_stream": Kind("/v1/agents", {**SLIDES, "stream": True}, AgentsCompletionChunk),
+    "agent_async": Kind("/v1/agents", VIDU, AgentsCompletion),
+    "agent_result_success": Kind(
+        "/v1/agents/async-result",
+        VIDU_RESULT,
+        AgentsCompletion,
+        before=(("/v1/agents", VIDU), ("/v1/agents/async-result", VIDU_RESULT)),
+    ),
+    "agent_conversation": Kind(
+        "/v1/agents/conversation",
+        {"agent_id": "slides_glm_agent", "conversation_id": "conv-1"},
+        ConversationAnswer,
+        before=(("/v1/agents", {**SLIDES, "conversation_id": "conv-1"}),),
+    ),
+    "file_upload": Kind(
+        "/files",
+        None,
+        FileObject,
+        files={"purpose": "agent", "file": ("glossary.csv", b"GLM,GLM\n", "text/csv")},
+    ),
+    "layout_parsing": Kind(
+        "/layout_parsing",
+        {
+            "model": "glm-ocr",
+            "file": base64.b64encode(pdf_bytes([["Title", "Body text."], ["Page two."]])).decode(),
+            "need_layout_visualization": True,
+        },
+        LayoutParsingResp,
     ),
     "error_chat": Kind("/chat/completions", _chat("Hi", "no-such-model"), ErrorAnswer),
     "error_rate": Kind("/chat/completions", _chat("Hi", "emulate-429-1302"), ErrorAnswer),

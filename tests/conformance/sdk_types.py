@@ -43,6 +43,9 @@ EXTRA_FIELDS: dict[tuple[str, str], str] = {
     ("WebReaderResult", "created"): "4.5: reader answer `created` [DOC]",
     ("WebReaderResult", "request_id"): "4.5: reader answer `request_id` [DOC]",
     ("WebReaderResult", "model"): "4.5: reader answer `model` [DOC]",
+    ("AgentsCompletion", "async_id"): (
+        "4.11: async agents answer with an `async_id`; the async result echoes it [DOC]"
+    ),
 }
 
 #: (SDK class name, wire field) -> (type to check instead, or ABSENT; the reference's reason).
@@ -119,8 +122,18 @@ class ErrorAnswer(_Strict):
     error: ErrorDetail
 
 
+class ConversationAnswer(_Strict):
+    """zai-api.md 4.11: conversation history -> "the conversation's messages" (the field names
+    are guessed, see the emulator's provenance)."""
+
+    agent_id: str | None = None
+    conversation_id: str
+    messages: list[dict[str, typing.Any]]
+
+
 #: Answers the SDK has no type for -> the reference section their model follows.
 REFERENCE_TYPES: dict[str, str] = {
+    "ConversationAnswer": "4.11 (zai-sdk has no conversation-history call)",
     "TokenizerAnswer": "4.2 (no tokenizer type in zai-sdk)",
     "TranscriptionAnswer": "4.8 (zai-sdk casts transcriptions to the chat Completion: mismatch)",
     "ErrorAnswer": "3 (zai-sdk parses no error body; its APIStatusError keeps the raw text)",

@@ -31,8 +31,91 @@ from typing import Any
 import httpx
 
 from .chat import CREATED
+from .provenance import declare
 from .services import _form, _invalid, _missing, _request_id, _trigger
 from .wire import error_response, json_response, sse_response
+
+_AGENTS_DOC = "zai-api.md 4.11 (docs.z.ai Agents)"
+_OCR_DOC = "zai-api.md 4.10 (docs.z.ai Layout Parsing)"
+declare(
+    "/v1/agents",
+    "beside /paas/v4 at {api root}/v1/agents; body agent_id, messages (typed parts), stream, "
+    "custom_variables, conversation_id",
+    "documented",
+    _AGENTS_DOC,
+)
+declare(
+    "/v1/agents",
+    "answer {id, agent_id, choices[{index, finish_reason, message{role, content parts}}], "
+    "usage}; async agents answer with an async_id (and no choices)",
+    "documented",
+    _AGENTS_DOC,
+)
+declare(
+    "/v1/agents",
+    "streamed pieces as chat-like choices[].delta events, finish_reason + usage last, [DONE]",
+    "guessed",
+    "docs say some agents stream (SSE); the event shape is not shown",
+)
+declare(
+    "/v1/agents",
+    "the translations (phrase book), slide outlines, conversation ids, 400 / 1214 for an "
+    "unknown agent",
+    "guessed",
+    "synthetic",
+)
+declare(
+    "/v1/agents/async-result",
+    "body {agent_id, async_id} -> {status pending|success|failed, agent_id, async_id, choices}",
+    "documented",
+    _AGENTS_DOC,
+)
+declare(
+    "/v1/agents/async-result",
+    "pending once (choices []), then success with a video_url part (emulate-fail: failed)",
+    "guessed",
+    "synthetic",
+)
+declare(
+    "/v1/agents/conversation",
+    "body {agent_id, conversation_id} -> the conversation's messages",
+    "documented",
+    _AGENTS_DOC,
+)
+declare(
+    "/v1/agents/conversation",
+    "answered as {agent_id, conversation_id, messages[]}",
+    "guessed",
+    "docs name the content, not the field",
+)
+declare(
+    "/files",
+    "multipart purpose (agent|user_data) + file -> {id, object, bytes, filename, purpose, "
+    "created_at}",
+    "documented",
+    "zai-api.md 4.9 / 4.11",
+)
+declare("/files", "the file ids (hash of the bytes)", "guessed", "synthetic")
+declare(
+    "/layout_parsing",
+    "body model glm-ocr, file (URL or base64), page range, options -> {id, created, model, "
+    "md_results, layout_details[page][{index, label, bbox_2d, content, width, height}], "
+    "layout_visualization, data_info{num_pages, pages[{width, height}]}, usage, request_id}",
+    "documented",
+    _OCR_DOC,
+)
+declare(
+    "/layout_parsing",
+    "the Markdown and layout read back from the PDF's text (first line a title), bbox values",
+    "guessed",
+    "synthetic",
+)
+declare(
+    "api.lowcodeapi.com",
+    "agents at /zai/api/v1/agents; async-result and conversation beside it",
+    "guessed",
+    "seeds/003 documents Agent Chat's path only",
+)
 
 #: Conversation id -> the messages so far (user and assistant turns).
 _CONVERSATIONS: dict[str, list[dict[str, Any]]] = {}
@@ -67,12 +150,17 @@ def _user_text(body: dict[str, Any]) -> str:
 
 def _usage(prompt: str, answer: str) -> dict[str, int]:
     p, c = max(1, len(prompt.split())), max(1, len(answer.split()))
-    return {"prompt_tokens": p, "completion_tokens": c, "total_tokens": p + c, "total_calls": 1}
+    return {"prompt_tokens": p, "completion_tokens": c, "total_tokens": p + c}
 
 
-def _choice(text: str, **extra: Any) -> dict[str, Any]:
-    message = {"role": "assistant", "content": {"type": "text", "text": text}}
-    return {"index": 0, "finish_reason": "stop", "messages": [message], **extra}
+def _choice(content: list[dict[str, Any]]) -> dict[str, Any]:
+    """A choice as zai-api.md 4.11 and zai-sdk give it: ``message`` with typed parts."""
+    message = {"role": "assistant", "content": content}
+    return {"index": 0, "finish_reason": "stop", "message": message}
+
+
+def _text_choice(text: str) -> dict[str, Any]:
+    return _choice([{"type": "text", "text": text}])
 
 
 def _streamed(agent_id: str, rid: str, text: str, prompt: str, **top: Any) -> httpx.Response:
@@ -93,6 +181,11 @@ def _streamed(agent_id: str, rid: str, text: str, prompt: str, **top: Any) -> ht
 
 
 # --------------------------------------------------------------------------- agents
+
+
+def async_id_for(body: dict[str, Any]) -> str:
+    """The ``async_id`` an asynchronous agent request gets (a hash of its body)."""
+    return "async-" + hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def _translate(body: dict[str, Any], text: str) -> httpx.Response | str:
@@ -136,7 +229,7 @@ def handle_agents(request: httpx.Request, body: Any) -> httpx.Response:
             {
                 "id": rid,
                 "agent_id": agent_id,
-                "choices": [_choice(answer)],
+                "choices": [_text_choice(answer)],
                 "usage": _usage(text, answer),
             }
         )
@@ -149,7 +242,7 @@ def handle_agents(request: httpx.Request, body: Any) -> httpx.Response:
                 "id": rid,
                 "agent_id": agent_id,
                 "conversation_id": conversation,
-                "choices": [_choice(outline)],
+                "choices": [_text_choice(outline)],
                 "usage": _usage(text, outline),
             }
         )
@@ -164,7 +257,13 @@ def handle_agents(request: httpx.Request, body: Any) -> httpx.Response:
             ["pending", "failed"] if template == "emulate-fail" else ["pending", "success"]
         )
         return json_response(
-            {"id": rid, "agent_id": agent_id, "async_id": async_id, "status": "pending"}
+            {
+                "id": rid,
+                "agent_id": agent_id,
+                "async_id": async_id,
+                "status": "pending",
+                "choices": [],
+            }
         )
     return _invalid("agent_id", str(agent_id))
 
@@ -183,17 +282,11 @@ def handle_agent_result(request: httpx.Request, body: Any) -> httpx.Response:
         "async_id": async_id,
         "status": status,
         "request_id": _request_id(body),
+        "choices": [],
     }
     if status == "success":
         url = f"https://aigc-files.bigmodel.cn/api/vidu/{async_id}_0.mp4"
-        part = {"type": "video_url", "video_url": {"url": url}}
-        answer["choices"] = [
-            {
-                "index": 0,
-                "finish_reason": "stop",
-                "messages": [{"role": "assistant", "content": [part]}],
-            }
-        ]
+        answer["choices"] = [_choice([{"type": "video_url", "video_url": {"url": url}}])]
     return json_response(answer)
 
 

@@ -261,6 +261,10 @@ def totals_line() -> str:
 
 
 if __name__ == "__main__":
-    print(summary())
+    # The package's copy of this module holds the rows its route modules declared on import
+    # (``python -m`` runs a second copy, whose table has only the rows above).
+    from tests.emulator import provenance
+
+    print(provenance.summary())
     print()
-    print(totals_line())
+    print(provenance.totals_line())
