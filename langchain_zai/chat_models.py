@@ -436,7 +436,16 @@ class ChatZai(ZaiSettings, BaseChatModel):
         return params
 
     def _resolve_model_profile(self) -> ModelProfile | None:
+        """The catalog's facts about the model; only what is known for an unknown name.
+
+        An unknown name (``glm-9-preview``) gets text in and text out and nothing else:
+        no invented context window, output limit or tool support, so middleware that trusts
+        the profile (summarization, trimming) does not act on a guess. Pass
+        ``ChatZai(profile={...})`` to state them yourself.
+        """
         info = get_model_info(self.model)
+        if not info.known:
+            return ModelProfile(text_inputs=True, text_outputs=True)
         profile = ModelProfile(
             max_input_tokens=info.context_window,
             max_output_tokens=info.max_output,

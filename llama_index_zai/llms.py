@@ -220,7 +220,8 @@ class Zai(ZaiSettings, FunctionCallingLLM):
     )
     top_p: float | None = Field(default=None, description="Nucleus sampling in [0.01, 1].")
     max_tokens: int | None = Field(
-        default=None, description="Most tokens to generate (also sets metadata.num_output)."
+        default=None,
+        description="Most tokens to generate (metadata.num_output; -1 when unset).",
     )
     stop: str | list[str] | None = Field(default=None, description="Stop sequence(s).")
     do_sample: bool | None = Field(
@@ -269,7 +270,9 @@ class Zai(ZaiSettings, FunctionCallingLLM):
         info = get_model_info(self.model)
         return LLMMetadata(
             context_window=self.context_window or info.context_window,
-            num_output=self.max_tokens or info.max_output,
+            # -1 with max_tokens unset, as llama-index-llms-openai: the server decides the
+            # output length, and PromptHelper gives the prompt the whole context window.
+            num_output=self.max_tokens or -1,
             is_chat_model=True,
             is_function_calling_model=info.tools,
             model_name=self.model,

@@ -586,7 +586,7 @@ async def test_async_token_count() -> None:
                 ]
             },
         ),
-        ("my-finetune", {"max_input_tokens": 128_000, "tool_calling": True}),
+        ("glm-4.7-0925", {"max_input_tokens": 204_800, "max_output_tokens": 128 * 1024}),
     ],
 )
 def test_profile_from_the_catalog(model: str, expected: dict[str, Any]) -> None:
@@ -594,6 +594,33 @@ def test_profile_from_the_catalog(model: str, expected: dict[str, Any]) -> None:
     assert profile is not None
     assert {k: profile.get(k) for k in expected} == expected  # type: ignore[misc]
     assert profile["structured_output"] is False and profile["audio_inputs"] is False
+
+
+@pytest.mark.parametrize("model", ["glm-9-unknown", "my-finetune"])
+def test_unknown_model_profile_states_only_what_is_known(model: str) -> None:
+    """No invented context window, output limit or tool support (as langchain-openai)."""
+    profile = ChatZai(api_key=KEY, model=model).profile
+    assert profile == {"text_inputs": True, "text_outputs": True}
+
+
+def test_user_profile_wins() -> None:
+    mine = {"max_input_tokens": 1_000_000, "tool_calling": True}
+    assert ChatZai(api_key=KEY, model="glm-9-unknown", profile=mine).profile == mine
+    assert ChatZai(api_key=KEY, model="glm-4.7", profile=mine).profile == mine
+
+
+def test_unknown_profile_keeps_trimming_middleware_from_guessing() -> None:
+    """LangChain's summarization middleware refuses a fractional trigger without a window."""
+    from langchain.agents.middleware import SummarizationMiddleware
+
+    with pytest.raises(ValueError, match="profile"):
+        SummarizationMiddleware(
+            model=ChatZai(api_key=KEY, model="glm-9-unknown"), trigger=("fraction", 0.8)
+        )
+    known = SummarizationMiddleware(
+        model=ChatZai(api_key=KEY, model="glm-4.7"), trigger=("fraction", 0.8)
+    )
+    assert known is not None
 
 
 def test_ls_params() -> None:
