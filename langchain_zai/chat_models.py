@@ -10,7 +10,7 @@ from typing import Any, Literal, cast
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import LangSmithParams, LanguageModelInput, ModelProfile
 from langchain_core.language_models.chat_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.output_parsers import JsonOutputParser, PydanticOutputParser
 from langchain_core.output_parsers.openai_tools import (
     JsonOutputKeyToolsParser,
@@ -41,7 +41,7 @@ from langchain_zai._convert import (
 from langchain_zai._errors import translate_errors
 from langchain_zai._tools import ToolChoice, _convert_tool, _convert_tool_choice, _function_names
 from zai_core import build_chat_body, get_model_info
-from zai_core.tokenizer import TOKENIZER_MODELS, acount_tokens, count_tokens
+from zai_core.tokenizer import TOKENIZER_MODELS, TokenCounter
 
 __all__ = ["ChatZai"]
 
@@ -59,6 +59,10 @@ _BODY_SETTINGS = (
     "request_id",
 )
 _PROBE = [{"role": "user", "content": "."}]
+
+
+#: Token counts kept per instance (distinct conversations / texts; least recently used go).
+_TOKEN_CACHE_SIZE = 1024
 
 
 def _tokenizer_model(model: str) -> str:
@@ -352,6 +356,8 @@ class ChatZai(ZaiSettings, BaseChatModel):
     """Extra body fields (unknown constructor arguments land here, with a warning)."""
     extra_body: dict[str, Any] | None = None
     """Extra body fields merged last, e.g. ``{"sensitive_word_check": {...}}``."""
+
+    _tokens: TokenCounter = PrivateAttr(default_factory=lambda: TokenCounter(_TOKEN_CACHE_SIZE))
 
     # ------------------------------------------------------------------ validation
 
@@ -703,29 +709,45 @@ class ChatZai(ZaiSettings, BaseChatModel):
     def get_num_tokens_from_messages(
         self, messages: list[BaseMessage], tools: Sequence[Any] | None = None
     ) -> int:
-        """Exact prompt tokens of ``messages`` (and ``tools``), from Z.ai's tokenizer endpoint.
+        """Prompt tokens of a conversation, chat template included, from Z.ai's tokenizer.
 
-        One request per call; counted with the tokenizer Z.ai documents closest to the
-        model (``glm-4.6`` for GLM-4.6 and later text models, ``glm-4.6v`` for vision
-        models, ``glm-4.5`` for GLM-4.5).
+        What the model is charged for ``messages`` (and ``tools``) as a prompt: each
+        message's text plus the template tokens around it. Counted by Z.ai's tokenizer
+        endpoint with the tokenizer it documents closest to the model (``glm-4.6`` for
+        GLM-4.6 and later text models, ``glm-4.6v`` for vision models, ``glm-4.5`` for
+        GLM-4.5).
+
+        Cost: one request per distinct conversation; identical ones (same messages, same
+        tools) are answered from a bounded per-instance cache, so a trimming loop that
+        counts the same messages turn after turn does not repeat requests.
         """
         wire, wire_tools = self._token_request(messages, tools)
         with translate_errors():
-            return count_tokens(self._get_client(), _tokenizer_model(self.model), wire, wire_tools)
+            return self._tokens.messages(self._get_client, self._tokenizer, wire, wire_tools)
 
     async def aget_num_tokens_from_messages(
         self, messages: list[BaseMessage], tools: Sequence[Any] | None = None
     ) -> int:
-        """Async :meth:`get_num_tokens_from_messages`."""
+        """Async :meth:`get_num_tokens_from_messages` (shares the cache)."""
         wire, wire_tools = self._token_request(messages, tools)
         with translate_errors():
-            return await acount_tokens(
-                self._get_client(), _tokenizer_model(self.model), wire, wire_tools
-            )
+            return await self._tokens.amessages(self._get_client, self._tokenizer, wire, wire_tools)
 
     def get_num_tokens(self, text: str) -> int:
-        """Tokens ``text`` costs as one user message, from Z.ai's tokenizer endpoint."""
-        return self.get_num_tokens_from_messages([HumanMessage(content=text)])
+        """Tokens in ``text`` itself, without any chat-template overhead.
+
+        LangChain's contract: ``get_num_tokens`` counts text, and
+        :meth:`get_num_tokens_from_messages` counts a conversation. ``""`` is 0 without a
+        request. Otherwise the text is counted as one user message and the template around
+        a message is subtracted, measured once per instance by counting a one-token text;
+        so the first call costs two requests, later distinct texts one, repeated texts none.
+        """
+        with translate_errors():
+            return self._tokens.text(self._get_client, self._tokenizer, text)
+
+    @property
+    def _tokenizer(self) -> str:
+        return _tokenizer_model(self.model)
 
     def get_token_ids(self, text: str) -> list[int]:
         """Not available: Z.ai's tokenizer endpoint returns counts, not token ids."""

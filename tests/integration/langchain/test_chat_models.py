@@ -220,7 +220,10 @@ def test_token_counts() -> None:
     plain = model.get_num_tokens_from_messages(messages)
     with_tools = model.get_num_tokens_from_messages(messages, tools=[get_weather, get_time])
     assert 0 < plain < with_tools
-    assert model.get_num_tokens("What is the weather in Paris?") == plain
+    text = model.get_num_tokens("What is the weather in Paris?")
+    assert 0 < text < plain  # the text alone, without the message template
+    assert model.get_num_tokens("") == 0
+    assert model.get_num_tokens_from_messages(messages) == plain  # cached: no new request
 
 
 # --------------------------------------------------------------------------- errors
