@@ -37,10 +37,12 @@ from langchain_zai._convert import (
     _convert_chunk_to_message_chunk,
     _convert_messages_to_dicts,
     _create_chat_result,
+    _ground,
 )
 from langchain_zai._errors import translate_errors
 from langchain_zai._tools import ToolChoice, _convert_tool, _convert_tool_choice, _function_names
 from zai_core import build_chat_body, get_model_info
+from zai_core.grounding import forced_search_query
 from zai_core.tokenizer import TOKENIZER_MODELS, TokenCounter
 
 __all__ = ["ChatZai"]
@@ -531,7 +533,7 @@ class ChatZai(ZaiSettings, BaseChatModel):
         body = self._get_request_payload(messages, stop=stop, **kwargs)
         with translate_errors():
             response = self._get_client().chat(body)
-        return _checked(body, _create_chat_result(response))
+        return _checked(body, _create_chat_result(response, forced_search_query(body.get("tools"))))
 
     async def _agenerate(
         self,
@@ -543,7 +545,7 @@ class ChatZai(ZaiSettings, BaseChatModel):
         body = self._get_request_payload(messages, stop=stop, **kwargs)
         with translate_errors():
             response = await self._get_client().achat(body)
-        return _checked(body, _create_chat_result(response))
+        return _checked(body, _create_chat_result(response, forced_search_query(body.get("tools"))))
 
     def _stream(
         self,
@@ -554,6 +556,7 @@ class ChatZai(ZaiSettings, BaseChatModel):
     ) -> Iterator[ChatGenerationChunk]:
         body = self._get_request_payload(messages, stop=stop, stream=True, **kwargs)
         usage = "stream_options" in body
+        query = forced_search_query(body.get("tools"))
         state: ToolStreamState = {}
         with translate_errors():
             stream = self._get_client().stream_chat(body)
@@ -562,6 +565,8 @@ class ChatZai(ZaiSettings, BaseChatModel):
                 message, state = _convert_chunk_to_message_chunk(raw, state, stream_usage=usage)
                 if message is None:
                     continue
+                if "web_search" in raw:
+                    _ground(message, stream.accumulator.content, query)
                 chunk = ChatGenerationChunk(message=message)
                 if run_manager is not None:
                     run_manager.on_llm_new_token(cast(str, message.content), chunk=chunk)
@@ -577,6 +582,7 @@ class ChatZai(ZaiSettings, BaseChatModel):
     ) -> AsyncIterator[ChatGenerationChunk]:
         body = self._get_request_payload(messages, stop=stop, stream=True, **kwargs)
         usage = "stream_options" in body
+        query = forced_search_query(body.get("tools"))
         state: ToolStreamState = {}
         with translate_errors():
             stream = self._get_client().astream_chat(body)
@@ -586,6 +592,8 @@ class ChatZai(ZaiSettings, BaseChatModel):
                     message, state = _convert_chunk_to_message_chunk(raw, state, stream_usage=usage)
                     if message is None:
                         continue
+                    if "web_search" in raw:
+                        _ground(message, stream.accumulator.content, query)
                     chunk = ChatGenerationChunk(message=message)
                     if run_manager is not None:
                         await run_manager.on_llm_new_token(cast(str, message.content), chunk=chunk)
