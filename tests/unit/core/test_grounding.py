@@ -29,7 +29,10 @@ RESULTS = [
         ),
         ("Unknown source [ref_9] and known [ref_2]", [("ref_2", "and known")]),
         ("First line\nSecond claim [ref_1]", [("ref_1", "Second claim")]),
-        ("模型发布了[ref_1]。很快[ref_2]", [("ref_1", "模型发布了"), ("ref_2", "很快")]),
+        (  # a CJK full stop ends a claim
+            "\u6a21\u578b[ref_1]\u3002\u5f88\u5feb[ref_2]",
+            [("ref_1", "\u6a21\u578b"), ("ref_2", "\u5f88\u5feb")],
+        ),
         ("Version 4.7 is out [ref_1]", [("ref_1", "Version 4.7 is out")]),  # "4.7" is no end
         ("[ref_1] leads the text", [("ref_1", "")]),
     ],

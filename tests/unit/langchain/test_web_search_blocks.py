@@ -9,7 +9,6 @@ import httpx
 import pytest
 from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage
 
-from langchain_zai import ChatZai
 from tests.unit.langchain.fakes import FakeZai, chunk, completion, final, sse
 
 # The documented shape (docs.z.ai chat completion schema); no real recording exists.
