@@ -30,7 +30,7 @@ WEB_SEARCH_TOOL_NAME = "web_search"
 
 _MARKER = re.compile(r"\[(ref_\d+)\]")
 # Where a cited claim may start: after a sentence end (Latin or CJK), a line break, a marker.
-_BOUNDARY = re.compile(r"[.!?;](?=\s)|[\u3002\uff01\uff1f\uff1b\n]")  # CJK 。！？；
+_BOUNDARY = re.compile(r"[.!?;](?=\s)|[\u3002\uff01\uff1f\uff1b\n]")  # CJK full stop, !, ?, ;
 
 
 @dataclass(frozen=True)
