@@ -110,8 +110,9 @@ def test_streamed_and_non_streamed_give_the_same_blocks() -> None:
     plain = model.invoke("What is new with GLM?")
     streamed = _merged(list(model.stream("What is new with GLM?")))
     assert streamed.content_blocks == plain.content_blocks
-    assert streamed.response_metadata["web_search_citations"] == (
-        plain.response_metadata["web_search_citations"]
+    assert (
+        streamed.response_metadata["web_search_citations"]
+        == (plain.response_metadata["web_search_citations"])
     )
 
 
