@@ -616,7 +616,9 @@ class ChatZai(ZaiSettings, BaseChatModel):
         Args:
             tools: tool definitions; ``{"type": "web_search", "web_search": {...}}`` and
                 ``{"type": "retrieval", "retrieval": {...}}`` are passed through untouched
-                (Z.ai runs them; results arrive in ``response_metadata["web_search"]``).
+                (Z.ai runs them; a search shows in ``content_blocks`` as ``server_tool_call``
+                / ``server_tool_result`` blocks and ``Citation`` annotations on the text, raw
+                in ``response_metadata["web_search"]``).
             tool_choice: ``"auto"``, ``"none"`` (tools are then left out of the request),
                 ``"any"`` / ``"required"`` / ``True``, a tool name, or a dict. Z.ai documents
                 only ``"auto"``; a named tool is sent as ``{"type": "function", "function":

@@ -168,6 +168,9 @@ class Zai(ZaiSettings, FunctionCallingLLM):
 
         web = {"type": "web_search", "web_search": {"enable": True, "search_result": True}}
         response = llm.chat(messages, tools=[web])
+        raw = response.additional_kwargs["web_search"]  # the results, as Z.ai sent them
+        # each [ref_N] the answer cites is a CitationBlock after its TextBlock
+        sources = [b.source for b in response.message.blocks if b.block_type == "citation"]
         ```
 
         An agent that streams its thinking:
