@@ -592,15 +592,14 @@ def translate_content(message: AIMessage) -> list[types.ContentBlock]:
     ``content_blocks`` and ``output_version="v1"`` use it).
 
     In order: reasoning; the text, with ``annotations`` (``Citation``) where it cites a
-    web search result as ``[ref_N]``; the built-in web search as a ``server_tool_call``
-    and its ``server_tool_result`` (the results: title, link, media, publish_date, content,
-    icon, refer); the function tool calls.
+    web search result as ``[ref_N]``; the function tool calls; the built-in web search as a
+    ``server_tool_call`` and its ``server_tool_result`` (the results: title, link, media,
+    publish_date, content, icon, refer). Streamed chunks add up to the same order.
     """
     if not isinstance(message.content, str):
         raise NotImplementedError  # list content: LangChain's best-effort parsing
     blocks = _reasoning_block(message, None)
     blocks.extend(_text_block(message, None))
-    blocks.extend(_web_search_blocks(message, indexed=False))
     blocks.extend(
         types.ToolCall(type="tool_call", name=c["name"], args=c["args"], id=c.get("id"))
         for c in message.tool_calls
@@ -615,6 +614,8 @@ def translate_content(message: AIMessage) -> list[types.ContentBlock]:
         )
         for c in message.invalid_tool_calls
     )
+    # last: a stream reports the search on its final chunk, after any tool-call chunk
+    blocks.extend(_web_search_blocks(message, indexed=False))
     return blocks
 
 
@@ -632,7 +633,6 @@ def translate_content_chunk(message: AIMessageChunk) -> list[types.ContentBlock]
         raise NotImplementedError
     blocks = _reasoning_block(message, "lc_rs_0")
     blocks.extend(_text_block(message, "lc_txt_0"))
-    blocks.extend(_web_search_blocks(message, indexed=True))
     for chunk in message.tool_call_chunks:
         index = chunk.get("index")
         block = types.ToolCallChunk(
@@ -644,6 +644,7 @@ def translate_content_chunk(message: AIMessageChunk) -> list[types.ContentBlock]
         if index is not None:
             block["index"] = f"lc_tc_{index}"
         blocks.append(block)
+    blocks.extend(_web_search_blocks(message, indexed=True))
     return blocks
 
 

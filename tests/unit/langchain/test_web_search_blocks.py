@@ -151,3 +151,35 @@ def test_answer_without_search_has_no_search_blocks() -> None:
     )
     blocks = plain.model().invoke("hi").content_blocks
     assert blocks == [{"type": "text", "text": "Hi"}]
+
+
+CALL = {"id": "call_1", "type": "function", "function": {"name": "add", "arguments": '{"a":1}'}}
+
+
+def _respond_with_call(body: dict[str, Any]) -> httpx.Response:
+    """A search and a function call in one answer (no text)."""
+    if body.get("stream"):
+        events = [chunk({"tool_calls": [{**CALL, "index": 0}]})]
+        return sse([*events, final("tool_calls", web_search=RESULTS)])
+    message = {"role": "assistant", "content": "", "tool_calls": [{**CALL, "index": 0}]}
+    return httpx.Response(200, json=completion(message, "tool_calls", web_search=RESULTS))
+
+
+def add(a: int) -> int:
+    """Add one."""
+    return a + 1
+
+
+@pytest.mark.parametrize("output_version", ["v0", "v1"])
+def test_search_with_a_function_call_streams_the_same_blocks(output_version: str) -> None:
+    model = FakeZai(_respond_with_call).model(output_version=output_version)
+    bound = model.bind_tools([add, SEARCH])
+    plain = bound.invoke("q")
+    streamed = _merged(list(bound.stream("q")))
+    assert [b["type"] for b in plain.content_blocks] == [
+        "tool_call",
+        "server_tool_call",
+        "server_tool_result",
+    ]
+    assert _without_index(streamed.content_blocks) == _without_index(plain.content_blocks)
+    assert streamed.tool_calls == plain.tool_calls
