@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 #: docs/-relative pages owned by open work (reliability, performance, testing, files and OCR,
-#: the parameter table, web search).
+#: the parameter table).
 PENDING = frozenset(
     {
         "reliability.md",
@@ -20,7 +20,6 @@ PENDING = frozenset(
         "testing.md",
         "agents-files-ocr.md",
         "parameters.md",
-        "web-search.md",
     }
 )
 
