@@ -29,6 +29,7 @@ from langchain_core.messages.block_translators import register_translator
 from langchain_core.messages.tool import invalid_tool_call, tool_call, tool_call_chunk
 from langchain_core.outputs import ChatGeneration, ChatResult
 
+from langchain_zai._grounding import _ground, _text_block, _web_search_blocks
 from zai_core import parse_usage
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "_create_chat_result",
     "_create_usage_metadata",
     "_flatten_text",
+    "_ground",
     "translate_content",
     "translate_content_chunk",
 ]
@@ -451,11 +453,12 @@ def _response_metadata(body: Mapping[str, Any], finish_reason: str | None) -> di
     return metadata
 
 
-def _create_chat_result(response: Mapping[str, Any]) -> ChatResult:
+def _create_chat_result(response: Mapping[str, Any], search_query: str | None = None) -> ChatResult:
     """A non-streamed ``chat.completion`` body as a ``ChatResult``.
 
     ``finish_reason`` is Z.ai's own value, never renamed; ``web_search`` results of the
-    built-in tool ride in ``response_metadata['web_search']``.
+    built-in tool ride in ``response_metadata['web_search']``, with the citations found in
+    the answer (see :func:`_ground`); ``content_blocks`` shows them as standard blocks.
     """
     usage = response.get("usage")
     generations = []
@@ -463,6 +466,7 @@ def _create_chat_result(response: Mapping[str, Any]) -> ChatResult:
         message = _convert_dict_to_message(choice.get("message") or _EMPTY)
         finish = choice.get("finish_reason")
         message.response_metadata = _response_metadata(response, finish)
+        _ground(message, cast(str, message.content), search_query)
         if usage:
             message.usage_metadata = _create_usage_metadata(usage)
         generations.append(
@@ -584,13 +588,18 @@ def _reasoning_block(message: AIMessage, index: str | None) -> list[types.Conten
 
 
 def translate_content(message: AIMessage) -> list[types.ContentBlock]:
-    """Standard blocks of a Z.ai ``AIMessage``: reasoning, text, tool calls (registered as
-    the ``"zai"`` translator, so ``content_blocks`` and ``output_version="v1"`` use it)."""
+    """Standard blocks of a Z.ai ``AIMessage`` (registered as the ``"zai"`` translator, so
+    ``content_blocks`` and ``output_version="v1"`` use it).
+
+    In order: reasoning; the text, with ``annotations`` (``Citation``) where it cites a
+    web search result as ``[ref_N]``; the function tool calls; the built-in web search as a
+    ``server_tool_call`` and its ``server_tool_result`` (the results: title, link, media,
+    publish_date, content, icon, refer). Streamed chunks add up to the same order.
+    """
     if not isinstance(message.content, str):
         raise NotImplementedError  # list content: LangChain's best-effort parsing
     blocks = _reasoning_block(message, None)
-    if message.content:
-        blocks.append(types.TextContentBlock(type="text", text=message.content))
+    blocks.extend(_text_block(message, None))
     blocks.extend(
         types.ToolCall(type="tool_call", name=c["name"], args=c["args"], id=c.get("id"))
         for c in message.tool_calls
@@ -605,13 +614,16 @@ def translate_content(message: AIMessage) -> list[types.ContentBlock]:
         )
         for c in message.invalid_tool_calls
     )
+    # last: a stream reports the search on its final chunk, after any tool-call chunk
+    blocks.extend(_web_search_blocks(message, indexed=False))
     return blocks
 
 
 def translate_content_chunk(message: AIMessageChunk) -> list[types.ContentBlock]:
     """Standard blocks of a streamed chunk, with stable string indices.
 
-    Reasoning is block ``lc_rs_0``, text ``lc_txt_0`` and tool call *n* ``lc_tc_<n>``, so
+    Reasoning is block ``lc_rs_0``, text ``lc_txt_0`` (the final chunk adds the answer's
+    citations to it), the web search ``lc_wsc_0`` / ``lc_wsr_0``, tool call *n* ``lc_tc_<n>``, so
     chunks merge block by block and parallel tool calls stay apart (numeric indices
     would collide: tool-call index 0 is not content block 0).
     """
@@ -620,8 +632,7 @@ def translate_content_chunk(message: AIMessageChunk) -> list[types.ContentBlock]
     if not isinstance(message.content, str):
         raise NotImplementedError
     blocks = _reasoning_block(message, "lc_rs_0")
-    if message.content:
-        blocks.append(types.TextContentBlock(type="text", text=message.content, index="lc_txt_0"))
+    blocks.extend(_text_block(message, "lc_txt_0"))
     for chunk in message.tool_call_chunks:
         index = chunk.get("index")
         block = types.ToolCallChunk(
@@ -633,6 +644,7 @@ def translate_content_chunk(message: AIMessageChunk) -> list[types.ContentBlock]
         if index is not None:
             block["index"] = f"lc_tc_{index}"
         blocks.append(block)
+    blocks.extend(_web_search_blocks(message, indexed=True))
     return blocks
 
 

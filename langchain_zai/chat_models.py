@@ -10,7 +10,7 @@ from typing import Any, Literal, cast
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import LangSmithParams, LanguageModelInput, ModelProfile
 from langchain_core.language_models.chat_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.output_parsers import JsonOutputParser, PydanticOutputParser
 from langchain_core.output_parsers.openai_tools import (
     JsonOutputKeyToolsParser,
@@ -25,6 +25,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     StrictBool,
     field_validator,
     model_validator,
@@ -37,11 +38,13 @@ from langchain_zai._convert import (
     _convert_chunk_to_message_chunk,
     _convert_messages_to_dicts,
     _create_chat_result,
+    _ground,
 )
 from langchain_zai._errors import translate_errors
 from langchain_zai._tools import ToolChoice, _convert_tool, _convert_tool_choice, _function_names
 from zai_core import build_chat_body, get_model_info
-from zai_core.tokenizer import TOKENIZER_MODELS, acount_tokens, count_tokens
+from zai_core.grounding import forced_search_query
+from zai_core.tokenizer import TOKENIZER_MODELS, TokenCounter
 
 __all__ = ["ChatZai"]
 
@@ -59,6 +62,10 @@ _BODY_SETTINGS = (
     "request_id",
 )
 _PROBE = [{"role": "user", "content": "."}]
+
+
+#: Token counts kept per instance (distinct conversations / texts; least recently used go).
+_TOKEN_CACHE_SIZE = 1024
 
 
 def _tokenizer_model(model: str) -> str:
@@ -353,6 +360,8 @@ class ChatZai(ZaiSettings, BaseChatModel):
     extra_body: dict[str, Any] | None = None
     """Extra body fields merged last, e.g. ``{"sensitive_word_check": {...}}``."""
 
+    _tokens: TokenCounter = PrivateAttr(default_factory=lambda: TokenCounter(_TOKEN_CACHE_SIZE))
+
     # ------------------------------------------------------------------ validation
 
     @model_validator(mode="before")
@@ -436,7 +445,16 @@ class ChatZai(ZaiSettings, BaseChatModel):
         return params
 
     def _resolve_model_profile(self) -> ModelProfile | None:
+        """The catalog's facts about the model; only what is known for an unknown name.
+
+        An unknown name (``glm-9-preview``) gets text in and text out and nothing else:
+        no invented context window, output limit or tool support, so middleware that trusts
+        the profile (summarization, trimming) does not act on a guess. Pass
+        ``ChatZai(profile={...})`` to state them yourself.
+        """
         info = get_model_info(self.model)
+        if not info.known:
+            return ModelProfile(text_inputs=True, text_outputs=True)
         profile = ModelProfile(
             max_input_tokens=info.context_window,
             max_output_tokens=info.max_output,
@@ -516,7 +534,7 @@ class ChatZai(ZaiSettings, BaseChatModel):
         body = self._get_request_payload(messages, stop=stop, **kwargs)
         with translate_errors():
             response = self._get_client().chat(body)
-        return _checked(body, _create_chat_result(response))
+        return _checked(body, _create_chat_result(response, forced_search_query(body.get("tools"))))
 
     async def _agenerate(
         self,
@@ -528,7 +546,7 @@ class ChatZai(ZaiSettings, BaseChatModel):
         body = self._get_request_payload(messages, stop=stop, **kwargs)
         with translate_errors():
             response = await self._get_client().achat(body)
-        return _checked(body, _create_chat_result(response))
+        return _checked(body, _create_chat_result(response, forced_search_query(body.get("tools"))))
 
     def _stream(
         self,
@@ -539,6 +557,7 @@ class ChatZai(ZaiSettings, BaseChatModel):
     ) -> Iterator[ChatGenerationChunk]:
         body = self._get_request_payload(messages, stop=stop, stream=True, **kwargs)
         usage = "stream_options" in body
+        query = forced_search_query(body.get("tools"))
         state: ToolStreamState = {}
         with translate_errors():
             stream = self._get_client().stream_chat(body)
@@ -547,6 +566,8 @@ class ChatZai(ZaiSettings, BaseChatModel):
                 message, state = _convert_chunk_to_message_chunk(raw, state, stream_usage=usage)
                 if message is None:
                     continue
+                if "web_search" in raw:
+                    _ground(message, stream.accumulator.content, query)
                 chunk = ChatGenerationChunk(message=message)
                 if run_manager is not None:
                     run_manager.on_llm_new_token(cast(str, message.content), chunk=chunk)
@@ -562,6 +583,7 @@ class ChatZai(ZaiSettings, BaseChatModel):
     ) -> AsyncIterator[ChatGenerationChunk]:
         body = self._get_request_payload(messages, stop=stop, stream=True, **kwargs)
         usage = "stream_options" in body
+        query = forced_search_query(body.get("tools"))
         state: ToolStreamState = {}
         with translate_errors():
             stream = self._get_client().astream_chat(body)
@@ -571,6 +593,8 @@ class ChatZai(ZaiSettings, BaseChatModel):
                     message, state = _convert_chunk_to_message_chunk(raw, state, stream_usage=usage)
                     if message is None:
                         continue
+                    if "web_search" in raw:
+                        _ground(message, stream.accumulator.content, query)
                     chunk = ChatGenerationChunk(message=message)
                     if run_manager is not None:
                         await run_manager.on_llm_new_token(cast(str, message.content), chunk=chunk)
@@ -593,7 +617,9 @@ class ChatZai(ZaiSettings, BaseChatModel):
         Args:
             tools: tool definitions; ``{"type": "web_search", "web_search": {...}}`` and
                 ``{"type": "retrieval", "retrieval": {...}}`` are passed through untouched
-                (Z.ai runs them; results arrive in ``response_metadata["web_search"]``).
+                (Z.ai runs them; a search shows in ``content_blocks`` as ``server_tool_call``
+                / ``server_tool_result`` blocks and ``Citation`` annotations on the text, raw
+                in ``response_metadata["web_search"]``).
             tool_choice: ``"auto"``, ``"none"`` (tools are then left out of the request),
                 ``"any"`` / ``"required"`` / ``True``, a tool name, or a dict. Z.ai documents
                 only ``"auto"``; a named tool is sent as ``{"type": "function", "function":
@@ -694,29 +720,45 @@ class ChatZai(ZaiSettings, BaseChatModel):
     def get_num_tokens_from_messages(
         self, messages: list[BaseMessage], tools: Sequence[Any] | None = None
     ) -> int:
-        """Exact prompt tokens of ``messages`` (and ``tools``), from Z.ai's tokenizer endpoint.
+        """Prompt tokens of a conversation, chat template included, from Z.ai's tokenizer.
 
-        One request per call; counted with the tokenizer Z.ai documents closest to the
-        model (``glm-4.6`` for GLM-4.6 and later text models, ``glm-4.6v`` for vision
-        models, ``glm-4.5`` for GLM-4.5).
+        What the model is charged for ``messages`` (and ``tools``) as a prompt: each
+        message's text plus the template tokens around it. Counted by Z.ai's tokenizer
+        endpoint with the tokenizer it documents closest to the model (``glm-4.6`` for
+        GLM-4.6 and later text models, ``glm-4.6v`` for vision models, ``glm-4.5`` for
+        GLM-4.5).
+
+        Cost: one request per distinct conversation; identical ones (same messages, same
+        tools) are answered from a bounded per-instance cache, so a trimming loop that
+        counts the same messages turn after turn does not repeat requests.
         """
         wire, wire_tools = self._token_request(messages, tools)
         with translate_errors():
-            return count_tokens(self._get_client(), _tokenizer_model(self.model), wire, wire_tools)
+            return self._tokens.messages(self._get_client, self._tokenizer, wire, wire_tools)
 
     async def aget_num_tokens_from_messages(
         self, messages: list[BaseMessage], tools: Sequence[Any] | None = None
     ) -> int:
-        """Async :meth:`get_num_tokens_from_messages`."""
+        """Async :meth:`get_num_tokens_from_messages` (shares the cache)."""
         wire, wire_tools = self._token_request(messages, tools)
         with translate_errors():
-            return await acount_tokens(
-                self._get_client(), _tokenizer_model(self.model), wire, wire_tools
-            )
+            return await self._tokens.amessages(self._get_client, self._tokenizer, wire, wire_tools)
 
     def get_num_tokens(self, text: str) -> int:
-        """Tokens ``text`` costs as one user message, from Z.ai's tokenizer endpoint."""
-        return self.get_num_tokens_from_messages([HumanMessage(content=text)])
+        """Tokens in ``text`` itself, without any chat-template overhead.
+
+        LangChain's contract: ``get_num_tokens`` counts text, and
+        :meth:`get_num_tokens_from_messages` counts a conversation. ``""`` is 0 without a
+        request. Otherwise the text is counted as one user message and the template around
+        a message is subtracted, measured once per instance by counting a one-token text;
+        so the first call costs two requests, later distinct texts one, repeated texts none.
+        """
+        with translate_errors():
+            return self._tokens.text(self._get_client, self._tokenizer, text)
+
+    @property
+    def _tokenizer(self) -> str:
+        return _tokenizer_model(self.model)
 
     def get_token_ids(self, text: str) -> list[int]:
         """Not available: Z.ai's tokenizer endpoint returns counts, not token ids."""

@@ -10,7 +10,7 @@ from langchain_core.callbacks import (
 )
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
-from pydantic import Field
+from pydantic import AliasChoices, Field
 
 from langchain_zai._config import ZaiSettings, merge_options
 from langchain_zai._documents import search_result_to_document
@@ -27,6 +27,10 @@ class ZaiWebSearchRetriever(ZaiSettings, BaseRetriever):
     Each hit becomes a ``Document``: the snippet as ``page_content``; ``source``, ``title``,
     ``link``, ``publish_date``, ``media``, ``icon`` and ``refer`` as metadata.
 
+    The number of hits is ``k``, as for every LangChain retriever (``count``, Z.ai's own
+    word, is accepted as an alias), at construction or per call:
+    ``retriever.invoke("query", k=3)``.
+
     Setup:
         .. code-block:: bash
 
@@ -38,7 +42,7 @@ class ZaiWebSearchRetriever(ZaiSettings, BaseRetriever):
 
             from langchain_zai import ZaiWebSearchRetriever
 
-            retriever = ZaiWebSearchRetriever(count=5, recency_filter="oneWeek")
+            retriever = ZaiWebSearchRetriever(k=5, recency_filter="oneWeek")
 
     Invoke:
         .. code-block:: python
@@ -63,8 +67,8 @@ class ZaiWebSearchRetriever(ZaiSettings, BaseRetriever):
 
     engine: str = "search-prime"
     """Search engine: ``search-prime`` (docs.z.ai) or a mainland engine name."""
-    count: int | None = Field(default=None, ge=1, le=50)
-    """Number of hits (server default 10)."""
+    k: int | None = Field(default=None, ge=1, le=50, validation_alias=AliasChoices("k", "count"))
+    """Number of hits, 1 to 50 (server default 10); ``count=`` is an alias."""
     recency_filter: Recency | None = None
     """``oneDay``, ``oneWeek``, ``oneMonth``, ``oneYear`` or ``noLimit``."""
     domain_filter: str | None = None
@@ -72,27 +76,42 @@ class ZaiWebSearchRetriever(ZaiSettings, BaseRetriever):
     content_size: Literal["medium", "high"] | None = None
     """Snippet length (mainland)."""
 
-    def _search_options(self) -> dict[str, Any]:
-        return merge_options(
+    @property
+    def count(self) -> int | None:
+        """Z.ai's word for :attr:`k`."""
+        return self.k
+
+    def _search_options(self, call: dict[str, Any]) -> tuple[dict[str, Any], int | None]:
+        """The request options, and the number of hits to keep (``k`` per call wins)."""
+        unknown = sorted(set(call) - {"k", "count"})
+        if unknown:
+            raise TypeError(f"ZaiWebSearchRetriever got unexpected argument(s) {unknown}")
+        k = call.get("k", call.get("count", self.k))
+        if k is not None and not (isinstance(k, int) and 1 <= k <= 50):
+            raise ValueError(f"k must be an integer from 1 to 50, got {k!r}")
+        options = merge_options(
             {
                 "engine": self.engine,
-                "count": self.count,
+                "count": k,
                 "recency_filter": self.recency_filter,
                 "domain_filter": self.domain_filter,
                 "content_size": self.content_size,
             }
         )
+        return options, k
 
     def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun, **kwargs: Any
     ) -> list[Document]:
+        options, k = self._search_options(kwargs)
         with translate_errors():
-            results = web_search(self.client, query, **self._search_options())
-        return [search_result_to_document(r) for r in results]
+            results = web_search(self.client, query, **options)
+        return [search_result_to_document(r) for r in results[:k]]
 
     async def _aget_relevant_documents(
-        self, query: str, *, run_manager: AsyncCallbackManagerForRetrieverRun
+        self, query: str, *, run_manager: AsyncCallbackManagerForRetrieverRun, **kwargs: Any
     ) -> list[Document]:
+        options, k = self._search_options(kwargs)
         with translate_errors():
-            results = await aweb_search(self.client, query, **self._search_options())
-        return [search_result_to_document(r) for r in results]
+            results = await aweb_search(self.client, query, **options)
+        return [search_result_to_document(r) for r in results[:k]]

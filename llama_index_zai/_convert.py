@@ -29,6 +29,7 @@ from llama_index.core.base.llms.types import (
     CachePoint,
     ChatMessage,
     ChatResponse,
+    CitationBlock,
     DocumentBlock,
     ImageBlock,
     MessageRole,
@@ -42,6 +43,7 @@ from llama_index.core.llms.utils import parse_partial_json
 from pydantic import BaseModel, ValidationError
 
 from zai_core import StreamAccumulator, Usage, parse_usage
+from zai_core.grounding import find_citations
 
 __all__: list[str] = []
 
@@ -87,8 +89,10 @@ def _convert_block_to_part(block: Any) -> dict[str, Any] | None:
         if block.title:
             file["filename"] = block.title
         return {"type": "file", "file": file}
-    if isinstance(block, (CachePoint, ThinkingBlock, ToolCallBlock)):
-        return None  # cache hints are implicit on Z.ai; the other two are fields, not parts
+    if isinstance(block, (CachePoint, ThinkingBlock, ToolCallBlock, CitationBlock)):
+        # cache hints are implicit on Z.ai; thinking and tool calls are fields, not parts;
+        # citations describe an earlier answer's text, which goes back as it is
+        return None
     if isinstance(block, AudioBlock):
         raise ValueError(
             "Z.ai chat models take no audio input: transcribe the audio first "
@@ -371,32 +375,67 @@ def _new_assistant_message(blocks: list[Any], additional_kwargs: dict[str, Any])
     return ChatMessage.model_construct(**values)
 
 
+def _citation_blocks(text: str, web_search: Any) -> list[CitationBlock]:
+    """A ``CitationBlock`` per ``[ref_N]`` in ``text`` that names a web search result.
+
+    ``cited_content`` is the result's snippet the model read, ``source`` its link;
+    ``additional_location_info`` holds the span of the claim in the answer text
+    (``start_char_index`` / ``end_char_index``), the marker's span and the result number.
+    """
+    blocks = []
+    for found in find_citations(text, web_search):
+        location = {
+            "start_char_index": found.start,
+            "end_char_index": found.end,
+            "marker_start_char_index": found.marker_start,
+            "marker_end_char_index": found.marker_end,
+            "ref": int(found.refer.removeprefix("ref_")),
+        }
+        blocks.append(
+            CitationBlock(
+                cited_content=TextBlock(text=found.snippet or found.title or found.refer),
+                source=found.url or "",
+                title=found.title or "",
+                additional_location_info=location,
+            )
+        )
+    return blocks
+
+
 def _assistant_message(
     thinking: ThinkingBlock | None,
     text: TextBlock,
     tool_blocks: Sequence[ToolCallBlock],
     tool_calls: Sequence[dict[str, Any]] | None,
+    citations: Sequence[CitationBlock] = (),
 ) -> ChatMessage:
-    """The assistant ``ChatMessage``: blocks ``[ThinkingBlock?, TextBlock, ToolCallBlock*]``.
+    """The assistant ``ChatMessage``: ``[ThinkingBlock?, TextBlock, CitationBlock*,
+    ToolCallBlock*]``.
 
     Built without re-validation (every part is already a valid block); ``additional_kwargs``
     is a fresh dict each time, so callers that update it never touch another message.
     """
     blocks: list[Any] = [thinking, text] if thinking else [text]
+    if citations:
+        blocks.extend(citations)
     if tool_blocks:
         blocks.extend(tool_blocks)
     return _new_assistant_message(blocks, {"tool_calls": list(tool_calls)} if tool_calls else {})
 
 
 def _convert_dict_to_message(
-    message: Mapping[str, Any], reasoning_tokens: int | None = None
+    message: Mapping[str, Any], reasoning_tokens: int | None = None, web_search: Any = None
 ) -> ChatMessage:
-    """A wire assistant message (``choices[0].message``) as a ``ChatMessage``."""
+    """A wire assistant message (``choices[0].message``) as a ``ChatMessage``; with the
+    answer's ``web_search`` results, its ``[ref_N]`` citations as ``CitationBlock``s."""
     reasoning = message.get("reasoning_content")
     thinking = _thinking_block(reasoning, reasoning_tokens) if reasoning else None
     calls = [dict(c) for c in message.get("tool_calls") or ()]
-    text = _text_block(message.get("content") or "")
-    return _assistant_message(thinking, text, _tool_call_blocks(calls), calls)
+    content = message.get("content") or ""
+    citations = _citation_blocks(content, web_search) if web_search else []
+    return _assistant_message(
+        thinking, _text_block(content), _tool_call_blocks(calls), calls, citations
+    )
 
 
 def _response_kwargs(
@@ -425,7 +464,9 @@ def _convert_response_to_chat_response(
     choice = body["choices"][0] if body.get("choices") else {}
     usage = parse_usage(body.get("usage"))
     message = _convert_dict_to_message(
-        choice.get("message") or {}, usage.reasoning_tokens if usage else None
+        choice.get("message") or {},
+        usage.reasoning_tokens if usage else None,
+        body.get("web_search"),
     )
     kwargs = _response_kwargs(usage, choice.get("finish_reason"), body.get("web_search"))
     if thinking_delta:

@@ -168,6 +168,9 @@ class Zai(ZaiSettings, FunctionCallingLLM):
 
         web = {"type": "web_search", "web_search": {"enable": True, "search_result": True}}
         response = llm.chat(messages, tools=[web])
+        raw = response.additional_kwargs["web_search"]  # the results, as Z.ai sent them
+        # each [ref_N] the answer cites is a CitationBlock after its TextBlock
+        sources = [b.source for b in response.message.blocks if b.block_type == "citation"]
         ```
 
         An agent that streams its thinking:
@@ -220,7 +223,8 @@ class Zai(ZaiSettings, FunctionCallingLLM):
     )
     top_p: float | None = Field(default=None, description="Nucleus sampling in [0.01, 1].")
     max_tokens: int | None = Field(
-        default=None, description="Most tokens to generate (also sets metadata.num_output)."
+        default=None,
+        description="Most tokens to generate (metadata.num_output; -1 when unset).",
     )
     stop: str | list[str] | None = Field(default=None, description="Stop sequence(s).")
     do_sample: bool | None = Field(
@@ -269,7 +273,9 @@ class Zai(ZaiSettings, FunctionCallingLLM):
         info = get_model_info(self.model)
         return LLMMetadata(
             context_window=self.context_window or info.context_window,
-            num_output=self.max_tokens or info.max_output,
+            # -1 with max_tokens unset, as llama-index-llms-openai: the server decides the
+            # output length, and PromptHelper gives the prompt the whole context window.
+            num_output=self.max_tokens or -1,
             is_chat_model=True,
             is_function_calling_model=info.tools,
             model_name=self.model,

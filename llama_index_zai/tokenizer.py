@@ -9,13 +9,10 @@ placeholder ids and caches counts by text.
 
 from __future__ import annotations
 
-import hashlib
-import threading
-from collections import OrderedDict
-from typing import Any, NamedTuple
+from typing import Any
 
 from zai_core import ChatTransport
-from zai_core.tokenizer import acount_tokens, count_tokens
+from zai_core.tokenizer import CountCacheInfo, TokenCounter
 
 from ._config import ZaiSettings
 
@@ -23,21 +20,8 @@ __all__ = ["TOKEN_PLACEHOLDER", "TokenizerCacheInfo", "ZaiTokenizer"]
 
 #: The value of every element of the lists :class:`ZaiTokenizer` returns (not a token id).
 TOKEN_PLACEHOLDER = -1
-#: Text whose token count is known to be exactly 1, used to measure the message overhead.
-_PROBE = "a"
-
-
-class TokenizerCacheInfo(NamedTuple):
-    """Cache statistics: ``hits``, ``misses`` (= tokenizer requests), ``size``, ``maxsize``."""
-
-    hits: int
-    misses: int
-    size: int
-    maxsize: int
-
-
-def _key(text: str) -> bytes:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+#: Cache statistics: ``hits``, ``misses`` (= tokenizer requests), ``size``, ``maxsize``.
+TokenizerCacheInfo = CountCacheInfo
 
 
 class ZaiTokenizer:
@@ -102,13 +86,9 @@ class ZaiTokenizer:
         http_client: Any = None,
         http_async_client: Any = None,
     ) -> None:
-        if cache_size < 0:
-            raise ValueError(f"cache_size must be >= 0, got {cache_size}")
-        if message_overhead is not None and message_overhead < 0:
-            raise ValueError(f"message_overhead must be >= 0, got {message_overhead}")
+        self._counter = TokenCounter(cache_size, message_overhead)  # checks both first
         self.model = model
         self.cache_size = cache_size
-        self._overhead = message_overhead
         #: The configuration words, checked now.
         self.settings = ZaiSettings.model_validate(
             {
@@ -121,10 +101,6 @@ class ZaiTokenizer:
                 "http_async_client": http_async_client,
             }
         )
-        self._cache: OrderedDict[bytes, int] = OrderedDict()
-        self._lock = threading.Lock()
-        self._hits = 0
-        self._misses = 0
 
     def __repr__(self) -> str:
         return f"ZaiTokenizer(model={self.model!r}, cache_size={self.cache_size})"
@@ -136,71 +112,26 @@ class ZaiTokenizer:
 
     # ------------------------------------------------------------------ cache
 
-    def _cached(self, key: bytes) -> int | None:
-        with self._lock:
-            count = self._cache.get(key)
-            if count is not None:
-                self._cache.move_to_end(key)
-                self._hits += 1
-            return count
-
-    def _store(self, key: bytes, count: int) -> int:
-        with self._lock:
-            self._misses += 1
-            if self.cache_size:
-                self._cache[key] = count
-                self._cache.move_to_end(key)
-                while len(self._cache) > self.cache_size:
-                    self._cache.popitem(last=False)
-        return count
-
     def cache_info(self) -> TokenizerCacheInfo:
-        """Hits, misses (texts counted by a request), current size and capacity."""
-        with self._lock:
-            return TokenizerCacheInfo(self._hits, self._misses, len(self._cache), self.cache_size)
+        """Hits, misses (tokenizer requests, the probe included), current size and capacity."""
+        return self._counter.cache.info()
 
     def clear_cache(self) -> None:
         """Forget every cached count (the measured overhead is kept)."""
-        with self._lock:
-            self._cache.clear()
-            self._hits = self._misses = 0
+        self._counter.cache.clear()
 
     # ------------------------------------------------------------------ counting
 
-    @staticmethod
-    def _messages(text: str) -> list[dict[str, str]]:
-        return [{"role": "user", "content": text}]
-
-    def _net(self, raw: int) -> int:
-        return max(1, raw - (self._overhead or 0))
+    def _get_client(self) -> ChatTransport:
+        return self.client
 
     def count(self, text: str) -> int:
         """Tokens in ``text``: a cache lookup, else one request (plus the one-time probe)."""
-        if not text:
-            return 0
-        key = _key(text)
-        cached = self._cached(key)
-        if cached is not None:
-            return cached
-        if self._overhead is None:
-            probe = count_tokens(self.client, self.model, self._messages(_PROBE))
-            self._overhead = max(0, probe - 1)
-        raw = count_tokens(self.client, self.model, self._messages(text))
-        return self._store(key, self._net(raw))
+        return self._counter.text(self._get_client, self.model, text)
 
     async def acount(self, text: str) -> int:
         """Async :meth:`count` (shares the cache)."""
-        if not text:
-            return 0
-        key = _key(text)
-        cached = self._cached(key)
-        if cached is not None:
-            return cached
-        if self._overhead is None:
-            probe = await acount_tokens(self.client, self.model, self._messages(_PROBE))
-            self._overhead = max(0, probe - 1)
-        raw = await acount_tokens(self.client, self.model, self._messages(text))
-        return self._store(key, self._net(raw))
+        return await self._counter.atext(self._get_client, self.model, text)
 
     def __call__(self, text: str) -> list[int]:
         """``[TOKEN_PLACEHOLDER] * count(text)``: the shape ``Settings.tokenizer`` expects."""

@@ -12,14 +12,13 @@ from pathlib import Path
 from typing import Any
 
 #: docs/-relative pages owned by open work (reliability, performance, testing,
-#: the parameter table, web search).
+#: the parameter table).
 PENDING = frozenset(
     {
         "reliability.md",
         "performance.md",
         "testing.md",
         "parameters.md",
-        "web-search.md",
     }
 )
 

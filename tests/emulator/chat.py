@@ -15,7 +15,9 @@ What it answers:
 - the last message is a tool result -> an answer that quotes the results;
 - ``response_format`` json_object -> a JSON object with the keys the prompt names;
 - thinking on (the model's default) -> ``reasoning_content`` first;
-- a ``web_search`` tool with ``search_result`` -> a top-level ``web_search`` list;
+- a ``web_search`` tool with ``search_result`` -> a top-level ``web_search`` list and an
+  answer citing it as ``[ref_N]`` (shape DOCUMENTED, NOT RECORDED: docs.z.ai's response
+  schema; no public real recording of a web-search answer exists);
 - ``stop`` and ``max_tokens`` are honoured (``finish_reason`` ``length``);
 - special model names trigger errors: ``emulate-<status>-<code>`` (e.g. ``emulate-429-1113``),
   ``emulate-finish-<reason>`` (a 200 whose finish_reason is e.g. ``sensitive``),

@@ -25,7 +25,16 @@ TYPED_PACKAGES = (
     "llama_index_zai",
     "llama_index/llms/zai",
     "llama_index/embeddings/zai",
+    "llama_index/readers/zai",
+    "llama_index/tools/zai",
 )
+#: The LlamaIndex namespaces this package fills, each with what it exports.
+LLAMA_INDEX_NAMESPACES = {
+    "llms": ("Zai",),
+    "embeddings": ("ZaiEmbedding",),
+    "readers": ("ZaiWebReader", "ZaiTranscriptionReader"),
+    "tools": ("ZaiToolSpec", "ZaiVideoProgressEvent"),
+}
 
 
 def _uv(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> str:
@@ -65,9 +74,9 @@ def test_wheel_ships_types_and_no_tests(wheel: Path) -> None:
     assert not [n for n in names if n.startswith("tests/")], "tests/ must not ship in the wheel"
     # llama_index is a namespace package shared with llama-index-core: never an __init__.py.
     assert "llama_index/__init__.py" not in names
-    assert "llama_index/llms/__init__.py" not in names
-    assert "llama_index/embeddings/__init__.py" not in names
-    assert "llama_index/llms/zai/__init__.py" in names
+    for kind in LLAMA_INDEX_NAMESPACES:
+        assert f"llama_index/{kind}/__init__.py" not in names, f"llama_index/{kind} is a namespace"
+        assert f"llama_index/{kind}/zai/__init__.py" in names
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +91,17 @@ def wheel_env(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     python = str(venv / "bin" / "python")
     _uv("pip", "install", "-q", "--offline", "--no-deps", "--python", python, str(wheel))
     return venv
+
+
+def test_llama_index_namespaces_import_from_the_wheel(wheel_env: Path) -> None:
+    """``llama_index.<kind>.zai`` import next to llama-index-core's own subpackages."""
+    imports = [
+        f"from llama_index.{kind}.zai import {', '.join(names)}"
+        for kind, names in LLAMA_INDEX_NAMESPACES.items()
+    ]
+    code = "; ".join([*imports, "import llama_index.core.llms, llama_index.core.readers"])
+    done = _python(wheel_env, code)
+    assert done.returncode == 0, done.stderr
 
 
 def test_user_script_type_checks_strictly(wheel_env: Path) -> None:

@@ -166,6 +166,24 @@ def test_builtin_web_search(stream: bool) -> None:
     assert len(results) == 2 and results[0]["link"].startswith("https://")
     assert message.tool_calls == []
     assert message.text
+    # the same search as standard blocks, streamed or not
+    blocks = {b["type"]: b for b in message.content_blocks}
+    assert blocks["server_tool_call"]["name"] == "web_search"
+    assert blocks["server_tool_result"]["output"] == results
+    citations = blocks["text"]["annotations"]
+    assert [c["url"] for c in citations] == [r["link"] for r in results]
+    assert all(message.text[c["start_index"] : c["end_index"]] for c in citations)
+
+
+def test_web_search_answer_goes_back_in_history() -> None:
+    """A v1 grounded answer (text with citations, server tool blocks) sent back is valid."""
+    web_search = {"type": "web_search", "web_search": {"enable": True, "search_result": True}}
+    model = ChatZai(model="glm-4.7", output_version="v1").bind_tools([web_search])
+    question = HumanMessage("What happened in AI news this week?")
+    answer = model.invoke([question])
+    assert {b["type"] for b in answer.content} >= {"server_tool_call", "server_tool_result"}
+    follow_up = model.invoke([question, answer, HumanMessage("Which source is newest?")])
+    assert follow_up.text
 
 
 # --------------------------------------------------------------------------- structured output
@@ -220,7 +238,10 @@ def test_token_counts() -> None:
     plain = model.get_num_tokens_from_messages(messages)
     with_tools = model.get_num_tokens_from_messages(messages, tools=[get_weather, get_time])
     assert 0 < plain < with_tools
-    assert model.get_num_tokens("What is the weather in Paris?") == plain
+    text = model.get_num_tokens("What is the weather in Paris?")
+    assert 0 < text < plain  # the text alone, without the message template
+    assert model.get_num_tokens("") == 0
+    assert model.get_num_tokens_from_messages(messages) == plain  # cached: no new request
 
 
 # --------------------------------------------------------------------------- errors

@@ -10,6 +10,7 @@ import pytest
 from llama_index.core.base.llms.types import (
     ChatMessage,
     ChatResponse,
+    CitationBlock,
     ImageBlock,
     TextBlock,
     ThinkingBlock,
@@ -228,6 +229,12 @@ def test_web_search_built_in_tool(vcr: Any) -> None:
     results = response.additional_kwargs["web_search"]
     assert results and results[0]["link"].startswith("https://")
     assert sent_bodies(vcr)[0]["tools"] == [WEB_SEARCH]
+    citations = [b for b in response.message.blocks if isinstance(b, CitationBlock)]
+    assert [c.source for c in citations] == [r["link"] for r in results]
+    text = response.message.content or ""
+    for citation in citations:
+        where = citation.additional_location_info
+        assert text[where["start_char_index"] : where["end_char_index"]]
 
 
 async def test_web_search_with_function_tool_streamed(vcr: Any) -> None:

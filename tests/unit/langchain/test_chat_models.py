@@ -537,33 +537,86 @@ def test_structured_output_rejects_bad_method() -> None:
 # --------------------------------------------------------------------------- tokens, profile
 
 
-def test_token_counts_from_the_tokenizer_endpoint() -> None:
-    def respond(body: dict[str, Any]) -> httpx.Response:
-        total = 10 + 7 * len(body.get("tools", []))
-        return httpx.Response(
-            200, json={"id": "t", "usage": {"prompt_tokens": total, "total_tokens": total}}
-        )
+def _word_counter(body: dict[str, Any]) -> httpx.Response:
+    """A tokenizer that counts one token per word, 4 template tokens per message, 7 per tool."""
+    words = sum(len(str(m["content"]).split()) + 4 for m in body["messages"])
+    total = words + 7 * len(body.get("tools", []))
+    return httpx.Response(200, json={"id": "t", "usage": {"prompt_tokens": total}})
 
-    fake = FakeZai(respond)
+
+def test_message_counts_include_the_template_and_tools() -> None:
+    fake = FakeZai(_word_counter)
     model = fake.model()
 
     def get_weather(city: str) -> str:
         """Weather in a city."""
         return city
 
-    assert model.get_num_tokens_from_messages(HI) == 10
-    assert model.get_num_tokens_from_messages(HI, tools=[get_weather]) == 17
-    assert model.get_num_tokens("hi") == 10
-    assert [str(r.url).rsplit("/", 1)[-1] for r in fake.requests] == ["tokenizer"] * 3
+    assert model.get_num_tokens_from_messages(HI) == 5
+    assert model.get_num_tokens_from_messages(HI, tools=[get_weather]) == 12
     assert fake.bodies[0] == {"model": "glm-4.6", "messages": [{"role": "user", "content": "hi"}]}
     assert fake.bodies[1]["tools"][0]["function"]["name"] == "get_weather"
+    assert all(str(r.url).endswith("/tokenizer") for r in fake.requests)
     with pytest.raises(NotImplementedError, match="counts only"):
         model.get_token_ids("hi")
 
 
+def test_get_num_tokens_counts_text_without_template() -> None:
+    """LangChain's contract: text tokens only; the conversation form carries the overhead."""
+    fake = FakeZai(_word_counter)
+    model = fake.model()
+    assert model.get_num_tokens("") == 0
+    assert fake.bodies == []  # no request for the empty text
+    assert model.get_num_tokens("Hello world") == 2
+    assert model.get_num_tokens_from_messages([HumanMessage("Hello world")]) == 6
+    assert [b["messages"][0]["content"] for b in fake.bodies] == ["a", "Hello world"]
+
+
+def test_identical_counts_are_cached_within_an_instance() -> None:
+    """A trimming loop re-counting the same messages each turn sends one request per text."""
+    from langchain_core.messages import trim_messages
+
+    fake = FakeZai(_word_counter)
+    model = fake.model()
+    history = [HumanMessage(f"message number {i}") for i in range(6)]
+    for _ in range(3):  # three turns, the same history each time
+        kept = trim_messages(history, max_tokens=25, token_counter=model, strategy="last")
+        assert kept == history[-3:]
+    first_turn = len(fake.bodies)
+    assert len({json.dumps(b, sort_keys=True) for b in fake.bodies}) == first_turn  # no repeats
+    for text in ("one two three", "one two three", "four"):
+        model.get_num_tokens(text)
+    assert [b["messages"][0]["content"] for b in fake.bodies[first_turn:]] == [
+        "a",
+        "one two three",
+        "four",
+    ]
+    assert model._tokens.cache.info().hits >= 2 * first_turn + 1
+
+
+def test_token_cache_is_bounded_and_not_copied() -> None:
+    import copy
+    import pickle
+
+    from langchain_zai import chat_models
+
+    fake = FakeZai(_word_counter)
+    model = fake.model()
+    for i in range(chat_models._TOKEN_CACHE_SIZE + 10):
+        model.get_num_tokens_from_messages([HumanMessage(f"text {i}")])
+    info = model._tokens.cache.info()
+    assert info.size == info.maxsize == chat_models._TOKEN_CACHE_SIZE
+    assert copy.deepcopy(model._tokens).cache.info().size == 0
+    assert pickle.loads(pickle.dumps(model._tokens)).cache.info().size == 0
+    assert pickle.loads(pickle.dumps(ChatZai(api_key=KEY)))._tokens.cache.info().maxsize > 0
+
+
 async def test_async_token_count() -> None:
     fake = FakeZai(lambda body: httpx.Response(200, json={"usage": {"prompt_tokens": 4}}))
-    assert await fake.model(model="glm-4.6v").aget_num_tokens_from_messages(HI) == 4
+    model = fake.model(model="glm-4.6v")
+    assert await model.aget_num_tokens_from_messages(HI) == 4
+    assert await model.aget_num_tokens_from_messages(HI) == 4  # cached
+    assert len(fake.bodies) == 1
     assert fake.bodies[0]["model"] == "glm-4.6v"
 
 
@@ -586,7 +639,7 @@ async def test_async_token_count() -> None:
                 ]
             },
         ),
-        ("my-finetune", {"max_input_tokens": 128_000, "tool_calling": True}),
+        ("glm-4.7-0925", {"max_input_tokens": 204_800, "max_output_tokens": 128 * 1024}),
     ],
 )
 def test_profile_from_the_catalog(model: str, expected: dict[str, Any]) -> None:
@@ -594,6 +647,33 @@ def test_profile_from_the_catalog(model: str, expected: dict[str, Any]) -> None:
     assert profile is not None
     assert {k: profile.get(k) for k in expected} == expected  # type: ignore[misc]
     assert profile["structured_output"] is False and profile["audio_inputs"] is False
+
+
+@pytest.mark.parametrize("model", ["glm-9-unknown", "my-finetune"])
+def test_unknown_model_profile_states_only_what_is_known(model: str) -> None:
+    """No invented context window, output limit or tool support (as langchain-openai)."""
+    profile = ChatZai(api_key=KEY, model=model).profile
+    assert profile == {"text_inputs": True, "text_outputs": True}
+
+
+def test_user_profile_wins() -> None:
+    mine = {"max_input_tokens": 1_000_000, "tool_calling": True}
+    assert ChatZai(api_key=KEY, model="glm-9-unknown", profile=mine).profile == mine
+    assert ChatZai(api_key=KEY, model="glm-4.7", profile=mine).profile == mine
+
+
+def test_unknown_profile_keeps_trimming_middleware_from_guessing() -> None:
+    """LangChain's summarization middleware refuses a fractional trigger without a window."""
+    from langchain.agents.middleware import SummarizationMiddleware
+
+    with pytest.raises(ValueError, match="profile"):
+        SummarizationMiddleware(
+            model=ChatZai(api_key=KEY, model="glm-9-unknown"), trigger=("fraction", 0.8)
+        )
+    known = SummarizationMiddleware(
+        model=ChatZai(api_key=KEY, model="glm-4.7"), trigger=("fraction", 0.8)
+    )
+    assert known is not None
 
 
 def test_ls_params() -> None:

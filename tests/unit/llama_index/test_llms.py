@@ -130,11 +130,47 @@ def test_metadata_from_catalog(model: str, context_window: int, function_calling
 
 
 def test_num_output_follows_max_tokens() -> None:
-    assert Zai(model="glm-4.7").metadata.num_output == 128 * 1024
+    assert Zai(model="glm-4.7").metadata.num_output == -1  # unset: as llama-index-llms-openai
     assert Zai(model="glm-4.7", max_tokens=2048).metadata.num_output == 2048
     llm = Zai(model="glm-4.7")
     llm.max_tokens = 77
     assert llm.metadata.num_output == 77
+
+
+def _words(n: int) -> list[str]:
+    return ["w"] * n
+
+
+def test_prompt_helper_gives_rag_nearly_the_whole_window() -> None:
+    """With max_tokens unset, PromptHelper reserves its 256-token default, not 128K."""
+    from llama_index.core.constants import DEFAULT_NUM_OUTPUTS
+    from llama_index.core.indices.prompt_helper import PromptHelper
+
+    unset = PromptHelper.from_llm_metadata(Zai(model="glm-4.7").metadata, tokenizer=str.split)
+    assert unset.num_output == DEFAULT_NUM_OUTPUTS
+    assert unset._get_available_context_size(0) == 204_800 - DEFAULT_NUM_OUTPUTS
+    capped = Zai(model="glm-4.7", max_tokens=4096).metadata
+    helper = PromptHelper.from_llm_metadata(capped, tokenizer=str.split)
+    assert helper._get_available_context_size(0) == 204_800 - 4096
+
+
+def test_query_engine_packs_a_large_context_into_one_request() -> None:
+    """A compact synthesizer sends 150K words of context in one request (it took three when
+    num_output claimed the catalog's 128K output limit)."""
+    from llama_index.core import get_response_synthesizer
+    from llama_index.core.indices.prompt_helper import PromptHelper
+    from llama_index.core.schema import NodeWithScore, TextNode
+
+    server = FakeServer(json_reply(200, completion("All about w.")))
+    llm = _llm(server, model="glm-4.7")
+    helper = PromptHelper.from_llm_metadata(llm.metadata, tokenizer=str.split)
+    synthesizer = get_response_synthesizer(llm=llm, prompt_helper=helper, response_mode="compact")
+    nodes = [NodeWithScore(node=TextNode(text=" ".join(_words(50_000)))) for _ in range(3)]
+    answer = synthesizer.synthesize("What is this about?", nodes=nodes)
+    assert str(answer) == "All about w."
+    assert len(server.requests) == 1  # FakeServer fails on a second, unscripted request
+    prompt = _sent(server)["messages"][-1]["content"]
+    assert prompt.count("w ") >= 149_000
 
 
 def test_context_window_override() -> None:

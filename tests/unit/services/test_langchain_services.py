@@ -590,6 +590,26 @@ async def test_web_search_retriever() -> None:
     }
 
 
+async def test_web_search_retriever_takes_k() -> None:
+    """``k`` like every LangChain retriever (``count`` is an alias), per instance or per call;
+    never more documents than asked for, even if the server sends more."""
+    fake = FakeZai({"/web_search": SEARCH_ANSWER})
+    retriever = ZaiWebSearchRetriever(k=1, **fake.config())
+    assert retriever.count == 1
+    assert len(retriever.invoke("GLM")) == 1  # the answer holds 2 hits
+    assert len(await retriever.ainvoke("GLM", k=2)) == 2
+    assert len(retriever.invoke("GLM", count=2)) == 2
+    assert [b["count"] for b in fake.bodies("/web_search")] == [1, 2, 2]
+    assert ZaiWebSearchRetriever(count=3, **fake.config()).k == 3
+    with pytest.raises(ValueError, match="k must be"):
+        retriever.invoke("GLM", k=0)
+    with pytest.raises(TypeError, match="top_k"):
+        retriever.invoke("GLM", top_k=2)
+    with pytest.raises(ValidationError):
+        ZaiWebSearchRetriever(k=51, **fake.config())
+    assert len(fake.bodies("/web_search")) == 3  # bad input never reached the server
+
+
 def test_retriever_errors_are_langchain_flavoured() -> None:
     fake = FakeZai({"/web_search": (400, {"error": {"code": "1214", "message": "bad query"}})})
     with pytest.raises(ModelInvalidRequestError, match="bad query"):

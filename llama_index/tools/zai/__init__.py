@@ -1,0 +1,5 @@
+"""``from llama_index.tools.zai import ZaiToolSpec``, as LlamaIndex users expect."""
+
+from llama_index_zai.tools import ZaiToolSpec, ZaiVideoProgressEvent
+
+__all__ = ["ZaiToolSpec", "ZaiVideoProgressEvent"]
