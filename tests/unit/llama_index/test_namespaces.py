@@ -13,8 +13,14 @@ ROOT = Path(__file__).resolve().parents[3]
 NAMESPACES = {
     "llama_index.llms.zai": ("Zai",),
     "llama_index.embeddings.zai": ("ZaiEmbedding",),
-    "llama_index.readers.zai": ("ZaiTranscriptionReader", "ZaiWebReader"),
-    "llama_index.tools.zai": ("ZaiToolSpec", "ZaiVideoProgressEvent"),
+    "llama_index.readers.zai": ("ZaiOCRReader", "ZaiTranscriptionReader", "ZaiWebReader"),
+    "llama_index.tools.zai": (
+        "ZaiAgentChunkEvent",
+        "ZaiAgentProgressEvent",
+        "ZaiAgentToolSpec",
+        "ZaiToolSpec",
+        "ZaiVideoProgressEvent",
+    ),
 }
 
 
