@@ -30,10 +30,17 @@ from langchain_core.messages.tool import invalid_tool_call, tool_call, tool_call
 from langchain_core.outputs import ChatGeneration, ChatResult
 
 from langchain_zai._grounding import _ground, _text_block, _web_search_blocks
-from zai_core import parse_usage
+from zai_core import StreamAccumulator, parse_usage
+from zai_core.chat_rules import (
+    arguments_json,
+    arguments_text,
+    join_text,
+    place_tool_media,
+    text_only,
+    user_content,
+)
 
 __all__ = [
-    "ToolStreamState",
     "_convert_chunk_to_message_chunk",
     "_convert_content_block",
     "_convert_dict_to_message",
@@ -49,10 +56,6 @@ __all__ = [
 
 PROVIDER = "zai"
 
-#: Per tool-call index: the (id, name) already emitted, ``None`` until seen. Threaded through
-#: a stream by :func:`_convert_chunk_to_message_chunk`.
-ToolStreamState = Mapping[int, tuple[str | None, str | None]]
-
 _EMPTY: dict[str, Any] = {}
 _TEXT_TYPES = frozenset({"text", "text-plain", "output_text", "input_text"})
 _REASONING_TYPES = frozenset({"reasoning", "thinking", "reasoning_content"})
@@ -65,8 +68,13 @@ _FILE_KEYS = ("file_id", "file_url", "file_data", "filename")
 # --------------------------------------------------------------------------- outbound
 
 
-def _flatten_text(content: str | Sequence[Any]) -> str:
-    """The text of message content: strings and ``text`` blocks, joined; the rest dropped."""
+def _flatten_text(content: str | Sequence[Any], role: str = "system") -> str:
+    """The text of system / assistant content: strings and ``text`` blocks, joined (the
+    shared rule, :func:`zai_core.join_text`); reasoning and tool-use blocks are dropped.
+
+    Raises:
+        ValueError: an image, video or file block (these messages carry text only).
+    """
     if isinstance(content, str):
         return content
     parts: list[str] = []
@@ -77,7 +85,9 @@ def _flatten_text(content: str | Sequence[Any]) -> str:
             text = block.get("text")
             if isinstance(text, str):
                 parts.append(text)
-    return "".join(parts)
+        elif isinstance(block, Mapping) and block.get("type") in _MEDIA_TYPES:
+            text_only(role, [_convert_content_block(block)["type"]])
+    return join_text(parts)
 
 
 def _reasoning_of(message: AIMessage) -> str | None:
@@ -224,24 +234,11 @@ def _convert_content_block(block: str | Mapping[str, Any]) -> dict[str, Any]:
     raise ValueError(f"content block type {kind!r} cannot be sent to Z.ai in a user message")
 
 
-def _check_parts(parts: Sequence[Mapping[str, Any]]) -> None:
-    kinds = {p["type"] for p in parts}
-    if "file" in kinds and kinds & {"image_url", "video_url"}:
-        raise ValueError(
-            "Z.ai does not accept 'file' parts together with images or videos in one "
-            "message; send them in separate messages"
-        )
-
-
 def _convert_user_content(content: str | Sequence[Any]) -> str | list[dict[str, Any]]:
     """User content: a string when it is text only (every model), else Z.ai parts."""
     if isinstance(content, str):
         return content
-    parts = [_convert_content_block(block) for block in content]
-    if all(p["type"] == "text" for p in parts):
-        return "".join(p["text"] for p in parts)
-    _check_parts(parts)
-    return parts
+    return user_content([_convert_content_block(block) for block in content])
 
 
 def _lc_tool_call_to_wire(call: ToolCall) -> dict[str, Any]:
@@ -250,8 +247,7 @@ def _lc_tool_call_to_wire(call: ToolCall) -> dict[str, Any]:
         "type": "function",
         "function": {
             "name": call["name"],
-            # compact, as the model writes them, so the history goes back unchanged
-            "arguments": json.dumps(call["args"], ensure_ascii=False, separators=(",", ":")),
+            "arguments": arguments_json(call["args"]),
         },
     }
 
@@ -260,7 +256,7 @@ def _lc_invalid_tool_call_to_wire(call: InvalidToolCall) -> dict[str, Any]:
     return {
         "id": call.get("id"),
         "type": "function",
-        "function": {"name": call.get("name") or "", "arguments": call.get("args") or ""},
+        "function": {"name": call.get("name") or "", "arguments": arguments_json(call.get("args"))},
     }
 
 
@@ -279,7 +275,7 @@ def _split_tool_content(content: str | Sequence[Any]) -> tuple[str, list[dict[st
             media.append(_convert_content_block(block))
         else:
             texts.append(json.dumps(block, ensure_ascii=False, default=str))
-    return "".join(texts), media
+    return join_text(texts), media
 
 
 def _convert_message_to_dict(message: BaseMessage) -> dict[str, Any]:
@@ -288,7 +284,8 @@ def _convert_message_to_dict(message: BaseMessage) -> dict[str, Any]:
     Assistant messages send back their tool calls and their reasoning (``reasoning_content``,
     needed for preserved / interleaved thinking); list content on assistant, system and
     tool messages is flattened to text (GLM drops list content there). Media returned by a
-    tool are handled by :func:`_convert_messages_to_dicts`.
+    tool come back as content parts, which :func:`_convert_messages_to_dicts` moves into a
+    user message.
 
     Raises:
         ValueError: the message cannot be expressed on Z.ai's wire.
@@ -296,7 +293,10 @@ def _convert_message_to_dict(message: BaseMessage) -> dict[str, Any]:
     if isinstance(message, HumanMessage):
         return {"role": "user", "content": _convert_user_content(message.content)}
     if isinstance(message, AIMessage):
-        out: dict[str, Any] = {"role": "assistant", "content": _flatten_text(message.content)}
+        out: dict[str, Any] = {
+            "role": "assistant",
+            "content": _flatten_text(message.content, "assistant"),
+        }
         reasoning = _reasoning_of(message)
         if reasoning:
             out["reasoning_content"] = reasoning
@@ -308,8 +308,9 @@ def _convert_message_to_dict(message: BaseMessage) -> dict[str, Any]:
     if isinstance(message, SystemMessage):
         return {"role": "system", "content": _flatten_text(message.content)}
     if isinstance(message, ToolMessage):
-        text, _media = _split_tool_content(message.content)
-        return {"role": "tool", "content": text, "tool_call_id": message.tool_call_id}
+        text, media = _split_tool_content(message.content)
+        content = [{"type": "text", "text": text}, *media] if media else text
+        return {"role": "tool", "content": content, "tool_call_id": message.tool_call_id}
     if isinstance(message, ChatMessage):
         role = {"human": "user", "ai": "assistant"}.get(message.role, message.role)
         if role not in ("user", "assistant", "system", "tool"):
@@ -317,43 +318,14 @@ def _convert_message_to_dict(message: BaseMessage) -> dict[str, Any]:
         converted = {"user": HumanMessage, "assistant": AIMessage, "system": SystemMessage}
         if role in converted:
             return _convert_message_to_dict(converted[role](content=message.content))
-        return {"role": "tool", "content": _flatten_text(message.content)}
+        return {"role": "tool", "content": _flatten_text(message.content, "tool")}
     raise ValueError(f"Z.ai cannot take a {type(message).__name__}; use Human/AI/System/Tool")
 
 
 def _convert_messages_to_dicts(messages: Sequence[BaseMessage]) -> list[dict[str, Any]]:
-    """Messages as Z.ai dicts; media a tool returned go in a user message after the results.
-
-    Z.ai tool messages carry text only, so images / files / videos in a ``ToolMessage`` are
-    sent, in order, in one user message right after the run of tool messages, and each
-    tool message says so in its text.
-    """
-    out: list[dict[str, Any]] = []
-    pending: list[dict[str, Any]] = []
-    for message in messages:
-        if pending and not isinstance(message, ToolMessage):
-            out.append(_attachments_message(pending))
-            pending = []
-        if isinstance(message, ToolMessage) and not isinstance(message.content, str):
-            text, media = _split_tool_content(message.content)
-            if media:
-                note = f"[{len(media)} attachment(s) follow in the next user message]"
-                text = f"{text}\n{note}" if text else note
-                pending.append(
-                    {"type": "text", "text": f"Attachments from tool call {message.tool_call_id}:"}
-                )
-                pending.extend(media)
-            out.append({"role": "tool", "content": text, "tool_call_id": message.tool_call_id})
-            continue
-        out.append(_convert_message_to_dict(message))
-    if pending:
-        out.append(_attachments_message(pending))
-    return out
-
-
-def _attachments_message(parts: list[dict[str, Any]]) -> dict[str, Any]:
-    _check_parts(parts)
-    return {"role": "user", "content": parts}
+    """Messages as Z.ai dicts; media a tool returned go in a user message after the results
+    (the shared rule, :func:`zai_core.chat_rules.place_tool_media`)."""
+    return place_tool_media([_convert_message_to_dict(m) for m in messages])
 
 
 # --------------------------------------------------------------------------- inbound
@@ -376,19 +348,11 @@ def _create_usage_metadata(usage: Mapping[str, Any]) -> UsageMetadata:
     return metadata
 
 
-def _arguments_text(arguments: Any) -> str:
-    if arguments is None:
-        return ""
-    if isinstance(arguments, str):
-        return arguments
-    return json.dumps(arguments, ensure_ascii=False)  # a dict, as some gateways send
-
-
 def _parse_tool_call(raw: Mapping[str, Any]) -> ToolCall | InvalidToolCall:
     """A whole wire tool call: a ``ToolCall``, or an ``InvalidToolCall`` for bad arguments."""
     function = raw.get("function") or _EMPTY
     name = function.get("name") or ""
-    text = _arguments_text(function.get("arguments"))
+    text = arguments_text(function.get("arguments"))
     call_id = raw.get("id")
     if text.strip() in ("", "null"):
         return tool_call(name=name, args={}, id=call_id)
@@ -481,62 +445,40 @@ def _create_chat_result(response: Mapping[str, Any], search_query: str | None = 
     return ChatResult(generations=generations, llm_output=llm_output)
 
 
-def _delta_index(call_id: str | None, state: ToolStreamState) -> int:
-    """The index of a tool-call delta that has none: its id's call, a new call, or the last."""
-    if call_id:
-        known = next((i for i, (sent, _) in state.items() if sent == call_id), None)
-        if known is not None:
-            return known
-        if state:
-            return max(state) + 1
-    return max(state, default=0)
-
-
 def _convert_tool_call_deltas(
-    deltas: Sequence[Mapping[str, Any]], state: ToolStreamState
-) -> tuple[list[ToolCallChunk], list[dict[str, Any]], ToolStreamState]:
-    """Tool-call deltas as ``tool_call_chunks`` keyed by ``index``.
+    deltas: Sequence[Mapping[str, Any]], accumulator: StreamAccumulator
+) -> tuple[list[ToolCallChunk], list[dict[str, Any]]]:
+    """Tool-call deltas as ``tool_call_chunks``, placed by the stream's accumulator.
 
-    A call's ``id`` and ``name`` are emitted once (``tool_stream`` may repeat them in every
-    fragment, and LangChain concatenates strings when merging chunks); argument fragments
-    are emitted as they come. A delta without ``index`` continues the call with its id,
-    starts a new call for an id not seen yet, else continues the last call.
+    The accumulator (which has folded the chunk in) decides each delta's index and whether
+    it brings the call's ``id`` / ``name`` first; these are emitted once (LangChain
+    concatenates strings when merging chunks), argument fragments as they come. Deltas of
+    Z.ai's built-in tools become ``server_tool_calls``.
     """
     chunks: list[ToolCallChunk] = []
     server: list[dict[str, Any]] = []
-    for raw in deltas:
-        if (raw.get("type") or "function") != "function":
+    for raw, placed in zip(deltas, accumulator.tool_deltas, strict=True):
+        if placed.type != "function":
             server.append({k: v for k, v in raw.items() if k != "index"})
             continue
-        function = raw.get("function") or _EMPTY
-        call_id = raw.get("id") or None
-        name = function.get("name") or None
-        index = raw.get("index")
-        if index is None:
-            index = _delta_index(call_id, state)
-        sent_id, sent_name = state.get(index, (None, None))
-        out_id = call_id if call_id and not sent_id else None
-        out_name = name if name and not sent_name else None
-        if out_id or out_name or index not in state:
-            state = {**state, index: (sent_id or out_id, sent_name or out_name)}
         chunks.append(
             tool_call_chunk(
-                name=out_name,
-                args=_arguments_text(function.get("arguments")),
-                id=out_id,
-                index=index,
+                name=placed.name, args=placed.arguments, id=placed.id, index=placed.index
             )
         )
-    return chunks, server, state
+    return chunks, server
 
 
 def _convert_chunk_to_message_chunk(
     chunk: Mapping[str, Any],
-    state: ToolStreamState,
+    accumulator: StreamAccumulator,
     *,
     stream_usage: bool = True,
-) -> tuple[AIMessageChunk | None, ToolStreamState]:
+) -> AIMessageChunk | None:
     """One ``chat.completion.chunk`` as an ``AIMessageChunk`` (or ``None`` if it holds nothing).
+
+    ``accumulator`` has already folded the chunk in (``ChatStream`` does that); tool-call
+    deltas are placed by it, so this function keeps no state of its own.
 
     Content goes to ``content``, reasoning to ``additional_kwargs['reasoning_content']``,
     tool-call deltas to ``tool_call_chunks`` by index. The finish chunk carries
@@ -548,12 +490,12 @@ def _convert_chunk_to_message_chunk(
     usage = chunk.get("usage") if stream_usage else None
     if not choices:
         if not usage:
-            return None, state
+            return None
         return AIMessageChunk(
             content="",
             usage_metadata=_create_usage_metadata(usage),
             response_metadata={"model_provider": PROVIDER},
-        ), state
+        )
     choice = choices[0]
     delta = choice.get("delta") or _EMPTY
     # only the fields a chunk has are passed: this is the per-token hot path
@@ -563,15 +505,15 @@ def _convert_chunk_to_message_chunk(
         fields["additional_kwargs"] = {"reasoning_content": reasoning}
     deltas = delta.get("tool_calls")
     if deltas:
-        fields["tool_call_chunks"], server, state = _convert_tool_call_deltas(deltas, state)
+        fields["tool_call_chunks"], server = _convert_tool_call_deltas(deltas, accumulator)
         if server:
             fields.setdefault("additional_kwargs", {})["server_tool_calls"] = server
     finish = choice.get("finish_reason")
     if not finish:
-        return AIMessageChunk(response_metadata={"model_provider": PROVIDER}, **fields), state
+        return AIMessageChunk(response_metadata={"model_provider": PROVIDER}, **fields)
     if usage:
         fields["usage_metadata"] = _create_usage_metadata(usage)
-    return AIMessageChunk(response_metadata=_response_metadata(chunk, finish), **fields), state
+    return AIMessageChunk(response_metadata=_response_metadata(chunk, finish), **fields)
 
 
 # --------------------------------------------------------------------------- v1 content blocks

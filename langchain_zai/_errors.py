@@ -17,7 +17,7 @@ fallback middleware read ``is_retryable``:
   (``ModelPermissionDeniedError``)
 - ``NotFoundError`` (404, 1211, 1222) -> :class:`ZaiNotFoundError` (``ModelNotFoundError``)
 - ``RateLimitError`` (1302, 1303, 1305) -> :class:`ZaiRateLimitError` and
-  ``QuotaExceededError`` (1113, 1304, 1308, 1309) -> :class:`ZaiQuotaExceededError`
+  ``QuotaExceededError`` (1113, 1304, 1308, 1309, 1310) -> :class:`ZaiQuotaExceededError`
   (``ModelRateLimitError``; the quota class has ``is_retryable = False``)
 - ``InternalServerError`` (5xx, 1234, finish ``network_error``) ->
   :class:`ZaiInternalServerError`; ``APIResponseValidationError`` ->
@@ -106,7 +106,7 @@ class ZaiRateLimitError(zai_core.RateLimitError, ModelRateLimitError):
 
 
 class ZaiQuotaExceededError(zai_core.QuotaExceededError, ModelRateLimitError):
-    """Balance or plan exhausted (1113, 1304, 1308, 1309): retrying will not help."""
+    """Balance or plan exhausted (1113, 1304, 1308, 1309, 1310): retrying will not help."""
 
     is_retryable = False
 

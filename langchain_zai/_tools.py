@@ -1,48 +1,42 @@
-"""Tools and ``tool_choice`` as Z.ai accepts them (pure functions).
+"""LangChain tools as Z.ai tool dicts (pure functions).
 
 Z.ai takes function tools in the OpenAI shape plus two built-in tools that run on its
-servers, ``web_search`` and ``retrieval`` (passed through untouched). Its docs list only
-``tool_choice="auto"``; the object form ``{"type": "function", "function": {"name": ...}}``
-is accepted by the live API (recorded exchange, zai-api.md 2.1) but not documented, so a
-forced choice may not always be honoured. The mapping:
-
-==============================  ============================================================
-LangChain ``tool_choice``       sent to Z.ai
-==============================  ============================================================
-``None`` / ``False``            nothing (server default, ``auto``)
-``"auto"``                      ``"auto"``
-``"none"``                      no ``tools`` and no ``tool_choice`` (no call is possible)
-``"any"`` / ``"required"`` /    one function tool bound: the object form naming it;
-``True``                        several: ``"auto"`` with a warning (Z.ai cannot force "one
-                                of these")
-a tool name                     ``{"type": "function", "function": {"name": name}}``
-a dict (OpenAI, Responses or    the object form for the named function, ``"auto"`` for
-Anthropic shape)                ``{"type": "auto"}``, like ``"any"`` for ``{"type": "any"}``
-==============================  ============================================================
+servers, ``web_search`` and ``retrieval`` (passed through untouched). The rules (name
+pattern, 128-tool limit, the ``tool_choice`` mapping and its one warning) live in
+:mod:`zai_core.chat_rules`, shared with LlamaIndex; this module only turns LangChain's tool
+objects into dicts.
 """
 
 from __future__ import annotations
 
-import re
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from langchain_core.messages import AIMessage
+from langchain_core.outputs import ChatResult
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
+
+from zai_core.chat_rules import (
+    BUILTIN_TOOL_TYPES,
+    ToolChoiceResult,
+    check_tools,
+    function_names,
+    normalize_tool,
+    resolve_tool_choice,
+    unforced_tool_warning,
+)
 
 __all__ = [
     "BUILTIN_TOOL_TYPES",
     "ToolChoice",
+    "_checked",
     "_convert_tool",
-    "_convert_tool_choice",
-    "_function_names",
+    "_convert_tools",
+    "_resolved_choice",
+    "_warn_if_unforced",
 ]
-
-#: Tool types Z.ai runs itself; passed through untouched.
-BUILTIN_TOOL_TYPES = frozenset({"web_search", "retrieval"})
-MAX_FUNCTION_TOOLS = 128
-_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
-_FORCE_ANY = ("any", "required")
 
 ToolLike = Mapping[str, Any] | type | Callable[..., Any] | BaseTool
 ToolChoice = str | bool | Mapping[str, Any] | None
@@ -57,80 +51,48 @@ def _convert_tool(tool: ToolLike) -> dict[str, Any]:
     """
     if isinstance(tool, Mapping) and tool.get("type") in BUILTIN_TOOL_TYPES:
         return dict(tool)
-    formatted = convert_to_openai_tool(tool)
-    if formatted.get("type") != "function" or not isinstance(formatted.get("function"), dict):
-        raise ValueError(
-            f"Z.ai takes function tools and the built-in 'web_search' / 'retrieval' tools; "
-            f"got {str(tool)[:120]!r}"
-        )
-    function = {k: v for k, v in formatted["function"].items() if k != "strict"}
-    name = function.get("name", "")
-    if not _NAME.match(name):
-        raise ValueError(
-            f"tool name {name!r} is not accepted by Z.ai: use 1-64 letters, digits, '_' or '-'"
-        )
-    function.setdefault("description", "")
-    function.setdefault("parameters", {"type": "object", "properties": {}})
-    return {"type": "function", "function": function}
+    return normalize_tool(convert_to_openai_tool(tool))
 
 
-def _function_names(tools: Sequence[Mapping[str, Any]]) -> list[str]:
-    """Names of the function tools among converted tools (built-ins have none)."""
-    return [t["function"]["name"] for t in tools if t.get("type") == "function"]
-
-
-def _named(name: str, names: Sequence[str]) -> dict[str, Any]:
-    if name not in names:
-        bound = ", ".join(names) or "none"
-        raise ValueError(f"tool_choice names {name!r}, which is not a bound tool ({bound})")
-    return {"type": "function", "function": {"name": name}}
-
-
-def _force_any(names: Sequence[str]) -> tuple[str | dict[str, Any], str | None]:
-    if len(names) == 1:
-        return _named(names[0], names), None
-    return "auto", (
-        "Z.ai cannot force a call to one of several tools (its tool_choice is 'auto' or one "
-        "named function); sending tool_choice='auto', so the model may answer without a "
-        "tool call. Pass a tool name to force that tool."
+def _is_wire_tool(tool: Any) -> bool:
+    """Whether ``tool`` is already a Z.ai tool dict (``bind_tools`` made it, or the caller)."""
+    if not isinstance(tool, Mapping):
+        return False
+    kind = tool.get("type")
+    return kind in BUILTIN_TOOL_TYPES or (
+        kind == "function" and isinstance(tool.get("function"), Mapping)
     )
 
 
-def _convert_tool_choice(
-    tool_choice: ToolChoice, names: Sequence[str]
-) -> tuple[str | dict[str, Any] | None, str | None]:
-    """LangChain ``tool_choice`` -> (what to send, a warning where behaviour differs).
+def _convert_tools(tools: Sequence[Any]) -> list[dict[str, Any]]:
+    """Tools as Z.ai tool dicts, converting only those not converted yet.
 
-    ``names`` are the bound function tools. ``"none"`` comes back as ``"none"``: the
-    request builder then leaves the tools out.
-
-    Raises:
-        ValueError: an unknown tool name or an unrecognised value.
+    ``bind_tools`` converts once; the request builder then takes its dicts as they are.
     """
-    if tool_choice is None or tool_choice is False:
-        return None, None
-    if tool_choice is True:
-        return _force_any(names)
-    if isinstance(tool_choice, str):
-        if tool_choice in ("auto", "none"):
-            return tool_choice, None
-        if tool_choice in _FORCE_ANY:
-            return _force_any(names)
-        return _named(tool_choice, names), None
-    if isinstance(tool_choice, Mapping):
-        kind = tool_choice.get("type")
-        function = tool_choice.get("function")
-        if kind == "function" and isinstance(function, Mapping) and function.get("name"):
-            return _named(str(function["name"]), names), None
-        if kind in ("function", "tool") and tool_choice.get("name"):
-            return _named(str(tool_choice["name"]), names), None
-        if kind == "auto":
-            return "auto", None
-        if kind in _FORCE_ANY:
-            return _force_any(names)
-        if kind == "none":
-            return "none", None
-    raise ValueError(
-        "tool_choice must be 'auto', 'none', 'any' / 'required' / True, a tool name or "
-        f"{{'type': 'function', 'function': {{'name': ...}}}}; got {tool_choice!r}"
-    )
+    return [dict(t) if _is_wire_tool(t) else _convert_tool(t) for t in tools]
+
+
+def _checked(body: Mapping[str, Any], result: ChatResult) -> ChatResult:
+    """``result``, after warning if a forced tool was not called."""
+    message = result.generations[0].message if result.generations else None
+    _warn_if_unforced(body, isinstance(message, AIMessage) and bool(message.tool_calls))
+    return result
+
+
+def _resolved_choice(
+    tool_choice: Any, tools: Sequence[Mapping[str, Any]], *, stacklevel: int
+) -> ToolChoiceResult:
+    """``tool_choice`` as Z.ai takes it (``zai_core.resolve_tool_choice``), warning once;
+    ``ValueError`` for too many tools, a bad name, or a choice naming no bound tool."""
+    check_tools(tools)
+    choice = resolve_tool_choice(tool_choice, function_names(tools))
+    if choice.warning:
+        warnings.warn(choice.warning, stacklevel=stacklevel)
+    return choice
+
+
+def _warn_if_unforced(body: Mapping[str, Any], called: bool) -> None:
+    """Warn when a forced tool was not called (Z.ai does not document forcing)."""
+    warning = unforced_tool_warning(body, called)
+    if warning:
+        warnings.warn(warning, stacklevel=4)

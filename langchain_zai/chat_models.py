@@ -26,56 +26,35 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
-    StrictBool,
-    field_validator,
     model_validator,
 )
 from typing_extensions import Self
 
 from langchain_zai._config import ZaiSettings
 from langchain_zai._convert import (
-    ToolStreamState,
     _convert_chunk_to_message_chunk,
     _convert_messages_to_dicts,
     _create_chat_result,
     _ground,
 )
 from langchain_zai._errors import translate_errors
-from langchain_zai._tools import ToolChoice, _convert_tool, _convert_tool_choice, _function_names
-from zai_core import build_chat_body, get_model_info
+from langchain_zai._tools import (
+    ToolChoice,
+    _checked,
+    _convert_tool,
+    _convert_tools,
+    _resolved_choice,
+    _warn_if_unforced,
+)
+from zai_core import ChatParameters, build_chat_body, get_model_info
 from zai_core.grounding import forced_search_query
-from zai_core.tokenizer import TOKENIZER_MODELS, TokenCounter
+from zai_core.tokenizer import TokenCounter, tokenizer_model
 
 __all__ = ["ChatZai"]
 
-#: Settings that map one to one onto body fields of ``build_chat_body``.
-_BODY_SETTINGS = (
-    "temperature",
-    "top_p",
-    "max_tokens",
-    "do_sample",
-    "thinking",
-    "reasoning_effort",
-    "tool_stream",
-    "response_format",
-    "user_id",
-    "request_id",
-)
 _PROBE = [{"role": "user", "content": "."}]
-
-
 #: Token counts kept per instance (distinct conversations / texts; least recently used go).
 _TOKEN_CACHE_SIZE = 1024
-
-
-def _tokenizer_model(model: str) -> str:
-    """The tokenizer Z.ai documents closest to ``model`` (its endpoint knows only three)."""
-    name = model.lower()
-    if name in TOKENIZER_MODELS:
-        return name
-    if get_model_info(model).vision:
-        return "glm-4.6v"
-    return "glm-4.5" if name.startswith("glm-4.5") else "glm-4.6"
 
 
 def _constructor_words(model: type[BaseModel]) -> set[str]:
@@ -91,7 +70,7 @@ def _constructor_words(model: type[BaseModel]) -> set[str]:
     return words
 
 
-class ChatZai(ZaiSettings, BaseChatModel):
+class ChatZai(ZaiSettings, BaseChatModel, ChatParameters):
     """Z.ai's GLM chat models (GLM-5.x, GLM-4.7, GLM-4.6, GLM-4.6V, GLM-4.5...) in LangChain.
 
     A `BaseChatModel` over `zai_core`: real sync and async I/O, token streaming (reasoning and
@@ -112,21 +91,12 @@ class ChatZai(ZaiSettings, BaseChatModel):
 
         - `model` (`str`): model name, default `"glm-4.7"`; any name works (alias
           `model_name`).
-        - `temperature` (`float | None`): in [0, 1]; unset keeps the model's default.
-        - `top_p` (`float | None`): in [0.01, 1]; unset keeps the model's default.
-        - `max_tokens` (`int | None`): output limit, checked against the model's maximum.
-        - `stop` (`str | list[str] | None`): up to 4 stop sequences (alias `stop_sequences`).
-        - `do_sample` (`bool | None`): `False` makes decoding greedy.
-        - `thinking` (`bool | dict | None`): `True` / `False`, or
-          `{"type": "enabled", "clear_thinking": False}` (preserved thinking).
-        - `reasoning_effort` (`str | None`): `"max"`, `"xhigh"`, `"high"`, `"medium"`,
-          `"low"`, `"minimal"` or `"none"` (GLM-5.2+).
-        - `tool_stream` (`bool`): stream tool-call arguments in fragments (streamed calls).
-        - `response_format` (`dict | None`): `{"type": "json_object"}` or `{"type": "text"}`.
-        - `user_id`, `request_id` (`str | None`): Z.ai's end-user id (6-128 characters) and
-          request id (6-64 characters).
+        - `temperature`, `top_p`, `max_tokens`, `stop` (alias `stop_sequences`),
+          `do_sample`, `thinking`, `reasoning_effort`, `tool_stream`, `response_format`,
+          `user_id`, `request_id`, `stream_usage`: Z.ai's chat parameters, declared once in
+          `zai_core.ChatParameters` and shared with LlamaIndex's `Zai` (values, defaults and
+          models: docs/parameters.md); unset ones keep the model's default.
         - `streaming` (`bool`): `invoke` streams underneath, so callbacks see every token.
-        - `stream_usage` (`bool`): usage on the last streamed chunk (default `True`).
         - `model_kwargs`, `extra_body` (`dict`): more body fields, sent as given
           (`extra_body` wins).
 
@@ -228,10 +198,8 @@ class ChatZai(ZaiSettings, BaseChatModel):
         ```
 
         Functions, pydantic classes, `BaseTool`s and dicts are accepted; Z.ai's built-in
-        `web_search` and `retrieval` tools are passed through. `tool_choice` takes `"auto"`,
-        `"none"` (tools left out), a tool name, or `"any"` / `"required"` (forces the only
-        bound tool; with several, Z.ai cannot force "one of them", so `"auto"` is sent with a
-        warning). Streamed calls merge by index, also with `tool_stream=True`.
+        `web_search` and `retrieval` tools are passed through. `tool_choice` follows the
+        rules shared with LlamaIndex (docs/parameters.md). Streamed calls merge by index.
 
     ??? info "Structured output"
 
@@ -327,34 +295,8 @@ class ChatZai(ZaiSettings, BaseChatModel):
 
     model: str = Field(default="glm-4.7", validation_alias=AliasChoices("model", "model_name"))
     """Model name, e.g. ``"glm-4.7"``, ``"glm-5.2"``, ``"glm-4.6v"`` (vision)."""
-    temperature: float | None = None
-    """Sampling temperature in [0, 1]; ``None`` keeps the model's default."""
-    top_p: float | None = None
-    """Nucleus sampling in [0.01, 1]; ``None`` keeps the model's default."""
-    max_tokens: int | None = None
-    """Largest number of output tokens (sent as ``max_tokens``)."""
-    stop: list[str] | None = Field(
-        default=None, validation_alias=AliasChoices("stop", "stop_sequences")
-    )
-    """Up to 4 stop sequences (Z.ai's docs say one is honoured)."""
-    do_sample: bool | None = None
-    """``False`` makes decoding greedy (temperature and top_p are then ignored)."""
-    thinking: StrictBool | dict[str, Any] | None = None
-    """``True`` / ``False`` / ``None`` or ``{"type": ..., "clear_thinking": bool}``."""
-    reasoning_effort: str | None = None
-    """Reasoning effort for GLM-5.2+ (``"max"`` ... ``"none"``)."""
-    tool_stream: bool = False
-    """Stream tool-call arguments in fragments (sent only on streamed calls)."""
-    response_format: dict[str, Any] | None = None
-    """``{"type": "json_object"}`` or ``{"type": "text"}``."""
-    user_id: str | None = None
-    """End-user id (6-128 characters)."""
-    request_id: str | None = None
-    """Client request id (6-64 characters); Z.ai makes one when unset."""
     streaming: bool = False
     """Stream underneath ``invoke`` so callbacks receive every token."""
-    stream_usage: bool = True
-    """Report token usage on the final streamed chunk."""
     model_kwargs: dict[str, Any] = Field(default_factory=dict)
     """Extra body fields (unknown constructor arguments land here, with a warning)."""
     extra_body: dict[str, Any] | None = None
@@ -386,21 +328,14 @@ class ChatZai(ZaiSettings, BaseChatModel):
             values = {**values, "model_kwargs": extra}
         return values
 
-    @field_validator("stop", mode="before")
-    @classmethod
-    def _stop_as_list(cls, value: Any) -> Any:
-        return [value] if isinstance(value, str) else value
-
     @model_validator(mode="after")
     def _check_settings(self) -> Self:
         """Reject bad chat settings now (the configuration words: :class:`ZaiSettings`)."""
         build_chat_body(
             self.model,
             _PROBE,
-            stop=self.stop,
-            stream_usage=self.stream_usage,
             extra_body={**self.model_kwargs, **(self.extra_body or {})},
-            **{name: getattr(self, name) for name in _BODY_SETTINGS},
+            **self._chat_settings(),
         )
         return self
 
@@ -422,8 +357,7 @@ class ChatZai(ZaiSettings, BaseChatModel):
 
     @property
     def _identifying_params(self) -> dict[str, Any]:
-        params: dict[str, Any] = {"model": self.model, "stop": self.stop}
-        params.update((n, getattr(self, n)) for n in _BODY_SETTINGS)
+        params: dict[str, Any] = {"model": self.model, **self._chat_settings()}
         return {k: v for k, v in params.items() if v is not None}
 
     def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
@@ -496,17 +430,12 @@ class ChatZai(ZaiSettings, BaseChatModel):
         Raises:
             ValueError: a setting or a message cannot be sent (before any request).
         """
-        settings = {name: kwargs.pop(name, getattr(self, name)) for name in _BODY_SETTINGS}
+        settings = {n: kwargs.pop(n, v) for n, v in self._chat_settings().items()}
+        if stop is not None:
+            settings["stop"] = stop
         model = kwargs.pop("model", None) or self.model
-        stream_usage = kwargs.pop("stream_usage", self.stream_usage)
-        tools = [_convert_tool(t) for t in kwargs.pop("tools", None) or ()]
-        choice, warning = _convert_tool_choice(
-            kwargs.pop("tool_choice", None), _function_names(tools)
-        )
-        if warning:
-            warnings.warn(warning, stacklevel=3)
-        if choice == "none":
-            tools, choice = [], None
+        tools = _convert_tools(kwargs.pop("tools", None) or ())
+        choice = _resolved_choice(kwargs.pop("tool_choice", None), tools, stacklevel=4)
         kwargs.pop("stream", None)
         kwargs.pop("parallel_tool_calls", None)
         extra_body = {**self.model_kwargs, **(self.extra_body or {})}
@@ -516,10 +445,8 @@ class ChatZai(ZaiSettings, BaseChatModel):
             model,
             _convert_messages_to_dicts(messages),
             stream=stream,
-            stop=stop if stop is not None else self.stop,
-            tools=tools or None,
-            tool_choice=choice,
-            stream_usage=bool(stream_usage),
+            tools=tools if choice.keep_tools else None,
+            tool_choice=choice.choice,
             extra_body=extra_body,
             **settings,
         )
@@ -558,12 +485,13 @@ class ChatZai(ZaiSettings, BaseChatModel):
         body = self._get_request_payload(messages, stop=stop, stream=True, **kwargs)
         usage = "stream_options" in body
         query = forced_search_query(body.get("tools"))
-        state: ToolStreamState = {}
         with translate_errors():
             stream = self._get_client().stream_chat(body)
         with translate_errors(stream.accumulator), stream:
             for raw in stream:
-                message, state = _convert_chunk_to_message_chunk(raw, state, stream_usage=usage)
+                message = _convert_chunk_to_message_chunk(
+                    raw, stream.accumulator, stream_usage=usage
+                )
                 if message is None:
                     continue
                 if "web_search" in raw:
@@ -584,13 +512,14 @@ class ChatZai(ZaiSettings, BaseChatModel):
         body = self._get_request_payload(messages, stop=stop, stream=True, **kwargs)
         usage = "stream_options" in body
         query = forced_search_query(body.get("tools"))
-        state: ToolStreamState = {}
         with translate_errors():
             stream = self._get_client().astream_chat(body)
         with translate_errors(stream.accumulator):
             async with stream:
                 async for raw in stream:
-                    message, state = _convert_chunk_to_message_chunk(raw, state, stream_usage=usage)
+                    message = _convert_chunk_to_message_chunk(
+                        raw, stream.accumulator, stream_usage=usage
+                    )
                     if message is None:
                         continue
                     if "web_search" in raw:
@@ -636,20 +565,17 @@ class ChatZai(ZaiSettings, BaseChatModel):
                 ``tool_choice`` naming no bound tool.
         """
         formatted = [_convert_tool(tool) for tool in tools]
-        names = _function_names(formatted)
-        if len(names) > 128:
-            raise ValueError(f"Z.ai takes at most 128 function tools, got {len(names)}")
         if parallel_tool_calls is False:
             warnings.warn(
                 "Z.ai has no parallel_tool_calls switch; the model may still call several "
                 "tools at once",
                 stacklevel=2,
             )
-        choice, warning = _convert_tool_choice(tool_choice, names)
-        if warning:
-            warnings.warn(warning, stacklevel=2)
-        if choice is not None:
-            kwargs["tool_choice"] = choice
+        choice = _resolved_choice(tool_choice, formatted, stacklevel=3)
+        if not choice.keep_tools:
+            kwargs["tool_choice"] = "none"
+        elif choice.choice is not None:
+            kwargs["tool_choice"] = choice.choice
         return super().bind(tools=formatted, **kwargs)
 
     def with_structured_output(
@@ -758,7 +684,7 @@ class ChatZai(ZaiSettings, BaseChatModel):
 
     @property
     def _tokenizer(self) -> str:
-        return _tokenizer_model(self.model)
+        return tokenizer_model(self.model)
 
     def get_token_ids(self, text: str) -> list[int]:
         """Not available: Z.ai's tokenizer endpoint returns counts, not token ids."""
@@ -771,22 +697,4 @@ class ChatZai(ZaiSettings, BaseChatModel):
         self, messages: list[BaseMessage], tools: Sequence[Any] | None
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]] | None]:
         wire = _convert_messages_to_dicts(messages)
-        return wire, [_convert_tool(t) for t in tools] if tools else None
-
-
-def _checked(body: Mapping[str, Any], result: ChatResult) -> ChatResult:
-    """``result``, after warning if a forced tool was not called."""
-    message = result.generations[0].message if result.generations else None
-    _warn_if_unforced(body, isinstance(message, AIMessage) and bool(message.tool_calls))
-    return result
-
-
-def _warn_if_unforced(body: Mapping[str, Any], called: bool) -> None:
-    """Warn when a forced tool was not called (Z.ai does not document forcing)."""
-    choice = body.get("tool_choice")
-    if isinstance(choice, dict) and not called:
-        warnings.warn(
-            f"tool_choice forced {choice['function']['name']!r} but Z.ai answered without a "
-            "tool call (Z.ai documents only tool_choice='auto')",
-            stacklevel=4,
-        )
+        return wire, _convert_tools(tools) if tools else None

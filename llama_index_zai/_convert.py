@@ -12,8 +12,9 @@ Directions:
 - wire answer -> ``ChatResponse``: :func:`_convert_response_to_chat_response` (non-streamed
   answers and the last chunk of a stream share it) and :func:`_convert_chunk_to_chat_response`
   (one per streamed chunk, with its explicit :class:`_StreamState`).
-- tools: :func:`_convert_tool_to_dict`, :func:`_resolve_tool_choice`,
-  :func:`_tool_selections_from_message`, :func:`_keep_first_tool_call`.
+- tools: :func:`_convert_tool_to_dict`, :func:`_tool_selections_from_message`,
+  :func:`_keep_first_tool_call` (the tool rules and the ``tool_choice`` mapping are
+  :mod:`zai_core.chat_rules`, shared with LangChain).
 - structured output: :func:`_add_json_instruction`, :func:`_parse_structured`.
 """
 
@@ -43,6 +44,14 @@ from llama_index.core.llms.utils import parse_partial_json
 from pydantic import BaseModel, ValidationError
 
 from zai_core import StreamAccumulator, Usage, parse_usage
+from zai_core.chat_rules import (
+    arguments_json,
+    join_text,
+    normalize_tool,
+    place_tool_media,
+    text_only,
+    user_content,
+)
 from zai_core.grounding import find_citations
 
 __all__: list[str] = []
@@ -58,7 +67,6 @@ _ROLES = {
     MessageRole.CHATBOT: "assistant",
     MessageRole.TOOL: "tool",
 }
-_PART_TYPES = frozenset({"image_url", "video_url", "file", "file_url"})
 
 #
 # LlamaIndex -> wire
@@ -102,23 +110,30 @@ def _convert_block_to_part(block: Any) -> dict[str, Any] | None:
 
 
 def _text_of(message: ChatMessage, role: str) -> str:
-    """The text of a message whose wire content must be a string (system, assistant, tool)."""
+    """The text of a message whose wire content must be a string (system, assistant, tool).
+
+    Raises:
+        ValueError: the message carries an image, video or document.
+    """
     texts = []
     for block in message.blocks:
         if isinstance(block, TextBlock):
             texts.append(block.text)
-        elif _convert_block_to_part(block) is not None:
-            raise ValueError(
-                f"a {role} message can only carry text on Z.ai, got a {type(block).__name__}"
-            )
-    return "\n".join(texts)
+        elif not isinstance(block, (CachePoint, ThinkingBlock, ToolCallBlock)):
+            part = _convert_block_to_part(block)
+            text_only(role, [part["type"]] if part else [])
+    return join_text(texts)
 
 
-def _arguments_json(arguments: Any) -> str:
-    """Tool arguments as the JSON string the wire wants."""
-    if isinstance(arguments, str):
-        return arguments or "{}"
-    return json.dumps(arguments or {}, ensure_ascii=False, separators=(",", ":"))
+def _content_of(message: ChatMessage, role: str) -> str | list[dict[str, Any]]:
+    """System / assistant content as text; tool content as text, or as parts when the tool
+    returned media (placed in a user message by :func:`_convert_messages_to_dicts`)."""
+    if role != "tool":
+        return _text_of(message, role)
+    parts = [p for p in map(_convert_block_to_part, message.blocks) if p is not None]
+    if all(p["type"] == "text" for p in parts):
+        return join_text(p["text"] for p in parts)
+    return parts
 
 
 def _convert_tool_call_block_to_dict(block: ToolCallBlock) -> dict[str, Any]:
@@ -126,7 +141,7 @@ def _convert_tool_call_block_to_dict(block: ToolCallBlock) -> dict[str, Any]:
     return {
         "id": block.tool_call_id or "",
         "type": "function",
-        "function": {"name": block.tool_name, "arguments": _arguments_json(block.tool_kwargs)},
+        "function": {"name": block.tool_name, "arguments": arguments_json(block.tool_kwargs)},
     }
 
 
@@ -143,7 +158,7 @@ def _convert_legacy_tool_call_to_dict(call: Any) -> dict[str, Any]:
         "type": _field(call, "type") or "function",
         "function": {
             "name": _field(function, "name") or "",
-            "arguments": _arguments_json(_field(function, "arguments")),
+            "arguments": arguments_json(_field(function, "arguments")),
         },
     }
 
@@ -164,10 +179,8 @@ def _convert_message_to_dict(message: ChatMessage) -> dict[str, Any]:
         )
     if role == "user":
         parts = [p for p in map(_convert_block_to_part, message.blocks) if p is not None]
-        if any(p["type"] != "text" for p in parts):
-            return {"role": "user", "content": parts}
-        return {"role": "user", "content": "\n".join(p["text"] for p in parts)}
-    out: dict[str, Any] = {"role": role, "content": _text_of(message, role)}
+        return {"role": "user", "content": user_content(parts)}
+    out: dict[str, Any] = {"role": role, "content": _content_of(message, role)}
     if role == "tool":
         call_id = message.additional_kwargs.get("tool_call_id")
         if not call_id:
@@ -192,82 +205,20 @@ def _convert_message_to_dict(message: ChatMessage) -> dict[str, Any]:
 
 
 def _convert_messages_to_dicts(messages: Sequence[ChatMessage]) -> list[dict[str, Any]]:
-    """A whole history as wire messages."""
-    return [_convert_message_to_dict(m) for m in messages]
-
-
-def _has_media(message_dicts: Sequence[Mapping[str, Any]]) -> bool:
-    """Whether any wire message carries an image, video or file part."""
-    return any(
-        isinstance(m.get("content"), list)
-        and any(p.get("type") in _PART_TYPES for p in m["content"])
-        for m in message_dicts
-    )
+    """A whole history as wire messages; media a tool returned go in a user message after
+    the results (the shared rule, :func:`zai_core.chat_rules.place_tool_media`)."""
+    return place_tool_media([_convert_message_to_dict(m) for m in messages])
 
 
 def _convert_tool_to_dict(tool: Any) -> dict[str, Any]:
-    """A LlamaIndex tool as a Z.ai function tool; a dict (``web_search``...) passes as is."""
-    if isinstance(tool, Mapping):
-        return dict(tool)
-    return tool.metadata.to_openai_tool(skip_length_check=True)  # type: ignore[no-any-return]
+    """A LlamaIndex tool (or a tool dict: ``web_search``...) as a Z.ai tool dict.
 
-
-class ToolChoice(NamedTuple):
-    """What to send for a tool choice: ``tool_choice``, whether to keep the tools, a warning."""
-
-    choice: str | dict[str, Any] | None
-    keep_tools: bool = True
-    warning: str | None = None
-
-
-def _named_warning(name: str) -> str:
-    return (
-        "Z.ai documents tool_choice='auto' only; the named form "
-        "{'type': 'function', 'function': {'name': ...}} is accepted by the API but may not "
-        f"be enforced, so the model can still answer without calling {name!r}"
-    )
-
-
-def _resolve_tool_choice(
-    tool_choice: str | Mapping[str, Any] | None,
-    tool_required: bool,
-    tools: Sequence[Mapping[str, Any]],
-) -> ToolChoice:
-    """Map LlamaIndex's ``tool_choice`` / ``tool_required`` to what Z.ai can take.
-
-    ``None``/``"auto"`` -> ``"auto"``; ``"none"`` -> no tools sent; ``"required"`` (or
-    ``tool_required``) with one function tool -> that tool named, with several -> ``"auto"``
-    (Z.ai cannot force "any of these"); a tool name -> the named object form. Everything
-    but ``"auto"`` comes with a warning saying Z.ai may not honour it.
+    Raises:
+        ValueError: a tool Z.ai cannot take, or a name it rejects (the shared rules).
     """
-    names = [t["function"]["name"] for t in tools if t.get("type") == "function"]
-    if isinstance(tool_choice, Mapping):
-        return ToolChoice(dict(tool_choice))
-    if tool_choice is None:
-        tool_choice = "required" if tool_required else "auto"
-    if tool_choice == "auto":
-        return ToolChoice("auto")
-    if tool_choice == "none":
-        return ToolChoice(None, keep_tools=False)
-    if tool_choice in ("required", "any"):
-        if len(names) == 1:
-            return _named(names[0])
-        return ToolChoice(
-            "auto",
-            warning=f"Z.ai cannot force a call to one of {len(names)} tools "
-            "(tool_choice='auto' only); sent 'auto', so the model may answer in text",
-        )
-    if tool_choice not in names:
-        raise ValueError(
-            f"tool_choice {tool_choice!r} is not one of the tools given ({', '.join(names)})"
-        )
-    return _named(tool_choice)
-
-
-def _named(name: str) -> ToolChoice:
-    return ToolChoice(
-        {"type": "function", "function": {"name": name}}, warning=_named_warning(name)
-    )
+    if isinstance(tool, Mapping):
+        return normalize_tool(tool)
+    return normalize_tool(tool.metadata.to_openai_tool(skip_length_check=True))
 
 
 #

@@ -38,9 +38,9 @@ from llama_index.core.llms.function_calling import FunctionCallingLLM
 from llama_index.core.llms.llm import ToolSelection
 from llama_index.core.prompts import PromptTemplate
 from llama_index.core.types import Model, PydanticProgramMode
-from pydantic import StrictBool
 
-from zai_core import build_chat_body, get_model_info
+from zai_core import CHAT_PARAMETERS, ChatParameters, build_chat_body, get_model_info
+from zai_core.chat_rules import function_names, resolve_tool_choice, unforced_tool_warning
 
 from ._config import ZaiSettings
 from ._convert import (
@@ -50,10 +50,8 @@ from ._convert import (
     _convert_messages_to_dicts,
     _convert_response_to_chat_response,
     _convert_tool_to_dict,
-    _has_media,
     _keep_first_tool_call,
     _parse_structured,
-    _resolve_tool_choice,
     _tool_selections_from_message,
 )
 
@@ -66,26 +64,12 @@ __all__ = ["Zai"]
 dispatcher = instrument.get_dispatcher(__name__)
 
 #: The request-body words a call may override (``llm.chat(messages, temperature=0.2)``).
-_BODY_SETTINGS = (
-    "model",
-    "temperature",
-    "top_p",
-    "max_tokens",
-    "stop",
-    "do_sample",
-    "thinking",
-    "reasoning_effort",
-    "tool_stream",
-    "response_format",
-    "user_id",
-    "request_id",
-    "stream_usage",
-)
+_BODY_SETTINGS = ("model", *CHAT_PARAMETERS)
 _CALL_ONLY = ("tools", "tool_choice", "extra_body")
 _STRUCTURED_IGNORED = ("tool_choice", "tool_required", "allow_parallel_tool_calls")
 
 
-class Zai(ZaiSettings, FunctionCallingLLM):
+class Zai(ZaiSettings, FunctionCallingLLM, ChatParameters):
     """Z.ai's GLM chat models (GLM-5.x, GLM-4.7, GLM-4.6, GLM-4.6V...) as a LlamaIndex LLM.
 
     A `FunctionCallingLLM` with real sync and async calls over one pooled HTTP client,
@@ -218,37 +202,8 @@ class Zai(ZaiSettings, FunctionCallingLLM):
     """
 
     model: str = Field(default="glm-4.7", description="Z.ai model name; any name is accepted.")
-    temperature: float | None = Field(
-        default=None, description="Sampling temperature in [0, 1]; None: the model's default."
-    )
-    top_p: float | None = Field(default=None, description="Nucleus sampling in [0.01, 1].")
-    max_tokens: int | None = Field(
-        default=None,
-        description="Most tokens to generate (metadata.num_output; -1 when unset).",
-    )
-    stop: str | list[str] | None = Field(default=None, description="Stop sequence(s).")
-    do_sample: bool | None = Field(
-        default=None, description="False: greedy decoding (temperature and top_p ignored)."
-    )
-    thinking: StrictBool | dict[str, Any] | None = Field(
-        default=None,
-        description="True/False, or Z.ai's {'type': 'enabled'|'disabled', 'clear_thinking': "
-        "bool}; None: the model's default.",
-    )
-    reasoning_effort: str | None = Field(
-        default=None, description="GLM-5.2+: max, xhigh, high, medium, low, minimal, none."
-    )
-    tool_stream: bool | None = Field(
-        default=None, description="Stream tool-call arguments as they are generated."
-    )
-    response_format: dict[str, Any] | None = Field(
-        default=None, description="{'type': 'text'} or {'type': 'json_object'}."
-    )
-    user_id: str | None = Field(default=None, description="End-user id (6-128 characters).")
-    request_id: str | None = Field(default=None, description="Client request id (6-64 characters).")
-    stream_usage: bool = Field(
-        default=True, description="Ask for token usage at the end of streamed answers."
-    )
+    # The chat parameters (temperature, top_p, max_tokens, stop, thinking, ...) come from
+    # zai_core.ChatParameters, shared with ChatZai; table: docs/parameters.md.
     additional_kwargs: dict[str, Any] = Field(
         default_factory=dict, description="Extra request-body keys, merged last."
     )
@@ -259,7 +214,7 @@ class Zai(ZaiSettings, FunctionCallingLLM):
     @model_validator(mode="after")
     def _check_settings(self) -> Zai:
         """Fail on a bad setting now, with its name, rather than on the first call."""
-        build_chat_body(self.model, [{"role": "user", "content": "."}], **self._settings())
+        build_chat_body(self.model, [{"role": "user", "content": "."}], **self._chat_settings())
         return self
 
     @classmethod
@@ -284,9 +239,6 @@ class Zai(ZaiSettings, FunctionCallingLLM):
 
     # ------------------------------------------------------------------ request building
 
-    def _settings(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in _BODY_SETTINGS if name != "model"}
-
     def _build_body(
         self, messages: Sequence[ChatMessage], stream: bool, kwargs: dict[str, Any]
     ) -> dict[str, Any]:
@@ -298,22 +250,19 @@ class Zai(ZaiSettings, FunctionCallingLLM):
                 f"{', '.join(_BODY_SETTINGS + _CALL_ONLY)} (use extra_body={{...}} for other "
                 "request-body keys)"
             )
-        settings = {**self._settings(), **kwargs}
+        settings = {**self._chat_settings(), **kwargs}
         model = settings.pop("model", None) or self.model
-        tools = settings.pop("tools", None)
+        tools = [_convert_tool_to_dict(t) for t in settings.pop("tools", None) or ()]
+        choice = resolve_tool_choice(settings.pop("tool_choice", None), function_names(tools))
+        if choice.warning:
+            warnings.warn(choice.warning, UserWarning, stacklevel=5)
         extra_body = {**self.additional_kwargs, **(settings.pop("extra_body", None) or {})}
-        message_dicts = _convert_messages_to_dicts(messages)
-        info = get_model_info(model)
-        if info.known and not info.vision and _has_media(message_dicts):
-            raise ValueError(
-                f"{model} takes text only; send images, videos and files to a vision "
-                "model such as glm-4.6v or glm-5.3-flash"
-            )
         return build_chat_body(
             model,
-            message_dicts,
+            _convert_messages_to_dicts(messages),
             stream=stream,
-            tools=[_convert_tool_to_dict(t) for t in tools] if tools else None,
+            tools=tools if choice.keep_tools else None,
+            tool_choice=choice.choice,
             extra_body=extra_body or None,
             **settings,
         )
@@ -374,11 +323,15 @@ class Zai(ZaiSettings, FunctionCallingLLM):
 
     def _chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         body = self._build_body(messages, False, kwargs)
-        return _convert_response_to_chat_response(self._get_client().chat(body))
+        response = _convert_response_to_chat_response(self._get_client().chat(body))
+        _warn_if_unforced(body, bool(response.message.additional_kwargs.get("tool_calls")))
+        return response
 
     async def _achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         body = self._build_body(messages, False, kwargs)
-        return _convert_response_to_chat_response(await self._get_client().achat(body))
+        response = _convert_response_to_chat_response(await self._get_client().achat(body))
+        _warn_if_unforced(body, bool(response.message.additional_kwargs.get("tool_calls")))
+        return response
 
     def _stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
         body = self._build_body(messages, True, kwargs)
@@ -392,6 +345,7 @@ class Zai(ZaiSettings, FunctionCallingLLM):
                         chunk, stream.accumulator, state
                     )
                     yield response
+            _warn_if_unforced(body, bool(stream.accumulator.tool_calls))
 
         return gen()
 
@@ -409,6 +363,7 @@ class Zai(ZaiSettings, FunctionCallingLLM):
                         chunk, stream.accumulator, state
                     )
                     yield response
+            _warn_if_unforced(body, bool(stream.accumulator.tool_calls))
 
         return gen()
 
@@ -429,8 +384,9 @@ class Zai(ZaiSettings, FunctionCallingLLM):
 
         ``parallel_tool_calls`` is not sent (Z.ai does not document it); a single call is
         enforced afterwards when ``allow_parallel_tool_calls`` is False. ``tool_required``
-        and non-"auto" ``tool_choice`` are mapped as far as Z.ai allows, with a warning
-        where it may not be honoured (see ``_resolve_tool_choice``).
+        and ``tool_choice`` are mapped as far as Z.ai allows (``zai_core.resolve_tool_choice``,
+        shared with LangChain): several tools cannot be forced (``"auto"`` is sent, with a
+        warning), and a forced tool the answer did not call is warned about afterwards.
         """
         messages = list(chat_history or [])
         if isinstance(user_msg, str):
@@ -441,12 +397,15 @@ class Zai(ZaiSettings, FunctionCallingLLM):
         out: dict[str, Any] = {"messages": messages, **kwargs}
         if not tool_dicts:
             return out
-        resolved = _resolve_tool_choice(tool_choice, tool_required, tool_dicts)
-        if resolved.warning:
-            warnings.warn(resolved.warning, UserWarning, stacklevel=4)
-        if resolved.keep_tools:
+        choice = resolve_tool_choice(
+            tool_choice, function_names(tool_dicts), required=tool_required
+        )
+        if choice.warning:
+            warnings.warn(choice.warning, UserWarning, stacklevel=4)
+        if choice.keep_tools:
             out["tools"] = tool_dicts
-            out["tool_choice"] = resolved.choice
+            if choice.choice is not None:
+                out["tool_choice"] = choice.choice
         return out
 
     def _validate_chat_with_tools_response(
@@ -590,3 +549,10 @@ class Zai(ZaiSettings, FunctionCallingLLM):
                 yield current
 
         return gen()  # type: ignore[return-value]
+
+
+def _warn_if_unforced(body: dict[str, Any], called: bool) -> None:
+    """Warn when a forced tool was not called (Z.ai does not document forcing)."""
+    warning = unforced_tool_warning(body, called)
+    if warning:
+        warnings.warn(warning, UserWarning, stacklevel=4)

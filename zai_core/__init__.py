@@ -37,6 +37,15 @@ from .agents import (
     wait_for_agent_result,
 )
 from .catalog import MODELS, ModelInfo, get_model_info
+from .chat_rules import (
+    TEXT_JOIN,
+    ToolChoiceResult,
+    arguments_json,
+    check_tools,
+    join_text,
+    normalize_tool,
+    resolve_tool_choice,
+)
 from .client import ZaiClient
 from .config import (
     DEFAULT_BASE_URL,
@@ -119,7 +128,14 @@ from .ocr import (
     parse_layout_result,
     read_document,
 )
-from .params import build_chat_body, normalize_thinking, validate_messages
+from .params import (
+    CHAT_PARAMETERS,
+    ChatParameters,
+    build_chat_body,
+    normalize_thinking,
+    parameters_markdown,
+    validate_messages,
+)
 from .streams import AsyncChatStream, ChatStream, finish_reason_error
 from .transport import ChatTransport, Transport
 from .video import (
@@ -155,10 +171,12 @@ from .web import (
 
 __all__ = [
     "BUSINESS_CODE_MEANINGS",
+    "CHAT_PARAMETERS",
     "DEFAULT_BASE_URL",
     "DEFAULT_TIMEOUT",
     "MODELS",
     "SURFACES",
+    "TEXT_JOIN",
     "APIConnectionError",
     "APIResponseValidationError",
     "APIStatusError",
@@ -198,6 +216,18 @@ __all__ = [
     "normalize_thinking",
     "parse_usage",
     "validate_messages",
+]
+
+# The chat request, declared once (zai_core.params, .chat_rules).
+__all__ += [
+    "ChatParameters",
+    "ToolChoiceResult",
+    "arguments_json",
+    "check_tools",
+    "join_text",
+    "normalize_tool",
+    "parameters_markdown",
+    "resolve_tool_choice",
 ]
 
 # Web search, web reader, images, audio, videos (zai_core.web, .media, .video).

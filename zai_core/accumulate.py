@@ -7,11 +7,12 @@ non-streamed call returns.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["StreamAccumulator", "Usage", "completion_to_chunk", "parse_usage"]
+from .chat_rules import arguments_text
+
+__all__ = ["StreamAccumulator", "ToolCallDelta", "Usage", "completion_to_chunk", "parse_usage"]
 
 _EMPTY: dict[str, Any] = {}
 
@@ -70,13 +71,30 @@ def _joined(parts: list[str]) -> str:
     return parts[0] if parts else ""
 
 
+@dataclass(frozen=True, slots=True)
+class ToolCallDelta:
+    """One tool-call delta of a chunk, as :class:`StreamAccumulator` placed it.
+
+    ``id`` and ``name`` are set only on the delta that brought them first (``tool_stream``
+    may repeat them in every fragment); ``arguments`` is this delta's fragment.
+    """
+
+    index: int
+    type: str
+    id: str | None
+    name: str | None
+    arguments: str
+
+
 class StreamAccumulator:
     """Folds ``chat.completion.chunk`` dicts into one answer.
 
     Content and reasoning are concatenated; tool calls are merged by ``index`` (a delta with
     no index continues the call with the same id, starts a new call for an id not seen yet,
     else continues the last call), tolerating repeated or missing ``id`` / ``name`` and
-    ``null`` argument fragments, as ``tool_stream`` sends them.
+    ``null`` argument fragments, as ``tool_stream`` sends them. ``tool_deltas`` holds how
+    the tool-call deltas of the last chunk that had any were placed, so a framework that
+    emits per-chunk tool-call fragments reads them here instead of keeping its own state.
     """
 
     __slots__ = (
@@ -88,6 +106,7 @@ class StreamAccumulator:
         "model",
         "request_id",
         "tool_calls",
+        "tool_deltas",
         "usage",
         "web_search",
     )
@@ -96,6 +115,7 @@ class StreamAccumulator:
         self._content: list[str] = []
         self._reasoning: list[str] = []
         self.tool_calls: dict[int, dict[str, Any]] = {}
+        self.tool_deltas: list[ToolCallDelta] = []
         self.finish_reason: str | None = None
         self.usage: dict[str, Any] | None = None
         self.id: str | None = None
@@ -130,45 +150,51 @@ class StreamAccumulator:
             self._reasoning.append(reasoning)
         calls = delta.get("tool_calls")
         if calls:
-            for call in calls:
-                self._add_tool_call(call)
+            self.tool_deltas = [self._add_tool_call(call) for call in calls]
         finish = choice.get("finish_reason")
         if finish:
             self.finish_reason = finish
         return delta
 
-    def _add_tool_call(self, call: dict[str, Any]) -> None:
+    def _tool_index(self, call: dict[str, Any]) -> int:
+        """A delta's call: its ``index``; else the call with its id, a new call for an id
+        not seen yet, or the last call."""
         index = call.get("index")
+        if index is not None:
+            return int(index)
         call_id = call.get("id")
-        if index is None:
-            known = next(
-                (i for i, c in self.tool_calls.items() if call_id and c["id"] == call_id), None
-            )
+        if call_id:
+            known = next((i for i, c in self.tool_calls.items() if c["id"] == call_id), None)
             if known is not None:
-                index = known
-            elif call_id and self.tool_calls:  # an id never seen: a new call
-                index = max(self.tool_calls) + 1
-            else:
-                index = max(self.tool_calls, default=0)
+                return known
+            if self.tool_calls:
+                return max(self.tool_calls) + 1
+        return max(self.tool_calls, default=0)
+
+    def _add_tool_call(self, call: dict[str, Any]) -> ToolCallDelta:
+        index = self._tool_index(call)
+        call_id = call.get("id") or None
         function = call.get("function") or _EMPTY
-        fragment = function.get("arguments") or ""
-        if not isinstance(fragment, str):  # a dict, as some gateways send
-            fragment = json.dumps(fragment, ensure_ascii=False)
+        name = function.get("name") or None
+        fragment = arguments_text(function.get("arguments"))
         current = self.tool_calls.get(index)
         if current is None:
+            kind = call.get("type") or "function"
             self.tool_calls[index] = {
                 "id": call_id or "",
-                "type": call.get("type") or "function",
-                "name": function.get("name") or "",
+                "type": kind,
+                "name": name or "",
                 "arguments": fragment,
             }
-            return
-        if call_id and not current["id"]:
-            current["id"] = call_id
-        name = function.get("name")
-        if name and not current["name"]:
-            current["name"] = name
+            return ToolCallDelta(index, kind, call_id, name, fragment)
+        new_id = call_id if call_id and not current["id"] else None
+        if new_id:
+            current["id"] = new_id
+        new_name = name if name and not current["name"] else None
+        if new_name:
+            current["name"] = new_name
         current["arguments"] += fragment
+        return ToolCallDelta(index, current["type"], new_id, new_name, fragment)
 
     @property
     def content(self) -> str:

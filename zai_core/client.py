@@ -24,12 +24,11 @@ from ._version import __version__
 from .accumulate import completion_to_chunk
 from .config import TimeoutLike, ZaiConfig, resolve_timeout
 from .errors import (
+    TRANSIENT_ERRORS,
     APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
-    InternalServerError,
-    RateLimitError,
     StreamInterruptedError,
     ZaiError,
     make_status_error,
@@ -224,9 +223,7 @@ class ClientPolicy:
             retry = should_retry_status(error.status_code, error.code, headers or {})
             # An error that arrives inside a 200 (an error event before the first chunk, a
             # network_error finish) is retried by its class: transient ones only.
-            in_band = error.status_code == 200 and isinstance(
-                error, (InternalServerError, RateLimitError)
-            )
+            in_band = error.status_code == 200 and isinstance(error, TRANSIENT_ERRORS)
             if not (retry or in_band):
                 return None
         elif not isinstance(error, APIConnectionError):

@@ -25,16 +25,21 @@ together with their own exception type and rebuild it from an instance with
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 __all__ = [
+    "BUSINESS_CODES",
     "BUSINESS_CODE_MEANINGS",
+    "NON_RETRYABLE_CODES",
+    "TRANSIENT_ERRORS",
     "APIConnectionError",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "BusinessCode",
     "ContentFilterError",
     "ContextWindowExceededError",
     "InternalServerError",
@@ -47,46 +52,6 @@ __all__ = [
     "copy_error_as",
     "make_status_error",
 ]
-
-#: Z.ai's business codes and what they mean (docs.z.ai "Errors" page, plus observed codes).
-BUSINESS_CODE_MEANINGS: dict[str, str] = {
-    "500": "Internal error",
-    "1000": "Authentication failed",
-    "1001": "Authentication parameter not received in header",
-    "1002": "Invalid authentication token",
-    "1003": "Authentication token expired",
-    "1004": "Authentication failed with the provided token",
-    "1100": "Account read/write error",
-    "1110": "Account inactive",
-    "1111": "Account does not exist",
-    "1112": "Account locked",
-    "1113": "Account in arrears: no balance or resource package",
-    "1120": "Unable to access account, retry later",
-    "1121": "Irregular activity, account locked",
-    "1200": "API call error",
-    "1210": "Incorrect API call parameters",
-    "1211": "Model does not exist",
-    "1212": "Current model does not support this call method",
-    "1213": "A parameter was not received properly",
-    "1214": "Invalid parameter",
-    "1215": "Two parameters cannot be set simultaneously",
-    "1220": "No permission to access this API",
-    "1221": "API taken offline",
-    "1222": "API does not exist",
-    "1230": "API call process error",
-    "1231": "A request with this id is already running",
-    "1234": "Network error at Z.ai",
-    "1261": "Prompt exceeds the model's context window",
-    "1300": "API call blocked by policy",
-    "1301": "Unsafe or sensitive content detected in input or generation",
-    "1302": "Too many concurrent requests to this API",
-    "1303": "Too many requests to this API in a short time",
-    "1304": "Daily call limit reached",
-    "1305": "Rate limit triggered (service may be overloaded)",
-    "1308": "Usage limit of the plan reached",
-    "1309": "GLM Coding Plan package expired",
-    "1310": "Weekly or monthly usage limit reached",
-}
 
 
 class ZaiError(Exception):
@@ -224,24 +189,81 @@ class InternalServerError(APIStatusError):
     """5xx, or code 1234: a failure at Z.ai; retried."""
 
 
-QUOTA_CODES = frozenset({"1113", "1304", "1308", "1309", "1310"})
-RATE_LIMIT_CODES = frozenset({"1302", "1303", "1305"})
+@dataclass(frozen=True)
+class BusinessCode:
+    """One of Z.ai's business codes (``error.code``): what it means, the class it raises.
 
-_CODE_CLASSES: dict[str, type[APIStatusError]] = {
-    **dict.fromkeys(QUOTA_CODES, QuotaExceededError),
-    **dict.fromkeys(RATE_LIMIT_CODES, RateLimitError),
-    "1261": ContextWindowExceededError,
-    "1301": ContentFilterError,
-    **dict.fromkeys(("1000", "1001", "1002", "1003", "1004"), AuthenticationError),
-    "1220": PermissionDeniedError,
+    ``error`` is ``None`` where the HTTP status decides the class. A code is retried only
+    when its class is transient (:data:`TRANSIENT_ERRORS`) or it has none
+    (``zai_core.retry`` reads :data:`NON_RETRYABLE_CODES`).
+    """
+
+    meaning: str
+    error: type[APIStatusError] | None = None
+
+
+_B = BusinessCode
+#: Z.ai's business codes (docs.z.ai "Errors" page, plus observed codes): the one table.
+BUSINESS_CODES: dict[str, BusinessCode] = {
+    "500": _B("Internal error", InternalServerError),
+    "1000": _B("Authentication failed", AuthenticationError),
+    "1001": _B("Authentication parameter not received in header", AuthenticationError),
+    "1002": _B("Invalid authentication token", AuthenticationError),
+    "1003": _B("Authentication token expired", AuthenticationError),
+    "1004": _B("Authentication failed with the provided token", AuthenticationError),
+    "1100": _B("Account read/write error"),
     # Account inactive / missing / locked: arrive as 429 but are not rate limits.
-    **dict.fromkeys(("1110", "1111", "1112", "1121"), PermissionDeniedError),
-    "1211": NotFoundError,
-    "1222": NotFoundError,
-    **dict.fromkeys(("1210", "1212", "1213", "1214", "1215"), BadRequestError),
-    "1234": InternalServerError,
-    "500": InternalServerError,
+    "1110": _B("Account inactive", PermissionDeniedError),
+    "1111": _B("Account does not exist", PermissionDeniedError),
+    "1112": _B("Account locked", PermissionDeniedError),
+    "1113": _B("Account in arrears: no balance or resource package", QuotaExceededError),
+    "1120": _B("Unable to access account, retry later"),
+    "1121": _B("Irregular activity, account locked", PermissionDeniedError),
+    "1200": _B("API call error"),
+    "1210": _B("Incorrect API call parameters", BadRequestError),
+    "1211": _B("Model does not exist", NotFoundError),
+    "1212": _B("Current model does not support this call method", BadRequestError),
+    "1213": _B("A parameter was not received properly", BadRequestError),
+    "1214": _B("Invalid parameter", BadRequestError),
+    "1215": _B("Two parameters cannot be set simultaneously", BadRequestError),
+    "1220": _B("No permission to access this API", PermissionDeniedError),
+    "1221": _B("API taken offline"),
+    "1222": _B("API does not exist", NotFoundError),
+    "1230": _B("API call process error"),
+    "1231": _B("A request with this id is already running"),
+    "1234": _B("Network error at Z.ai", InternalServerError),
+    "1261": _B("Prompt exceeds the model's context window", ContextWindowExceededError),
+    "1300": _B("API call blocked by policy"),
+    "1301": _B("Unsafe or sensitive content detected in input or generation", ContentFilterError),
+    "1302": _B("Too many concurrent requests to this API", RateLimitError),
+    "1303": _B("Too many requests to this API in a short time", RateLimitError),
+    "1304": _B("Daily call limit reached", QuotaExceededError),
+    "1305": _B("Rate limit triggered (service may be overloaded)", RateLimitError),
+    "1308": _B("Usage limit of the plan reached", QuotaExceededError),
+    "1309": _B("GLM Coding Plan package expired", QuotaExceededError),
+    "1310": _B("Weekly or monthly usage limit reached", QuotaExceededError),
 }
+#: Classes of failures that may pass: retried (with backoff) when the attempts allow.
+TRANSIENT_ERRORS: tuple[type[APIStatusError], ...] = (RateLimitError, InternalServerError)
+
+#: What each code means (read by error messages and the emulator).
+BUSINESS_CODE_MEANINGS: dict[str, str] = {c: b.meaning for c, b in BUSINESS_CODES.items()}
+_CODE_CLASSES: dict[str, type[APIStatusError]] = {
+    c: b.error for c, b in BUSINESS_CODES.items() if b.error is not None
+}
+
+
+def codes_of(cls: type[APIStatusError]) -> frozenset[str]:
+    """The business codes that raise ``cls`` (e.g. the quota codes)."""
+    return frozenset(c for c, error in _CODE_CLASSES.items() if error is cls)
+
+
+QUOTA_CODES = codes_of(QuotaExceededError)
+RATE_LIMIT_CODES = codes_of(RateLimitError)
+#: Codes that fail again however often they are sent, even when they arrive as 429 / 5xx.
+NON_RETRYABLE_CODES = frozenset(
+    c for c, error in _CODE_CLASSES.items() if not issubclass(error, TRANSIENT_ERRORS)
+)
 
 _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
     400: BadRequestError,

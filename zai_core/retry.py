@@ -12,7 +12,7 @@ import random
 import time
 from collections.abc import Callable, Mapping
 
-from .errors import QUOTA_CODES
+from .errors import NON_RETRYABLE_CODES
 
 __all__ = [
     "DEFAULT_MAX_RETRIES",
@@ -31,10 +31,7 @@ MAX_RETRY_DELAY = 8.0
 #: A server-given wait longer than this is not honoured (exponential backoff is used).
 MAX_RETRY_AFTER = 60.0
 
-#: Business codes that fail again however often they are sent, even when they arrive as 429.
-NON_RETRYABLE_CODES = QUOTA_CODES | frozenset(
-    {"1110", "1111", "1112", "1121", "1211", "1214", "1261", "1301", "1220"}
-)
+#: ``NON_RETRYABLE_CODES`` (re-exported): derived from ``zai_core.errors.BUSINESS_CODES``.
 RETRYABLE_STATUSES = frozenset({408, 409, 429})
 
 

@@ -9,11 +9,13 @@ answer on a :class:`StreamInterruptedError`, and always close the response.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from .accumulate import StreamAccumulator
 from .errors import (
     APIResponseValidationError,
+    APIStatusError,
     ContentFilterError,
     ContextWindowExceededError,
     InternalServerError,
@@ -21,47 +23,70 @@ from .errors import (
     ZaiError,
 )
 
-__all__ = ["AsyncChatStream", "ChatStream", "finish_reason_error", "validate_chat_body"]
+__all__ = [
+    "FAILING_FINISH_REASONS",
+    "AsyncChatStream",
+    "ChatStream",
+    "FailingFinish",
+    "finish_reason_error",
+    "validate_chat_body",
+]
+
+
+@dataclass(frozen=True)
+class FailingFinish:
+    """A finish reason that means the answer failed: the error it raises.
+
+    ``in_stream`` replaces ``error`` once streaming began (the partial answer was handed
+    out, so it must not be retried).
+    """
+
+    error: type[APIStatusError]
+    message: str
+    code: str | None = None
+    in_stream: type[ZaiError] | None = None
+
+
+#: Z.ai's finish reasons that end an answer in failure; every other reason (``stop``,
+#: ``tool_calls``, ``length``, anything new) is a normal finish.
+FAILING_FINISH_REASONS: dict[str, FailingFinish] = {
+    "sensitive": FailingFinish(
+        ContentFilterError,
+        "Z.ai stopped the answer: content flagged by moderation (finish_reason=sensitive)",
+        code="1301",
+    ),
+    "model_context_window_exceeded": FailingFinish(
+        ContextWindowExceededError,
+        "the conversation no longer fits the model's context window "
+        "(finish_reason=model_context_window_exceeded)",
+    ),
+    "network_error": FailingFinish(
+        InternalServerError,
+        "Z.ai's inference failed mid-answer (finish_reason=network_error)",
+        in_stream=StreamInterruptedError,
+    ),
+}
 
 
 def finish_reason_error(
     finish_reason: str | None, *, partial_text: str, request_id: str | None, stream: bool
 ) -> ZaiError | None:
-    """The error a failing finish reason stands for, or ``None`` for a normal finish.
-
-    ``sensitive`` (moderation) -> :class:`ContentFilterError`; ``model_context_window_exceeded``
-    -> :class:`ContextWindowExceededError`; ``network_error`` (inference failed) ->
-    :class:`StreamInterruptedError` in a stream, :class:`InternalServerError` (retried)
-    otherwise. The partial answer rides on the error, never returned as if complete.
+    """The error a failing finish reason stands for (:data:`FAILING_FINISH_REASONS`), or
+    ``None`` for a normal finish. The partial answer rides on the error, never returned as
+    if complete.
     """
-    if finish_reason is None or finish_reason in ("stop", "tool_calls", "length"):
+    rule = FAILING_FINISH_REASONS.get(finish_reason or "")
+    if rule is None:
         return None
+    if stream and rule.in_stream is StreamInterruptedError:
+        return StreamInterruptedError(rule.message, partial_text=partial_text)
     body = {"finish_reason": finish_reason, "partial_text": partial_text}
-    if finish_reason == "sensitive":
-        return ContentFilterError(
-            "Z.ai stopped the answer: content flagged by moderation (finish_reason=sensitive)",
-            status_code=200,
-            code="1301",
-            request_id=request_id,
-            body=body,
-        )
-    if finish_reason == "model_context_window_exceeded":
-        return ContextWindowExceededError(
-            "the conversation no longer fits the model's context window "
-            "(finish_reason=model_context_window_exceeded)",
-            status_code=200,
-            request_id=request_id,
-            body=body,
-        )
-    if finish_reason == "network_error":
-        message = "Z.ai's inference failed mid-answer (finish_reason=network_error)"
-        if stream:
-            return StreamInterruptedError(message, partial_text=partial_text)
-        return InternalServerError(message, status_code=200, request_id=request_id, body=body)
-    return None
+    return rule.error(
+        rule.message, status_code=200, code=rule.code, request_id=request_id, body=body
+    )
 
 
-_FAILING_FINISH = frozenset({"sensitive", "network_error", "model_context_window_exceeded"})
+_FAILING_FINISH = frozenset(FAILING_FINISH_REASONS)
 
 
 def validate_chat_body(body: Any) -> None:

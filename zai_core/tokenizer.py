@@ -18,6 +18,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
+from .catalog import get_model_info
 from .transport import Transport
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "message_overhead",
     "text_tokens",
     "tokenizer_body",
+    "tokenizer_model",
     "user_message",
 ]
 
@@ -39,6 +41,16 @@ PROBE_TEXT = "a"
 
 #: Models the tokenizer endpoint documents; other names are counted with the closest one.
 TOKENIZER_MODELS = ("glm-4.6", "glm-4.6v", "glm-4.5")
+
+
+def tokenizer_model(model: str) -> str:
+    """The tokenizer Z.ai documents closest to ``model`` (its endpoint knows only three)."""
+    name = model.lower()
+    if name in TOKENIZER_MODELS:
+        return name
+    if get_model_info(model).vision:
+        return "glm-4.6v"
+    return "glm-4.5" if name.startswith("glm-4.5") else "glm-4.6"
 
 
 def tokenizer_body(

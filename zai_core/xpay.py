@@ -61,6 +61,7 @@ from .errors import (
     error_class_for,
     make_status_error,
 )
+from .params import xpay_parameters
 from .transport import CHAT_PATH, ChatMethods
 
 try:
@@ -92,25 +93,8 @@ for _name in ("httpx2", "httpcore2", "mcp.client.streamable_http"):
 #: The MCP tool xpay exposes for Z.ai chat completions.
 TOOL_NAME = "zai_chat_completion"
 #: The tool's documented inputs (``seeds/000``): everything else is refused before sending.
-TOOL_INPUTS = frozenset(
-    {
-        "model",
-        "messages",
-        "max_tokens",
-        "do_sample",
-        "thinking",
-        "tools",
-        "tool_stream",
-        "top_p",
-        "response_format",
-        "stop",
-        "stream",
-        "user_id",
-        "temperature",
-        "tool_choice",
-        "request_id",
-    }
-)
+#: Its chat parameters are those ``zai_core.params`` marks ``xpay``.
+TOOL_INPUTS = frozenset({"model", "messages", "tools", "tool_choice", "stream"}) | xpay_parameters()
 #: Fields of a streamed chat body that mean nothing to a tool that answers whole.
 _STREAM_ONLY = frozenset({"stream", "stream_options", "tool_stream"})
 

@@ -219,9 +219,10 @@ def test_langchain_stream_cut_anywhere_equals_whole(
     wire = _wire_answer(content, reasoning, tool_calls)
     whole = lc._convert_dict_to_message(wire)
     merged: AIMessageChunk | None = None
-    state: Any = {}
+    accumulator = StreamAccumulator()
     for chunk in _stream_chunks(wire, cuts):
-        part, state = lc._convert_chunk_to_message_chunk(chunk, state)
+        accumulator.add(chunk)
+        part = lc._convert_chunk_to_message_chunk(chunk, accumulator)
         if part is not None:
             merged = part if merged is None else merged + part
     assert merged is not None

@@ -308,3 +308,24 @@ async def test_canary_key_never_in_errors_or_client(base_url: str) -> None:
     assert CANARY not in str(client)
     assert CANARY not in repr(client.config)
     assert drop_info.value.partial_text == "partial"
+
+
+def test_business_code_table_drives_classes_and_retries() -> None:
+    from zai_core.errors import (
+        BUSINESS_CODES,
+        NON_RETRYABLE_CODES,
+        QUOTA_CODES,
+        TRANSIENT_ERRORS,
+        error_class_for,
+    )
+    from zai_core.retry import should_retry_status
+
+    assert {"1113", "1304", "1308", "1309", "1310"} == QUOTA_CODES
+    for code, entry in BUSINESS_CODES.items():
+        assert BUSINESS_CODE_MEANINGS[code] == entry.meaning
+        if entry.error is None:
+            assert code not in NON_RETRYABLE_CODES
+            continue
+        assert error_class_for(429, code) is entry.error
+        transient = issubclass(entry.error, TRANSIENT_ERRORS)
+        assert should_retry_status(429, code, {}) is transient, code

@@ -18,7 +18,6 @@ from langchain_core.messages import (
 )
 
 from langchain_zai._convert import (
-    ToolStreamState,
     _convert_chunk_to_message_chunk,
     _convert_dict_to_message,
     _convert_message_to_dict,
@@ -29,6 +28,15 @@ from langchain_zai._convert import (
     translate_content_chunk,
 )
 from tests.unit.langchain.fakes import USAGE, chunk, completion, final
+from zai_core import StreamAccumulator
+
+
+def _convert_one(event: dict[str, Any], **kwargs: Any) -> AIMessageChunk | None:
+    """One chunk, folded into a fresh accumulator first (as ``ChatStream`` does)."""
+    accumulator = StreamAccumulator()
+    accumulator.add(event)
+    return _convert_chunk_to_message_chunk(event, accumulator, **kwargs)
+
 
 B64 = "iVBORw0KGgo="
 CALL = {"name": "add", "args": {"a": 1, "b": 2}, "id": "call_1", "type": "tool_call"}
@@ -49,7 +57,7 @@ OUTBOUND = [
     pytest.param(HumanMessage("hi"), {"role": "user", "content": "hi"}, id="human-str"),
     pytest.param(
         HumanMessage([{"type": "text", "text": "a"}, "b", {"type": "text-plain", "text": "c"}]),
-        {"role": "user", "content": "abc"},
+        {"role": "user", "content": "a\nb\nc"},  # the shared rule: parts join with "\n"
         id="human-text-blocks-flattened",
     ),
     pytest.param(
@@ -163,8 +171,8 @@ OUTBOUND = [
         id="human-name-dropped",
     ),
     pytest.param(
-        SystemMessage([{"type": "text", "text": "be "}, {"type": "text", "text": "brief"}]),
-        {"role": "system", "content": "be brief"},
+        SystemMessage([{"type": "text", "text": "be"}, {"type": "text", "text": "brief"}]),
+        {"role": "system", "content": "be\nbrief"},
         id="system-list-flattened",
     ),
     pytest.param(
@@ -243,8 +251,8 @@ OUTBOUND = [
         id="tool-str",
     ),
     pytest.param(
-        ToolMessage([{"type": "text", "text": "result: "}, {"value": 3}], tool_call_id="call_1"),
-        {"role": "tool", "content": 'result: {"value": 3}', "tool_call_id": "call_1"},
+        ToolMessage([{"type": "text", "text": "result:"}, {"value": 3}], tool_call_id="call_1"),
+        {"role": "tool", "content": 'result:\n{"value": 3}', "tool_call_id": "call_1"},
         id="tool-list-flattened",
     ),
     pytest.param(
@@ -555,7 +563,7 @@ CHUNKS = [
 @pytest.mark.parametrize(("wire", "expected"), CHUNKS)
 def test_convert_chunk_to_message_chunk(wire: dict[str, Any], expected: dict[str, Any]) -> None:
     before = copy.deepcopy(wire)
-    message, _ = _convert_chunk_to_message_chunk(wire, {})
+    message = _convert_one(wire)
     assert wire == before
     assert message is not None
     assert message.content == expected["content"]
@@ -569,9 +577,7 @@ def test_convert_chunk_to_message_chunk(wire: dict[str, Any], expected: dict[str
 
 
 def test_finish_chunk_carries_metadata_and_usage_once() -> None:
-    message, _ = _convert_chunk_to_message_chunk(
-        final("tool_calls", web_search=[{"title": "t"}]), {}
-    )
+    message = _convert_one(final("tool_calls", web_search=[{"title": "t"}]))
     assert message is not None
     assert message.response_metadata == {
         "model_provider": "zai",
@@ -584,25 +590,21 @@ def test_finish_chunk_carries_metadata_and_usage_once() -> None:
 
 
 def test_usage_dropped_when_stream_usage_is_off() -> None:
-    message, _ = _convert_chunk_to_message_chunk(final(), {}, stream_usage=False)
+    message = _convert_one(final(), stream_usage=False)
     assert message is not None and message.usage_metadata is None
-    assert (
-        _convert_chunk_to_message_chunk({"choices": [], "usage": USAGE}, {}, stream_usage=False)[0]
-        is None
-    )
+    assert _convert_one({"choices": [], "usage": USAGE}, stream_usage=False) is None
 
 
 def test_chunk_without_choices_or_usage_is_skipped() -> None:
-    state: ToolStreamState = {0: ("call_a", "add")}
-    message, new_state = _convert_chunk_to_message_chunk({"id": "x", "choices": []}, state)
-    assert message is None and new_state is state
+    assert _convert_one({"id": "x", "choices": []}) is None
 
 
 def _merge(events: list[dict[str, Any]]) -> AIMessageChunk:
-    state: ToolStreamState = {}
+    accumulator = StreamAccumulator()
     full: AIMessageChunk | None = None
     for event in events:
-        message, state = _convert_chunk_to_message_chunk(event, state)
+        accumulator.add(event)
+        message = _convert_chunk_to_message_chunk(event, accumulator)
         if message is not None:
             full = message if full is None else full + message
     assert full is not None
@@ -708,7 +710,7 @@ def test_translate_content_gives_reasoning_text_and_tool_calls() -> None:
 
 
 def test_translate_content_chunk_uses_stable_string_indices() -> None:
-    message, _ = _convert_chunk_to_message_chunk(
+    message = _convert_one(
         chunk(
             {
                 "role": "assistant",
@@ -716,8 +718,7 @@ def test_translate_content_chunk_uses_stable_string_indices() -> None:
                 "content": "t",
                 "tool_calls": [{**TC_HEAD, "index": 3}],
             }
-        ),
-        {},
+        )
     )
     assert message is not None
     blocks = translate_content_chunk(message)

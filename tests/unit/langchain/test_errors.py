@@ -256,3 +256,15 @@ def test_stream_cut_before_done_is_interrupted() -> None:
     with pytest.raises(langchain_zai.ZaiStreamInterruptedError) as info:
         list(fake.model().stream("hi"))
     assert info.value.partial_text == "Hel"  # type: ignore[attr-defined]
+
+
+def test_docs_name_every_quota_and_rate_limit_code() -> None:
+    """The LangChain error docs cannot drift from zai_core's business-code table."""
+    import langchain_zai._errors as module
+    from zai_core.errors import QUOTA_CODES, RATE_LIMIT_CODES
+
+    for code in QUOTA_CODES:
+        assert code in (langchain_zai.ZaiQuotaExceededError.__doc__ or ""), code
+        assert code in (module.__doc__ or ""), code
+    for code in RATE_LIMIT_CODES:
+        assert code in (module.__doc__ or ""), code

@@ -33,10 +33,8 @@ from llama_index_zai._convert import (
     _convert_message_to_dict,
     _convert_response_to_chat_response,
     _convert_tool_to_dict,
-    _has_media,
     _keep_first_tool_call,
     _parse_structured,
-    _resolve_tool_choice,
     _tool_selections_from_message,
 )
 from tests.unit.core.fakes import chunk, completion
@@ -236,18 +234,6 @@ ERROR_CASES = [
 def test_convert_message_errors(message: ChatMessage, match: str) -> None:
     with pytest.raises(ValueError, match=match):
         _convert_message_to_dict(message)
-
-
-@pytest.mark.parametrize(
-    ("messages", "expected"),
-    [
-        ([{"role": "user", "content": "x"}], False),
-        ([{"role": "user", "content": [{"type": "text", "text": "x"}]}], False),
-        ([{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "u"}}]}], True),
-    ],
-)
-def test_has_media(messages: list[dict[str, Any]], expected: bool) -> None:
-    assert _has_media(messages) is expected
 
 
 # --------------------------------------------------------------------- wire -> ChatMessage
@@ -649,63 +635,7 @@ FN_TOOLS = [
 WEB = {"type": "web_search", "web_search": {"search_result": True}}
 
 
-@pytest.mark.parametrize(
-    ("choice", "required", "tools", "expected", "keep", "warns"),
-    [
-        pytest.param(None, False, FN_TOOLS, "auto", True, False, id="default-auto"),
-        pytest.param("auto", True, FN_TOOLS[:1], "auto", True, False, id="explicit-auto-wins"),
-        pytest.param("none", False, FN_TOOLS, None, False, False, id="none-drops-tools"),
-        pytest.param(
-            None,
-            True,
-            FN_TOOLS[:1],
-            {"type": "function", "function": {"name": "add"}},
-            True,
-            True,
-            id="required-one-tool-named",
-        ),
-        pytest.param(
-            "required",
-            False,
-            [*FN_TOOLS[:1], WEB],
-            {"type": "function", "function": {"name": "add"}},
-            True,
-            True,
-            id="required-one-function-plus-built-in",
-        ),
-        pytest.param(None, True, FN_TOOLS, "auto", True, True, id="required-several-auto"),
-        pytest.param(
-            "mul",
-            False,
-            FN_TOOLS,
-            {"type": "function", "function": {"name": "mul"}},
-            True,
-            True,
-            id="by-name",
-        ),
-        pytest.param(
-            {"type": "function", "function": {"name": "add"}},
-            False,
-            FN_TOOLS,
-            {"type": "function", "function": {"name": "add"}},
-            True,
-            False,
-            id="dict-as-given",
-        ),
-    ],
-)
-def test_resolve_tool_choice(
-    choice: Any, required: bool, tools: list[dict[str, Any]], expected: Any, keep: bool, warns: bool
-) -> None:
-    resolved = _resolve_tool_choice(choice, required, tools)
-    assert resolved.choice == expected
-    assert resolved.keep_tools is keep
-    assert (resolved.warning is not None) is warns
-
-
-def test_resolve_tool_choice_unknown_name() -> None:
-    with pytest.raises(ValueError, match="'div' is not one of the tools given"):
-        _resolve_tool_choice("div", False, FN_TOOLS)
+# The tool_choice mapping is shared: tests/unit/core/test_chat_rules.py.
 
 
 def test_convert_tool_to_dict() -> None:

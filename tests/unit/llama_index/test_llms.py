@@ -293,14 +293,14 @@ def test_tools_body_has_no_parallel_tool_calls() -> None:
     _llm(server).chat_with_tools([ADD, MUL], user_msg="2+3?", allow_parallel_tool_calls=False)
     body = _sent(server)
     assert [t["function"]["name"] for t in body["tools"]] == ["add", "mul"]
-    assert body["tool_choice"] == "auto"
+    assert "tool_choice" not in body  # the shared rule: no choice given, none sent (auto)
     assert "parallel_tool_calls" not in body
     assert "strict" not in body["tools"][0]["function"]
 
 
 def test_tool_required_single_tool_is_named_with_a_warning() -> None:
-    server = FakeServer(json_reply(200, completion()))
-    with pytest.warns(UserWarning, match="may not be enforced"):
+    server = FakeServer(json_reply(200, completion()))  # an answer without a tool call
+    with pytest.warns(UserWarning, match="forced 'add' but Z.ai answered without a tool call"):
         _llm(server).chat_with_tools([ADD], user_msg="2+3?", tool_required=True)
     assert _sent(server)["tool_choice"] == {"type": "function", "function": {"name": "add"}}
 
