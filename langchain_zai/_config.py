@@ -10,14 +10,21 @@ retriever inherit it; the document loaders (not pydantic models) hold one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from langchain_core.utils import from_env
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_serializer, model_validator
 from typing_extensions import Self
 
-from zai_core.config import env_api_key, resolve_surface
+from zai_core.config import (
+    check_api_key,
+    env_api_key,
+    is_credential_header,
+    mask_credential_headers,
+    resolve_surface,
+)
 from zai_core.settings import ConfigWordsModel
 
 __all__ = ["ZaiSettings", "key_secret_name", "merge_options", "resolve_key"]
@@ -30,6 +37,7 @@ def resolve_key(api_key: SecretStr | None, base_url: str | None) -> SecretStr | 
     """
     resolve_surface(base_url)
     if api_key is not None:
+        check_api_key(api_key.get_secret_value())  # a clear error now, not at the first call
         return api_key
     key = env_api_key(base_url)
     return SecretStr(key) if key else None
@@ -69,8 +77,13 @@ class ZaiSettings(ConfigWordsModel):
     10 s connect."""
     max_retries: int = Field(default=2, ge=0)
     """Retries after the first attempt (connection errors, 429, 5xx); ``None`` means 2."""
+    total_timeout: float | None = None
+    """Seconds one call may take in all, every attempt and retry wait included (also per
+    call: ``invoke(..., total_timeout=30)``); default ``None``: no bound beyond ``timeout``
+    per read. Past it: ``APITimeoutError``."""
     default_headers: dict[str, str] | None = None
-    """Extra headers on every request."""
+    """Extra headers on every request; credential values (Authorization, ``*-key``,
+    ``*token*``) are masked in ``repr`` and serialization."""
     http_client: Any = Field(default=None, exclude=True, repr=False)
     """Your own ``httpx.Client`` (default: a pooled shared client)."""
     http_async_client: Any = Field(default=None, exclude=True, repr=False)
@@ -87,5 +100,20 @@ class ZaiSettings(ConfigWordsModel):
     @property
     def lc_secrets(self) -> dict[str, str]:
         """The key is serialized as a reference to the surface's own variable, never as its
-        value (``ZAI_API_KEY``; a gateway preset's variable, e.g. ``LOWCODEAPI_API_KEY``)."""
-        return {"api_key": key_secret_name(self.base_url)}
+        value (``ZAI_API_KEY``; a gateway preset's variable, e.g. ``LOWCODEAPI_API_KEY``);
+        so are credential headers in ``default_headers`` (``ZAI_HEADER_<NAME>``)."""
+        secrets = {"api_key": key_secret_name(self.base_url)}
+        for name in self.default_headers or ():
+            if is_credential_header(name):
+                env = "ZAI_HEADER_" + re.sub(r"\W", "_", name).upper()
+                secrets[f"default_headers.{name}"] = env
+        return secrets
+
+    def __repr_args__(self) -> Any:
+        """Credential values in ``default_headers`` are masked, as the key is."""
+        for name, value in super().__repr_args__():
+            yield name, mask_credential_headers(value) if name == "default_headers" else value
+
+    @field_serializer("default_headers")
+    def _serialize_headers(self, value: dict[str, str] | None) -> dict[str, str] | None:
+        return mask_credential_headers(value)

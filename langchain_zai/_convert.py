@@ -39,6 +39,7 @@ from zai_core.chat_rules import (
     text_only,
     user_content,
 )
+from zai_core.tool_arguments import parse_tool_arguments, seal_invalid_arguments
 
 __all__ = [
     "_convert_chunk_to_message_chunk",
@@ -348,28 +349,24 @@ def _create_usage_metadata(usage: Mapping[str, Any]) -> UsageMetadata:
     return metadata
 
 
-def _parse_tool_call(raw: Mapping[str, Any]) -> ToolCall | InvalidToolCall:
-    """A whole wire tool call: a ``ToolCall``, or an ``InvalidToolCall`` for bad arguments."""
+def _parse_tool_call(
+    raw: Mapping[str, Any], finish_reason: str | None = None
+) -> ToolCall | InvalidToolCall:
+    """A whole wire tool call: a ``ToolCall``, or an ``InvalidToolCall`` for arguments that
+    are not a JSON object or were cut off by ``finish_reason="length"``."""
     function = raw.get("function") or _EMPTY
     name = function.get("name") or ""
-    text = arguments_text(function.get("arguments"))
     call_id = raw.get("id")
-    if text.strip() in ("", "null"):
-        return tool_call(name=name, args={}, id=call_id)
-    try:
-        args = json.loads(text, strict=False)
-    except json.JSONDecodeError as exc:
-        return invalid_tool_call(
-            name=name, args=text, id=call_id, error=f"arguments are not valid JSON: {exc}"
-        )
-    if not isinstance(args, dict):
-        return invalid_tool_call(
-            name=name, args=text, id=call_id, error="arguments are not a JSON object"
-        )
+    args, error = parse_tool_arguments(function.get("arguments"), finish_reason)
+    if args is None:
+        text = arguments_text(function.get("arguments"))
+        return invalid_tool_call(name=name, args=text, id=call_id, error=error)
     return tool_call(name=name, args=args, id=call_id)
 
 
-def _convert_dict_to_message(message: Mapping[str, Any]) -> AIMessage:
+def _convert_dict_to_message(
+    message: Mapping[str, Any], finish_reason: str | None = None
+) -> AIMessage:
     """A non-streamed ``choices[0].message`` as an ``AIMessage``.
 
     Function calls become ``tool_calls`` (bad JSON arguments become ``invalid_tool_calls``,
@@ -387,7 +384,7 @@ def _convert_dict_to_message(message: Mapping[str, Any]) -> AIMessage:
         if (raw.get("type") or "function") != "function":
             server_calls.append(dict(raw))
             continue
-        parsed = _parse_tool_call(raw)
+        parsed = _parse_tool_call(raw, finish_reason)
         if parsed.get("type") == "invalid_tool_call":
             invalid.append(cast(InvalidToolCall, parsed))
         else:
@@ -427,8 +424,8 @@ def _create_chat_result(response: Mapping[str, Any], search_query: str | None = 
     usage = response.get("usage")
     generations = []
     for choice in response.get("choices") or ():
-        message = _convert_dict_to_message(choice.get("message") or _EMPTY)
         finish = choice.get("finish_reason")
+        message = _convert_dict_to_message(choice.get("message") or _EMPTY, finish)
         message.response_metadata = _response_metadata(response, finish)
         _ground(message, cast(str, message.content), search_query)
         if usage:
@@ -513,7 +510,43 @@ def _convert_chunk_to_message_chunk(
         return AIMessageChunk(response_metadata={"model_provider": PROVIDER}, **fields)
     if usage:
         fields["usage_metadata"] = _create_usage_metadata(usage)
+    seals = _seal_chunks(accumulator.tool_calls, finish)
+    if seals:
+        fields["tool_call_chunks"] = _with_seals(fields.get("tool_call_chunks", []), seals)
     return AIMessageChunk(response_metadata=_response_metadata(chunk, finish), **fields)
+
+
+def _seal_chunks(
+    calls: Mapping[int, Mapping[str, Any]], finish_reason: str | None
+) -> list[ToolCallChunk]:
+    """For each whole streamed call whose arguments cannot be used, the fragment that makes
+    LangChain's aggregated message list it in ``invalid_tool_calls`` (see
+    :func:`zai_core.tool_arguments.seal_invalid_arguments`)."""
+    seals = []
+    for index, call in calls.items():
+        if call.get("type", "function") != "function":
+            continue
+        args, _error = parse_tool_arguments(call.get("arguments"), finish_reason)
+        if args is None:
+            seal = seal_invalid_arguments(arguments_text(call.get("arguments")))
+            seals.append(tool_call_chunk(name=None, args=seal, id=None, index=index))
+    return seals
+
+
+def _with_seals(chunks: list[ToolCallChunk], seals: list[ToolCallChunk]) -> list[ToolCallChunk]:
+    """``chunks`` with each seal appended to the fragment of its call in this same chunk (one
+    chunk is parsed fragment by fragment), else added as a fragment of its own."""
+    out = list(chunks)
+    for seal in seals:
+        at = next((i for i, c in enumerate(out) if c.get("index") == seal["index"]), None)
+        if at is None:
+            out.append(seal)
+        else:
+            joined = (out[at].get("args") or "") + (seal["args"] or "")
+            out[at] = tool_call_chunk(
+                name=out[at].get("name"), args=joined, id=out[at].get("id"), index=seal["index"]
+            )
+    return out
 
 
 # --------------------------------------------------------------------------- v1 content blocks

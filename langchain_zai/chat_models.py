@@ -458,9 +458,10 @@ class ChatZai(ZaiSettings, BaseChatModel, ChatParameters):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
+        total = kwargs.pop("total_timeout", None)
         body = self._get_request_payload(messages, stop=stop, **kwargs)
         with translate_errors():
-            response = self._get_client().chat(body)
+            response = self._get_client().chat(body, total_timeout=total)
         return _checked(body, _create_chat_result(response, forced_search_query(body.get("tools"))))
 
     async def _agenerate(
@@ -470,9 +471,10 @@ class ChatZai(ZaiSettings, BaseChatModel, ChatParameters):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
+        total = kwargs.pop("total_timeout", None)
         body = self._get_request_payload(messages, stop=stop, **kwargs)
         with translate_errors():
-            response = await self._get_client().achat(body)
+            response = await self._get_client().achat(body, total_timeout=total)
         return _checked(body, _create_chat_result(response, forced_search_query(body.get("tools"))))
 
     def _stream(
@@ -482,11 +484,12 @@ class ChatZai(ZaiSettings, BaseChatModel, ChatParameters):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
+        total = kwargs.pop("total_timeout", None)
         body = self._get_request_payload(messages, stop=stop, stream=True, **kwargs)
         usage = "stream_options" in body
         query = forced_search_query(body.get("tools"))
         with translate_errors():
-            stream = self._get_client().stream_chat(body)
+            stream = self._get_client().stream_chat(body, total_timeout=total)
         with translate_errors(stream.accumulator), stream:
             for raw in stream:
                 message = _convert_chunk_to_message_chunk(
@@ -509,11 +512,12 @@ class ChatZai(ZaiSettings, BaseChatModel, ChatParameters):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
+        total = kwargs.pop("total_timeout", None)
         body = self._get_request_payload(messages, stop=stop, stream=True, **kwargs)
         usage = "stream_options" in body
         query = forced_search_query(body.get("tools"))
         with translate_errors():
-            stream = self._get_client().astream_chat(body)
+            stream = self._get_client().astream_chat(body, total_timeout=total)
         with translate_errors(stream.accumulator):
             async with stream:
                 async for raw in stream:

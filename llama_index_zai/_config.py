@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import Field, SecretStr, field_serializer
 
+from zai_core.config import mask_credential_headers
 from zai_core.settings import ConfigWordsModel
 
 __all__ = ["ZaiSettings"]
@@ -48,8 +49,16 @@ class ZaiSettings(ConfigWordsModel):
     max_retries: int = Field(
         default=2, ge=0, description="Retries after the first attempt (None means 2)."
     )
+    total_timeout: float | None = Field(
+        default=None,
+        description="Seconds one call may take in all, every attempt and retry wait included "
+        "(also per call: llm.chat(messages, total_timeout=30)); None: no bound beyond timeout "
+        "per read. Past it: APITimeoutError.",
+    )
     default_headers: dict[str, str] | None = Field(
-        default=None, description="Extra headers on every request."
+        default=None,
+        description="Extra headers on every request (credential values masked in repr and "
+        "serialization).",
     )
     http_client: Any = Field(default=None, exclude=True, repr=False)
     http_async_client: Any = Field(default=None, exclude=True, repr=False)
@@ -57,3 +66,12 @@ class ZaiSettings(ConfigWordsModel):
     @field_serializer("timeout")
     def _serialize_timeout(self, value: Any) -> float | None:
         return float(value) if isinstance(value, (int, float)) else None
+
+    @field_serializer("default_headers")
+    def _serialize_headers(self, value: dict[str, str] | None) -> dict[str, str] | None:
+        return mask_credential_headers(value)
+
+    def __repr_args__(self) -> Any:
+        """Credential values in ``default_headers`` are masked, as the key is hidden."""
+        for name, value in super().__repr_args__():
+            yield name, mask_credential_headers(value) if name == "default_headers" else value

@@ -53,6 +53,7 @@ from zai_core.chat_rules import (
     user_content,
 )
 from zai_core.grounding import find_citations
+from zai_core.tool_arguments import parse_tool_arguments
 
 __all__: list[str] = []
 
@@ -511,6 +512,25 @@ def _tool_selections_from_message(message: ChatMessage) -> list[ToolSelection]:
             ToolSelection(tool_id=call_id or "", tool_name=name, tool_kwargs=_as_kwargs(arguments))
         )
     return selections
+
+
+def _raise_on_invalid_tool_calls(message: ChatMessage, finish_reason: str) -> None:
+    """``ValueError`` naming every function call of a complete answer whose arguments cannot
+    be used (:func:`zai_core.tool_arguments.parse_tool_arguments`)."""
+    problems = []
+    for block in message.blocks:
+        if not isinstance(block, ToolCallBlock) or isinstance(block.tool_kwargs, dict):
+            continue
+        _args, error = parse_tool_arguments(block.tool_kwargs, finish_reason)
+        if error is not None:
+            problems.append(
+                f"{block.tool_name or '?'} (id {block.tool_call_id}): {error}; "
+                f"arguments {str(block.tool_kwargs)[:200]!r}"
+            )
+    if problems:
+        raise ValueError(
+            "Z.ai answered with tool call(s) that cannot be run: " + "; ".join(problems)
+        )
 
 
 def _as_kwargs(arguments: dict[str, Any] | str) -> dict[str, Any]:

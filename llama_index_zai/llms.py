@@ -52,6 +52,7 @@ from ._convert import (
     _convert_tool_to_dict,
     _keep_first_tool_call,
     _parse_structured,
+    _raise_on_invalid_tool_calls,
     _tool_selections_from_message,
 )
 
@@ -322,24 +323,31 @@ class Zai(ZaiSettings, FunctionCallingLLM, ChatParameters):
     # ------------------------------------------------------------------ the work (undecorated)
 
     def _chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+        total = kwargs.pop("total_timeout", None)
         body = self._build_body(messages, False, kwargs)
-        response = _convert_response_to_chat_response(self._get_client().chat(body))
+        response = _convert_response_to_chat_response(
+            self._get_client().chat(body, total_timeout=total)
+        )
         _warn_if_unforced(body, bool(response.message.additional_kwargs.get("tool_calls")))
         return response
 
     async def _achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+        total = kwargs.pop("total_timeout", None)
         body = self._build_body(messages, False, kwargs)
-        response = _convert_response_to_chat_response(await self._get_client().achat(body))
+        response = _convert_response_to_chat_response(
+            await self._get_client().achat(body, total_timeout=total)
+        )
         _warn_if_unforced(body, bool(response.message.additional_kwargs.get("tool_calls")))
         return response
 
     def _stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
+        total = kwargs.pop("total_timeout", None)
         body = self._build_body(messages, True, kwargs)
         client = self._get_client()
 
         def gen() -> ChatResponseGen:
             state = _START
-            with client.stream_chat(body) as stream:
+            with client.stream_chat(body, total_timeout=total) as stream:
                 for chunk in stream:
                     response, state = _convert_chunk_to_chat_response(
                         chunk, stream.accumulator, state
@@ -352,12 +360,13 @@ class Zai(ZaiSettings, FunctionCallingLLM, ChatParameters):
     async def _astream_chat(
         self, messages: Sequence[ChatMessage], **kwargs: Any
     ) -> ChatResponseAsyncGen:
+        total = kwargs.pop("total_timeout", None)
         body = self._build_body(messages, True, kwargs)
         client = self._get_client()
 
         async def gen() -> ChatResponseAsyncGen:
             state = _START
-            async with client.astream_chat(body) as stream:
+            async with client.astream_chat(body, total_timeout=total) as stream:
                 async for chunk in stream:
                     response, state = _convert_chunk_to_chat_response(
                         chunk, stream.accumulator, state
@@ -428,7 +437,16 @@ class Zai(ZaiSettings, FunctionCallingLLM, ChatParameters):
         Args:
             response: a ``ChatResponse`` (a streamed chunk holds every call so far).
             error_on_no_tool_call: raise ``ValueError`` when there is none (else ``[]``).
+
+        Raises:
+            ValueError: the answer is complete (it has a ``finish_reason``) and a call's
+                arguments are not a JSON object or were cut off by the token limit: such a
+                call is never handed out to be run (a streamed chunk before the end is
+                parsed partially, as before).
         """
+        finish = response.additional_kwargs.get("finish_reason")
+        if finish:
+            _raise_on_invalid_tool_calls(response.message, finish)
         selections = _tool_selections_from_message(response.message)
         if not selections and error_on_no_tool_call:
             raise ValueError(

@@ -8,10 +8,12 @@ are set per request, so one pool serves every configuration.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import threading
 import weakref
+from collections.abc import AsyncGenerator
 
 import httpx
 
@@ -39,6 +41,10 @@ _sync_lock = threading.Lock()
 _async_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = (
     weakref.WeakKeyDictionary()
 )
+#: The generators that close each loop's pool at shutdown (kept alive until then).
+_guards: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncGenerator[None, None]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def shared_sync_client() -> httpx.Client:
@@ -54,13 +60,46 @@ def shared_sync_client() -> httpx.Client:
 
 
 def shared_async_client() -> httpx.AsyncClient:
-    """The pooled async client of the running event loop."""
+    """The pooled async client of the running event loop.
+
+    The pool is closed when its loop shuts down (``asyncio.run`` / ``asyncio.Runner`` close
+    their loop's async generators first, and a guard generator closes the pool then), so
+    every ``asyncio.run()`` gives its connections back. A loop closed without that step is
+    forgotten on the next call, and its pool freed by the garbage collector.
+    """
     loop = asyncio.get_running_loop()
     client = _async_clients.get(loop)
     if client is None or client.is_closed:
+        for old in [old for old in list(_async_clients) if old.is_closed()]:
+            _async_clients.pop(old, None)  # its pool refers to it: only this frees both
+            _guards.pop(old, None)
         client = httpx.AsyncClient(transport=make_async_transport(), timeout=None)
         _async_clients[loop] = client
+        _close_with_loop(loop, client)
     return client
+
+
+def _close_with_loop(loop: asyncio.AbstractEventLoop, client: httpx.AsyncClient) -> None:
+    """Close ``client`` and forget it when ``loop`` shuts down its async generators.
+
+    The pooled transports refer back to the loop, so a weak key alone never dies: without
+    this every ``asyncio.run()`` left its idle connections open for good (issue 14).
+    """
+
+    async def guard() -> AsyncGenerator[None, None]:
+        try:
+            yield
+        finally:
+            if _async_clients.get(loop) is client:
+                del _async_clients[loop]
+            _guards.pop(loop, None)
+            await client.aclose()
+
+    agen = guard()
+    step = agen.asend(None)  # registers ``agen`` with the running loop (firstiter hook)
+    with contextlib.suppress(StopIteration):
+        step.send(None)  # runs to the ``yield`` without suspending
+    _guards[loop] = agen
 
 
 def reset_shared_clients() -> None:
@@ -71,11 +110,12 @@ def reset_shared_clients() -> None:
             _sync_client.close()
         _sync_client = None
     _async_clients.clear()
+    _guards.clear()
 
 
 _SECRET_PATTERNS = (
     re.compile(r"(Bearer\s+)[A-Za-z0-9._\-]+", re.IGNORECASE),
-    re.compile(r"((?:api_token|api_key|key)=)[^&\s\"']+", re.IGNORECASE),
+    re.compile(r"([\w-]*(?:key|token|auth|secret|password)[\w-]*=)[^&\s\"']+", re.IGNORECASE),
 )
 
 

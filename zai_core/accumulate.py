@@ -7,12 +7,22 @@ non-streamed call returns.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
 from .chat_rules import arguments_text
+from .errors import APIResponseValidationError
+from .tool_arguments import is_whole_object
 
-__all__ = ["StreamAccumulator", "ToolCallDelta", "Usage", "completion_to_chunk", "parse_usage"]
+__all__ = [
+    "StreamAccumulator",
+    "ToolCallDelta",
+    "Usage",
+    "completion_to_chunk",
+    "drop_bad_usage",
+    "parse_usage",
+]
 
 _EMPTY: dict[str, Any] = {}
 
@@ -86,6 +96,32 @@ class ToolCallDelta:
     arguments: str
 
 
+_COUNTS = ("prompt_tokens", "completion_tokens", "total_tokens")
+
+
+def drop_bad_usage(answer: dict[str, Any]) -> None:
+    """Remove a malformed ``usage`` from an answer or chunk (in place), with a warning.
+
+    A good answer is kept when only its token counts are unreadable.
+    """
+    usage = answer.get("usage")
+    if usage is None:
+        return
+    good = isinstance(usage, dict) and all(
+        isinstance(usage.get(n), (int, float, type(None))) and not isinstance(usage.get(n), bool)
+        for n in _COUNTS
+    )
+    if good:
+        return
+    del answer["usage"]
+    warnings.warn(
+        f"Z.ai sent token usage that cannot be read ({str(usage)[:100]!r}); usage dropped, "
+        "the answer is kept",
+        RuntimeWarning,
+        stacklevel=2,
+    )
+
+
 class StreamAccumulator:
     """Folds ``chat.completion.chunk`` dicts into one answer.
 
@@ -132,8 +168,9 @@ class StreamAccumulator:
             self.created = chunk.get("created")
             self.request_id = chunk.get("request_id", self.id)
         usage = chunk.get("usage")
-        if usage:
-            self.usage = usage
+        if usage is not None:
+            drop_bad_usage(chunk)
+            self.usage = chunk.get("usage") or self.usage
         web_search = chunk.get("web_search")
         if web_search:
             self.web_search = web_search
@@ -141,7 +178,11 @@ class StreamAccumulator:
         if not choices:
             return _EMPTY
         choice = choices[0]
+        if type(choice) is not dict:
+            raise self._bad(f"choices[0] is not an object: {str(choice)[:100]!r}")
         delta = choice.get("delta") or _EMPTY
+        if type(delta) is not dict:
+            raise self._bad(f"choices[0].delta is not an object: {str(delta)[:100]!r}")
         content = delta.get("content")
         if content:
             self._content.append(content)
@@ -150,6 +191,8 @@ class StreamAccumulator:
             self._reasoning.append(reasoning)
         calls = delta.get("tool_calls")
         if calls:
+            if type(calls) is not list or not all(type(c) is dict for c in calls):
+                raise self._bad(f"tool_calls is not a list of objects: {str(calls)[:100]!r}")
             self.tool_deltas = [self._add_tool_call(call) for call in calls]
         finish = choice.get("finish_reason")
         if finish:
@@ -165,11 +208,25 @@ class StreamAccumulator:
         call_id = call.get("id")
         if call_id:
             known = next((i for i, c in self.tool_calls.items() if c["id"] == call_id), None)
-            if known is not None:
+            if known is not None and not self._second_whole_call(known, call):
                 return known
             if self.tool_calls:
                 return max(self.tool_calls) + 1
         return max(self.tool_calls, default=0)
+
+    def _bad(self, what: str) -> APIResponseValidationError:
+        return APIResponseValidationError(
+            f"Z.ai sent a stream chunk that cannot be used: {what}", request_id=self.request_id
+        )
+
+    def _second_whole_call(self, known: int, call: dict[str, Any]) -> bool:
+        """A whole call (name and complete arguments) under the id of a call that came whole
+        too: a second call reusing the id, not a continuation of the first."""
+        function = call.get("function") or _EMPTY
+        fragment = function.get("arguments")
+        if not function.get("name") or not isinstance(fragment, str):
+            return False
+        return is_whole_object(fragment) and is_whole_object(self.tool_calls[known]["arguments"])
 
     def _add_tool_call(self, call: dict[str, Any]) -> ToolCallDelta:
         index = self._tool_index(call)

@@ -8,6 +8,7 @@ loops twice, once with ``httpx.Client`` and once with ``httpx.AsyncClient``.
 from __future__ import annotations
 
 import asyncio
+import codecs
 import json
 import logging
 import re
@@ -17,7 +18,6 @@ from contextlib import contextmanager
 from typing import Any
 
 import httpx
-from httpx_sse import EventSource, ServerSentEvent, SSEError
 
 from . import _http
 from ._version import __version__
@@ -33,8 +33,9 @@ from .errors import (
     ZaiError,
     make_status_error,
 )
+from .limits import Deadline, adrain, aread_body, check_total_timeout, drain, read_body
 from .retry import retry_delay, should_retry_status
-from .sse import DONE, decode_event
+from .sse import DONE, aiter_events, iter_events
 from .transport import ChatMethods
 
 __all__ = ["USER_AGENT", "Attempt", "ClientPolicy", "ZaiClient", "status_error_from_response"]
@@ -43,6 +44,7 @@ logger = logging.getLogger("zai_core")
 
 USER_AGENT = f"zai-integrations/{__version__} (python; httpx)"
 _TITLE = re.compile(r"<title>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_NO_DEADLINE = Deadline(None)
 
 
 # --------------------------------------------------------------------------- pure helpers
@@ -92,12 +94,16 @@ def _map_httpx_errors(delivered: Callable[[], bool] = lambda: False) -> Iterator
     """The one seam where httpx exceptions become :mod:`zai_core.errors` classes."""
     try:
         yield
-    except SSEError as exc:
-        raise APIResponseValidationError(f"expected an event stream: {exc}") from exc
     except httpx.DecodingError as exc:
+        if delivered():
+            raise StreamInterruptedError(
+                f"the stream could not be decoded further ({type(exc).__name__}: {exc})"
+            ) from exc
         raise APIResponseValidationError(
             f"Z.ai's answer could not be decoded ({type(exc).__name__}: {exc})"
         ) from exc
+    except TimeoutError as exc:  # asyncio.timeout() around an async attempt: the deadline
+        raise APITimeoutError("the call to Z.ai passed its total_timeout") from exc
     except httpx.TimeoutException as exc:
         if delivered():
             raise StreamInterruptedError(
@@ -115,9 +121,38 @@ def _map_httpx_errors(delivered: Callable[[], bool] = lambda: False) -> Iterator
             if isinstance(exc, httpx.ConnectError)
             else "the connection to Z.ai failed before the answer was complete"
         )
-        raise APIConnectionError(
-            f"{what} ({type(exc).__name__}: {_http.redact(str(exc))})"
-        ) from exc
+        text = str(exc)
+        error = APIConnectionError(f"{what} ({type(exc).__name__}: {_http.redact(text)})")
+        if _http.redact(text) != text:  # h11 quotes a refused header, key and all
+            raise error from None
+        raise error from exc
+
+
+def _surrogate_at(value: Any, path: str) -> str | None:
+    """Where in a JSON body the first lone surrogate is (``messages[0].content, position 3``)."""
+    if isinstance(value, str):
+        for position, char in enumerate(value):
+            if "\ud800" <= char <= "\udfff":
+                return f"{path or 'the body'}, position {position},"
+        return None
+    if isinstance(value, dict):
+        items: Any = ((f"{path}.{k}" if path else str(k), v) for k, v in value.items())
+    elif isinstance(value, list):
+        items = ((f"{path}[{i}]", v) for i, v in enumerate(value))
+    else:
+        return None
+    for sub_path, sub in items:
+        found = _surrogate_at(sub, sub_path)
+        if found:
+            return found
+    return None
+
+
+def _done_before_any_event(headers: Mapping[str, str] | None) -> APIResponseValidationError:
+    return APIResponseValidationError(
+        "Z.ai's stream ended ([DONE]) before any event: there is no answer",
+        request_id=(headers or {}).get("x-request-id"),
+    )
 
 
 class ClientPolicy:
@@ -137,6 +172,7 @@ class ClientPolicy:
         http_client: httpx.Client | None = None,
         http_async_client: httpx.AsyncClient | None = None,
         config: ZaiConfig | None = None,
+        total_timeout: float | None = None,
     ) -> None:
         self.config = config or ZaiConfig.resolve(
             api_key=api_key,
@@ -144,6 +180,7 @@ class ClientPolicy:
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            total_timeout=total_timeout,
         )
         self._http_client = http_client
         self._http_async_client = http_async_client
@@ -187,22 +224,37 @@ class ClientPolicy:
         data: Mapping[str, Any] | None = None,
         stream: bool = False,
         timeout: TimeoutLike = None,
+        deadline: Deadline = _NO_DEADLINE,
     ) -> httpx.Request:
         headers = dict(self._headers)
         headers["Accept"] = "text/event-stream" if stream else "application/json"
         query = dict(params or {})
         if self._params:
             query.update(self._params)
-        return client.build_request(
-            method,
-            self._url(path),
-            json=json_body,
-            params=query or None,
-            files=files,
-            data=data,
-            headers=headers,
-            timeout=self.config.timeout if timeout is None else resolve_timeout(timeout),
-        )
+        resolved = self.config.timeout if timeout is None else resolve_timeout(timeout)
+        try:
+            return client.build_request(
+                method,
+                self._url(path),
+                json=json_body,
+                params=query or None,
+                files=files,
+                data=data,
+                headers=headers,
+                timeout=deadline.clip(resolved),
+            )
+        except UnicodeEncodeError as exc:
+            where = _surrogate_at(json_body, "") or "the request"
+            raise ValueError(
+                f"{where} holds a lone surrogate (half of a UTF-16 pair, often from text "
+                "decoded with errors='surrogateescape'); it cannot be sent as UTF-8"
+            ) from exc
+
+    def _deadline(self, total_timeout: float | None) -> Deadline:
+        """The deadline of one call: ``total_timeout`` given to the call, else the config's."""
+        if total_timeout is None:
+            return Deadline(self.config.total_timeout)
+        return Deadline(check_total_timeout(total_timeout))
 
     def _url(self, path: str) -> httpx.URL:
         """The parsed URL of ``path``, parsed once (parsing costs ~5% of a call)."""
@@ -230,21 +282,22 @@ class ClientPolicy:
             return None
         return retry_delay(retries_taken, headers)
 
-    def _decode_json(self, response: httpx.Response) -> Any:
+    def _decode_json(self, status_code: int, headers: Mapping[str, str], content: bytes) -> Any:
         try:
-            body = response.json()
+            body = json.loads(content.removeprefix(codecs.BOM_UTF8))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            text = content.decode("utf-8", errors="replace")
             raise APIResponseValidationError(
-                f"Z.ai answered {response.status_code} with a body that is not JSON "
-                f"({response.headers.get('content-type', 'no content-type')}): "
-                f"{response.text[:200]!r}",
-                body=response.text,
+                f"Z.ai answered {status_code} with a body that is not JSON "
+                f"({headers.get('content-type', 'no content-type')}): {text[:200]!r}",
+                body=text,
+                request_id=headers.get("x-request-id"),
             ) from exc
         envelope = self.config.surface.envelope
         if envelope and isinstance(body, dict) and envelope in body:
             body = body[envelope]
         if isinstance(body, dict) and "error" in body and "choices" not in body:
-            raise make_status_error(response.status_code, body)
+            raise make_status_error(status_code, body)
         return body
 
     # ------------------------------------------------------------------ decisions of the loops
@@ -268,34 +321,45 @@ class ClientPolicy:
         return Attempt(), self._build_request(client, method, path, **build)
 
     def _answer(
-        self, response: httpx.Response, validate: Callable[[Any], None] | None = None
+        self,
+        response: httpx.Response,
+        content: bytes,
+        validate: Callable[[Any], None] | None = None,
     ) -> Any:
         """The parsed, validated body of a read response; raises its error when it failed."""
-        if response.status_code >= 400:
-            raise status_error_from_response(
-                response.status_code, response.headers, response.content
-            )
-        body = self._decode_json(response)
+        status, headers = response.status_code, response.headers
+        if status >= 400:
+            raise status_error_from_response(status, headers, content)
+        body = self._decode_json(status, headers, content)
         if validate is not None:
-            validate(body)
+            try:
+                validate(body)
+            except APIResponseValidationError as error:
+                error.request_id = error.request_id or headers.get("x-request-id")
+                raise
         return body
 
     @staticmethod
     def _reads_whole(response: httpx.Response) -> bool:
         """``True`` when a streamed request's answer is read whole, not as events: an error
-        status, or a 2xx JSON answer (a gateway that buffers)."""
-        return response.status_code >= 400 or _is_json(response.headers.get("content-type", ""))
+        status, or a 2xx JSON answer (a gateway that buffers).
 
-    def _whole_answer_chunk(self, response: httpx.Response) -> dict[str, Any]:
+        Raises:
+            APIResponseValidationError: a 2xx answer that is neither JSON nor events.
+        """
+        content_type = response.headers.get("content-type", "")
+        if response.status_code >= 400 or _is_json(content_type):
+            return True
+        if "text/event-stream" not in content_type.partition(";")[0]:
+            raise APIResponseValidationError(
+                "expected an event stream: Expected response header Content-Type to contain "
+                f"'text/event-stream', got {content_type.partition(';')[0]!r}"
+            )
+        return False
+
+    def _whole_answer_chunk(self, response: httpx.Response, content: bytes) -> dict[str, Any]:
         """The one chunk a streamed request's whole (read) answer stands for, or its error."""
-        return completion_to_chunk(self._answer(response))
-
-    def _event(self, sse: ServerSentEvent, attempt: Attempt) -> Any:
-        """The decoded event (marks the attempt as delivered), :data:`DONE`, or ``None``."""
-        event = decode_event(sse, self.config.surface.envelope)
-        if event is not None and event is not DONE:
-            attempt.delivered = True
-        return event
+        return completion_to_chunk(self._answer(response, content))
 
     @staticmethod
     def _check_finished(finished: Callable[[], bool] | None) -> None:
@@ -304,17 +368,30 @@ class ClientPolicy:
             raise StreamInterruptedError("the stream ended before [DONE]")
 
     def _retry_delay_or_raise(
-        self, error: ZaiError, retries: int, attempt: Attempt, method: str, path: str
+        self,
+        error: ZaiError,
+        retries: int,
+        attempt: Attempt,
+        method: str,
+        path: str,
+        deadline: Deadline = _NO_DEADLINE,
     ) -> float:
         """Seconds to wait before the next attempt after ``error``; raises it when none.
 
         The key is taken out of the error first; an error after the first delivered event
-        is never retried (the caller has seen part of the answer).
+        is never retried (the caller has seen part of the answer; the total deadline passed
+        mid-stream is a :class:`StreamInterruptedError`, so the partial answer rides on it).
+        A wait that would pass the deadline raises :class:`APITimeoutError` instead.
         """
         self._hide_key(error)
-        delay = None if attempt.delivered else self._retry_after(error, retries, attempt.headers)
+        if attempt.delivered:
+            if isinstance(error, APITimeoutError):
+                raise StreamInterruptedError(f"{error.message} mid-stream") from error
+            raise error
+        delay = self._retry_after(error, retries, attempt.headers)
         if delay is None:
             raise error
+        deadline.check_wait(delay, error)
         logger.info("retrying %s %s in %.2fs", method, path, delay)
         return delay
 
@@ -326,6 +403,9 @@ class ClientPolicy:
         error.args = tuple(_without_secret(a, key) for a in error.args)
         if hasattr(error, "body"):
             error.body = _without_secret(error.body, key)
+        cause = error.__cause__ or error.__context__
+        if key and cause is not None and key in f"{cause!s} {cause!r}":
+            error.__cause__, error.__suppress_context__ = None, True
 
 
 class Attempt:
@@ -354,6 +434,9 @@ class ZaiClient(ClientPolicy, ChatMethods):
             stream chunks) and 10 s connect.
         max_retries: retries after the first attempt (default 2).
         default_headers: extra headers on every request.
+        total_timeout: seconds one call may take in all, every attempt and retry wait
+            included (default ``None``: no bound beyond ``timeout`` per read); past it,
+            :class:`APITimeoutError` (:class:`StreamInterruptedError` once a stream began).
         http_client / http_async_client: your own httpx clients (their pools, proxies and
             limits are used as they are); default: process-wide pooled clients.
 
@@ -390,26 +473,33 @@ class ZaiClient(ClientPolicy, ChatMethods):
         data: Mapping[str, Any] | None = None,
         timeout: TimeoutLike = None,
         validate: Callable[[Any], None] | None = None,
+        total_timeout: float | None = None,
     ) -> Any:
         """Send a request and return its parsed JSON body, retrying per the policy.
 
         ``validate`` runs on the parsed body inside the retry loop; an error it raises is
-        retried like a server error when the policy says so.
+        retried like a server error when the policy says so. ``total_timeout`` (else the
+        client's) bounds the whole call, retries and waits included.
         """
         client = self._sync()
+        deadline = self._deadline(total_timeout)
         retries = 0
         while True:
             attempt, request = self._next_attempt(
                 client, method, path, retries, json_body=json, params=params, files=files,
-                data=data, timeout=timeout,
+                data=data, timeout=timeout, deadline=deadline,
             )  # fmt: skip
             try:
                 with _map_httpx_errors():
-                    response = client.send(request)
-                attempt.headers = response.headers
-                return self._answer(response, validate)
+                    response = client.send(request, stream=True)
+                    attempt.headers = response.headers
+                    try:
+                        content = read_body(response, deadline)
+                    finally:
+                        response.close()
+                return self._answer(response, content, validate)
             except ZaiError as error:
-                delay = self._retry_delay_or_raise(error, retries, attempt, method, path)
+                delay = self._retry_delay_or_raise(error, retries, attempt, method, path, deadline)
             time.sleep(delay)
             retries += 1
 
@@ -424,22 +514,29 @@ class ZaiClient(ClientPolicy, ChatMethods):
         data: Mapping[str, Any] | None = None,
         timeout: TimeoutLike = None,
         validate: Callable[[Any], None] | None = None,
+        total_timeout: float | None = None,
     ) -> Any:
         """Async :meth:`request`."""
         client = self._async()
+        deadline = self._deadline(total_timeout)
         retries = 0
         while True:
             attempt, request = self._next_attempt(
                 client, method, path, retries, json_body=json, params=params, files=files,
-                data=data, timeout=timeout,
+                data=data, timeout=timeout, deadline=deadline,
             )  # fmt: skip
             try:
                 with _map_httpx_errors():
-                    response = await client.send(request)
-                attempt.headers = response.headers
-                return self._answer(response, validate)
+                    async with asyncio.timeout(deadline.remaining()):  # dripped headers too
+                        response = await client.send(request, stream=True)
+                        attempt.headers = response.headers
+                        try:
+                            content = await aread_body(response, deadline)
+                        finally:
+                            await response.aclose()
+                return self._answer(response, content, validate)
             except ZaiError as error:
-                delay = self._retry_delay_or_raise(error, retries, attempt, method, path)
+                delay = self._retry_delay_or_raise(error, retries, attempt, method, path, deadline)
             await asyncio.sleep(delay)
             retries += 1
 
@@ -453,40 +550,47 @@ class ZaiClient(ClientPolicy, ChatMethods):
         json: Any = None,
         timeout: TimeoutLike = None,
         finished: Callable[[], bool] | None = None,
+        total_timeout: float | None = None,
     ) -> Iterator[dict[str, Any]]:
         """Yield the JSON events of an SSE endpoint; closes the response however it ends.
 
         Retries only until the first event is handed out. A stream that ends with no
         ``[DONE]`` raises :class:`StreamInterruptedError` unless ``finished()`` says the
-        answer was complete.
+        answer was complete. After ``[DONE]`` the rest of the body is read (bounded) so the
+        connection goes back to the pool.
         """
         client = self._sync()
+        envelope = self.config.surface.envelope
+        deadline = self._deadline(total_timeout)
         retries = 0
         while True:
             attempt, request = self._next_attempt(
-                client, method, path, retries, json_body=json, stream=True, timeout=timeout
-            )
+                client, method, path, retries, json_body=json, stream=True, timeout=timeout,
+                deadline=deadline,
+            )  # fmt: skip
             try:
                 with _map_httpx_errors(attempt.was_delivered):
                     response = client.send(request, stream=True)
                     attempt.headers = response.headers
                     try:
                         if self._reads_whole(response):
-                            response.read()
-                            yield self._whole_answer_chunk(response)
+                            yield self._whole_answer_chunk(response, read_body(response, deadline))
                             return
-                        for sse in EventSource(response).iter_sse():
-                            event = self._event(sse, attempt)
+                        chunks = response.iter_text()
+                        for event in iter_events(chunks, envelope, deadline.check):
                             if event is DONE:
+                                drain(chunks, deadline)
+                                if not attempt.delivered:
+                                    raise _done_before_any_event(attempt.headers)
                                 return
-                            if event is not None:
-                                yield event
+                            attempt.delivered = True
+                            yield event
                     finally:
                         response.close()
                 self._check_finished(finished)
                 return
             except ZaiError as error:
-                delay = self._retry_delay_or_raise(error, retries, attempt, method, path)
+                delay = self._retry_delay_or_raise(error, retries, attempt, method, path, deadline)
             time.sleep(delay)
             retries += 1
 
@@ -498,35 +602,43 @@ class ZaiClient(ClientPolicy, ChatMethods):
         json: Any = None,
         timeout: TimeoutLike = None,
         finished: Callable[[], bool] | None = None,
+        total_timeout: float | None = None,
     ) -> AsyncIterator[dict[str, Any]]:
         """Async :meth:`stream_events`."""
         client = self._async()
+        envelope = self.config.surface.envelope
+        deadline = self._deadline(total_timeout)
         retries = 0
         while True:
             attempt, request = self._next_attempt(
-                client, method, path, retries, json_body=json, stream=True, timeout=timeout
-            )
+                client, method, path, retries, json_body=json, stream=True, timeout=timeout,
+                deadline=deadline,
+            )  # fmt: skip
             try:
                 with _map_httpx_errors(attempt.was_delivered):
-                    response = await client.send(request, stream=True)
+                    async with asyncio.timeout(deadline.remaining()):  # dripped headers
+                        response = await client.send(request, stream=True)
                     attempt.headers = response.headers
                     try:
                         if self._reads_whole(response):
-                            await response.aread()
-                            yield self._whole_answer_chunk(response)
+                            content = await aread_body(response, deadline)
+                            yield self._whole_answer_chunk(response, content)
                             return
-                        async for sse in EventSource(response).aiter_sse():
-                            event = self._event(sse, attempt)
+                        chunks = response.aiter_text()
+                        async for event in aiter_events(chunks, envelope, deadline.check):
                             if event is DONE:
+                                await adrain(chunks, deadline)
+                                if not attempt.delivered:
+                                    raise _done_before_any_event(attempt.headers)
                                 return
-                            if event is not None:
-                                yield event
+                            attempt.delivered = True
+                            yield event
                     finally:
                         await response.aclose()
                 self._check_finished(finished)
                 return
             except ZaiError as error:
-                delay = self._retry_delay_or_raise(error, retries, attempt, method, path)
+                delay = self._retry_delay_or_raise(error, retries, attempt, method, path, deadline)
             await asyncio.sleep(delay)
             retries += 1
 

@@ -24,14 +24,17 @@ unless it is passed explicitly as ``api_key``.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
 from .errors import ZaiError
+from .limits import check_total_timeout
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -42,8 +45,11 @@ __all__ = [
     "MissingAPIKeyError",
     "Surface",
     "ZaiConfig",
+    "check_api_key",
     "check_config_words",
     "env_api_key",
+    "is_credential_header",
+    "mask_credential_headers",
     "pickle_state_without_secrets",
     "resolve_api_key",
     "resolve_surface",
@@ -108,12 +114,14 @@ class Surface:
         """The full URL of an endpoint path such as ``/chat/completions``.
 
         Paths in :data:`ROOT_PATHS` (the agents) join the API root instead of the base URL.
+        A query string in the base URL (``...?api-version=2``) stays at the end.
         """
         base = self.path_bases.get(path)
         if base is None:
             base = self.api_root() if path in ROOT_PATHS else self.base_url
         path = self.path_aliases.get(path, path)
-        return base.rstrip("/") + "/" + path.lstrip("/")
+        base, mark, query = base.partition("?")
+        return base.rstrip("/") + "/" + path.lstrip("/") + mark + query
 
     def api_root(self) -> str:
         """The base URL without its ``/paas/v4`` (or ``/coding/paas/v4``) suffix.
@@ -192,7 +200,20 @@ _URL_ALIASES = {
     _LOWCODE_CODING: "lowcodeapi-coding",
     "https://api.powertokens.ai": "powertokens",
 }
-_SECRET_QUERY = ("api_token=", "api_key=", "key=", "token=")
+#: Query parameter names that carry a credential (matched inside the name, any case).
+_SECRET_QUERY_WORDS = ("key", "token", "auth", "secret", "password", "passwd", "signature")
+
+
+def _credential_in_url(url: str) -> str | None:
+    """What in ``url`` is a credential (a ``user:password@`` part, a key-like parameter)."""
+    split = urlsplit(url)
+    if split.username is not None or split.password is not None:
+        return "a user:password@ part"
+    for name, _value in parse_qsl(split.query, keep_blank_values=True):
+        lowered = name.lower().replace("-", "").replace("_", "")
+        if any(word in lowered for word in _SECRET_QUERY_WORDS):
+            return f"the query parameter {name!r}"
+    return None
 
 
 def resolve_surface(base_url: str | None) -> Surface:
@@ -208,11 +229,12 @@ def resolve_surface(base_url: str | None) -> Surface:
     if not value.startswith(("http://", "https://")):
         names = ", ".join(sorted(SURFACES))
         raise ValueError(f"base_url {value!r} is neither an http(s) URL nor a preset ({names})")
-    url, _, query = value.partition("?")
-    if any(part.lower().startswith(_SECRET_QUERY) for part in query.split("&")):
+    url = value.partition("?")[0]
+    credential = _credential_in_url(value)
+    if credential is not None:
         raise ValueError(
-            "base_url carries a key in its query string; pass the URL without it and the key "
-            "as api_key=... (or its environment variable): base_url is logged and serialized"
+            f"base_url carries a credential ({credential}); pass the URL without it and the "
+            "key as api_key=... (or its environment variable): base_url is logged and serialized"
         )
     if "mcp.xpay.sh" in url and url.rstrip("/") != SURFACES["xpay"].base_url:
         raise ValueError(
@@ -235,6 +257,7 @@ def resolve_api_key(api_key: str | None, env_vars: tuple[str, ...] = ZAI_KEY_ENV
     names its own variable (:attr:`Surface.key_env`).
     """
     key = api_key or next((os.environ[n] for n in env_vars if os.environ.get(n)), None)
+    key = check_api_key(key) if key else key
     if not key:
         if env_vars == ZAI_KEY_ENV:
             raise MissingAPIKeyError(
@@ -246,6 +269,44 @@ def resolve_api_key(api_key: str | None, env_vars: tuple[str, ...] = ZAI_KEY_ENV
             "party unless passed explicitly)."
         )
     return key
+
+
+def check_api_key(key: str) -> str:
+    """``key`` without surrounding whitespace (a key read from a file ends in a newline).
+
+    Raises:
+        ValueError: the key holds a control character or a character HTTP headers cannot
+            carry (the message never quotes the key).
+    """
+    stripped = key.strip()
+    for position, char in enumerate(stripped):
+        if ord(char) < 0x20 or ord(char) == 0x7F or ord(char) > 0xFF or char == " ":
+            raise ValueError(
+                f"the API key holds a character that cannot be sent ({_char_name(char)} at "
+                f"position {position} of {len(stripped)}); check where the key was read from"
+            )
+    return stripped
+
+
+_CREDENTIAL_HEADER_WORDS = ("authorization", "key", "token", "secret", "cookie", "password")
+MASK = "**********"
+
+
+def is_credential_header(name: str) -> bool:
+    """Whether a header's value is a credential (Authorization, ``*-key``, ``*token*``...)."""
+    lowered = name.lower()
+    return any(word in lowered for word in _CREDENTIAL_HEADER_WORDS)
+
+
+def mask_credential_headers(headers: Mapping[str, str] | None) -> dict[str, str] | None:
+    """``headers`` with credential values replaced by ``**********`` (for repr and dumps)."""
+    if headers is None:
+        return None
+    return {k: MASK if is_credential_header(k) else v for k, v in headers.items()}
+
+
+def _char_name(char: str) -> str:
+    return "a space" if char == " " else f"U+{ord(char):04X}"
 
 
 def env_api_key(base_url: str | None) -> str | None:
@@ -263,9 +324,12 @@ def resolve_timeout(timeout: TimeoutLike) -> httpx.Timeout:
     if timeout is None:
         return DEFAULT_TIMEOUT
     if isinstance(timeout, httpx.Timeout):
+        phases = (timeout.connect, timeout.read, timeout.write, timeout.pool)
+        if any(p is not None and not (math.isfinite(p) and p > 0) for p in phases):
+            raise ValueError(f"every timeout phase must be a finite number > 0, got {timeout!r}")
         return timeout
-    if timeout <= 0:
-        raise ValueError(f"timeout must be positive, got {timeout!r}")
+    if isinstance(timeout, bool) or not math.isfinite(timeout) or timeout <= 0:
+        raise ValueError(f"timeout must be a finite number of seconds > 0, got {timeout!r}")
     return httpx.Timeout(float(timeout))
 
 
@@ -293,6 +357,8 @@ class ZaiConfig:
     timeout: httpx.Timeout = field(default_factory=lambda: DEFAULT_TIMEOUT)
     max_retries: int = 2
     default_headers: Mapping[str, str] = field(default_factory=dict)
+    #: Wall-clock bound on one call across every attempt and retry wait (``None``: none).
+    total_timeout: float | None = None
 
     @classmethod
     def resolve(
@@ -303,6 +369,7 @@ class ZaiConfig:
         timeout: TimeoutLike = None,
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
+        total_timeout: float | None = None,
     ) -> ZaiConfig:
         """Build a config from user words, filling gaps from the environment."""
         retries = 2 if max_retries is None else max_retries
@@ -315,6 +382,7 @@ class ZaiConfig:
             timeout=resolve_timeout(timeout),
             max_retries=retries,
             default_headers=dict(default_headers or {}),
+            total_timeout=check_total_timeout(total_timeout),
         )
 
 

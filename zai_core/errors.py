@@ -95,14 +95,20 @@ class StreamInterruptedError(ZaiError):
 
 
 class APIResponseValidationError(ZaiError):
-    """A successful status whose body is not the JSON or SSE that was expected."""
+    """A successful status whose body is not the JSON or SSE that was expected.
 
-    def __init__(self, message: str = "", *, body: Any = None, **_: Any) -> None:
+    ``request_id`` is Z.ai's id of the request when the answer carried one.
+    """
+
+    def __init__(
+        self, message: str = "", *, body: Any = None, request_id: str | None = None, **_: Any
+    ) -> None:
         super().__init__(message)
         self.body = body
+        self.request_id = request_id
 
     def _fields(self) -> dict[str, Any]:
-        return {"message": self.message, "body": self.body}
+        return {"message": self.message, "body": self.body, "request_id": self.request_id}
 
 
 class APIStatusError(ZaiError):

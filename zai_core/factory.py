@@ -29,6 +29,7 @@ def create_client(
     default_headers: Mapping[str, str] | None = None,
     http_client: httpx.Client | None = None,
     http_async_client: httpx.AsyncClient | None = None,
+    total_timeout: float | None = None,
 ) -> ChatTransport:
     """The client for a configuration; every integration class builds its client here.
 
@@ -50,6 +51,7 @@ def create_client(
         timeout=timeout,
         max_retries=max_retries,
         default_headers=default_headers,
+        total_timeout=total_timeout,
     )
     if config.surface.transport == "mcp":
         from .xpay import XpayClient
@@ -69,6 +71,7 @@ CONFIG_WORDS = (
     "default_headers",
     "http_client",
     "http_async_client",
+    "total_timeout",
 )
 
 
@@ -99,7 +102,8 @@ def client_for(settings: Any, **overrides: Any) -> ChatTransport:
 
     Every class of both integrations has ``api_key`` (a plain string, or a secret with
     ``get_secret_value()`` such as pydantic's ``SecretStr``), ``base_url``, ``timeout``,
-    ``max_retries``, ``default_headers``, ``http_client`` and ``http_async_client``; missing
+    ``max_retries``, ``default_headers``, ``http_client``, ``http_async_client`` and
+    ``total_timeout``; missing
     attributes count as unset. ``overrides`` win (for words an object keeps elsewhere).
     """
     words = {name: getattr(settings, name, None) for name in CONFIG_WORDS}

@@ -18,6 +18,7 @@ from typing_extensions import Self
 
 from .config import check_config_words, pickle_state_without_secrets
 from .factory import ClientCache, cached_client
+from .limits import check_total_timeout
 from .transport import ChatTransport
 
 __all__ = ["ConfigWordsModel"]
@@ -31,6 +32,7 @@ class ConfigWordsModel(BaseModel):
         base_url: str | None
         timeout: Any
         max_retries: int
+        total_timeout: float | None
 
     _client: ClientCache | None = PrivateAttr(default=None)
 
@@ -41,8 +43,9 @@ class ConfigWordsModel(BaseModel):
 
     @model_validator(mode="after")
     def _check_config_words(self) -> Self:
-        """A bad URL, preset name, timeout or retry count fails now, not on the first call."""
+        """A bad URL, preset name, timeout, total_timeout or retry count fails now."""
         check_config_words(self.base_url, self.timeout, self.max_retries)
+        check_total_timeout(self.total_timeout)
         return self
 
     def __getstate__(self) -> dict[Any, Any]:

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .accumulate import StreamAccumulator
+from .accumulate import StreamAccumulator, drop_bad_usage
 from .errors import (
     APIResponseValidationError,
     APIStatusError,
@@ -90,18 +90,42 @@ _FAILING_FINISH = frozenset(FAILING_FINISH_REASONS)
 
 
 def validate_chat_body(body: Any) -> None:
-    if not isinstance(body, dict) or not isinstance(body.get("choices"), list):
-        raise APIResponseValidationError(
-            f"Z.ai chat answer has no 'choices' list: {str(body)[:200]!r}", body=body
+    """Raise on a chat answer that cannot be used or that stands for an error.
+
+    Raises:
+        APIResponseValidationError: no ``choices`` list, no choice, a choice or message that
+            is not an object, ``tool_calls`` that are not objects with a ``function``.
+        ZaiError: the failing finish reason's error (:func:`finish_reason_error`).
+    """
+    request_id = (body.get("request_id") or body.get("id")) if isinstance(body, dict) else None
+
+    def bad(what: str) -> APIResponseValidationError:
+        return APIResponseValidationError(
+            f"Z.ai's chat answer cannot be used: {what}", body=body, request_id=request_id
         )
+
+    if not isinstance(body, dict) or not isinstance(body.get("choices"), list):
+        raise bad(f"it has no 'choices' list: {str(body)[:200]!r}")
     if not body["choices"]:
-        return
+        raise bad("its 'choices' list is empty")
     choice = body["choices"][0]
+    if not isinstance(choice, dict):
+        raise bad(f"choices[0] is not an object: {str(choice)[:100]!r}")
     message = choice.get("message") or {}
+    if not isinstance(message, dict):
+        raise bad(f"choices[0].message is not an object: {str(message)[:100]!r}")
+    for call in message.get("tool_calls") or ():
+        if not isinstance(call, dict):
+            raise bad(f"a tool call is not an object: {str(call)[:100]!r}")
+        if (call.get("type") or "function") == "function" and not isinstance(
+            call.get("function"), dict
+        ):
+            raise bad(f"tool call {call.get('id')!r} has no 'function' object")
+    drop_bad_usage(body)
     error = finish_reason_error(
         choice.get("finish_reason"),
         partial_text=message.get("content") or "",
-        request_id=body.get("request_id") or body.get("id"),
+        request_id=request_id,
         stream=False,
     )
     if error is not None:

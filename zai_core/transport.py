@@ -30,6 +30,9 @@ CHAT_PATH = "/chat/completions"
 class Transport(Protocol):
     """Requests to Z.ai endpoints: one JSON answer, or a stream of JSON events, with retries.
 
+    ``total_timeout`` (else the configuration's) bounds one call, every attempt and retry
+    wait included.
+
     Attributes:
         config: the resolved configuration (key, surface, timeout, retries, headers).
     """
@@ -47,6 +50,7 @@ class Transport(Protocol):
         data: Mapping[str, Any] | None = None,
         timeout: TimeoutLike = None,
         validate: Callable[[Any], None] | None = None,
+        total_timeout: float | None = None,
     ) -> Any:
         """The parsed JSON answer of ``method path``; ``validate`` runs on it."""
         ...
@@ -62,6 +66,7 @@ class Transport(Protocol):
         data: Mapping[str, Any] | None = None,
         timeout: TimeoutLike = None,
         validate: Callable[[Any], None] | None = None,
+        total_timeout: float | None = None,
     ) -> Any:
         """Async :meth:`request`."""
         ...
@@ -74,6 +79,7 @@ class Transport(Protocol):
         json: Any = None,
         timeout: TimeoutLike = None,
         finished: Callable[[], bool] | None = None,
+        total_timeout: float | None = None,
     ) -> Iterator[dict[str, Any]]:
         """The JSON events of a streamed answer; nothing is sent until it is iterated."""
         ...
@@ -86,6 +92,7 @@ class Transport(Protocol):
         json: Any = None,
         timeout: TimeoutLike = None,
         finished: Callable[[], bool] | None = None,
+        total_timeout: float | None = None,
     ) -> AsyncIterator[dict[str, Any]]:
         """Async :meth:`stream_events`."""
         ...
@@ -102,22 +109,42 @@ class Transport(Protocol):
 class ChatTransport(Transport, Protocol):
     """A :class:`Transport` with the chat methods of :class:`ChatMethods`."""
 
-    def chat(self, body: Mapping[str, Any], *, timeout: TimeoutLike = None) -> dict[str, Any]:
+    def chat(
+        self,
+        body: Mapping[str, Any],
+        *,
+        timeout: TimeoutLike = None,
+        total_timeout: float | None = None,
+    ) -> dict[str, Any]:
         """A whole chat completion."""
         ...
 
     async def achat(
-        self, body: Mapping[str, Any], *, timeout: TimeoutLike = None
+        self,
+        body: Mapping[str, Any],
+        *,
+        timeout: TimeoutLike = None,
+        total_timeout: float | None = None,
     ) -> dict[str, Any]:
         """Async :meth:`chat`."""
         ...
 
-    def stream_chat(self, body: Mapping[str, Any], *, timeout: TimeoutLike = None) -> ChatStream:
+    def stream_chat(
+        self,
+        body: Mapping[str, Any],
+        *,
+        timeout: TimeoutLike = None,
+        total_timeout: float | None = None,
+    ) -> ChatStream:
         """A streamed chat completion."""
         ...
 
     def astream_chat(
-        self, body: Mapping[str, Any], *, timeout: TimeoutLike = None
+        self,
+        body: Mapping[str, Any],
+        *,
+        timeout: TimeoutLike = None,
+        total_timeout: float | None = None,
     ) -> AsyncChatStream:
         """Async :meth:`stream_chat`."""
         ...
@@ -132,18 +159,29 @@ class ChatMethods:
     stream_events: Callable[..., Iterator[dict[str, Any]]]
     astream_events: Callable[..., AsyncIterator[dict[str, Any]]]
 
-    def chat(self, body: Mapping[str, Any], *, timeout: TimeoutLike = None) -> dict[str, Any]:
+    def chat(
+        self,
+        body: Mapping[str, Any],
+        *,
+        timeout: TimeoutLike = None,
+        total_timeout: float | None = None,
+    ) -> dict[str, Any]:
         """``POST /chat/completions`` without streaming; raises on a failing finish reason."""
         return self.request(  # type: ignore[no-any-return]
             "POST",
             CHAT_PATH,
             json={**body, "stream": False},
             timeout=timeout,
+            total_timeout=total_timeout,
             validate=validate_chat_body,
         )
 
     async def achat(
-        self, body: Mapping[str, Any], *, timeout: TimeoutLike = None
+        self,
+        body: Mapping[str, Any],
+        *,
+        timeout: TimeoutLike = None,
+        total_timeout: float | None = None,
     ) -> dict[str, Any]:
         """Async :meth:`chat`."""
         return await self.arequest(  # type: ignore[no-any-return]
@@ -151,10 +189,17 @@ class ChatMethods:
             CHAT_PATH,
             json={**body, "stream": False},
             timeout=timeout,
+            total_timeout=total_timeout,
             validate=validate_chat_body,
         )
 
-    def stream_chat(self, body: Mapping[str, Any], *, timeout: TimeoutLike = None) -> ChatStream:
+    def stream_chat(
+        self,
+        body: Mapping[str, Any],
+        *,
+        timeout: TimeoutLike = None,
+        total_timeout: float | None = None,
+    ) -> ChatStream:
         """``POST /chat/completions`` streamed: a :class:`ChatStream` of chunk dicts."""
         accumulator = StreamAccumulator()
         events = self.stream_events(
@@ -162,12 +207,17 @@ class ChatMethods:
             CHAT_PATH,
             json={**body, "stream": True},
             timeout=timeout,
+            total_timeout=total_timeout,
             finished=lambda: accumulator.finish_reason is not None,
         )
         return ChatStream(events, accumulator)
 
     def astream_chat(
-        self, body: Mapping[str, Any], *, timeout: TimeoutLike = None
+        self,
+        body: Mapping[str, Any],
+        *,
+        timeout: TimeoutLike = None,
+        total_timeout: float | None = None,
     ) -> AsyncChatStream:
         """Async :meth:`stream_chat`: an :class:`AsyncChatStream` of chunk dicts."""
         accumulator = StreamAccumulator()
@@ -176,6 +226,7 @@ class ChatMethods:
             CHAT_PATH,
             json={**body, "stream": True},
             timeout=timeout,
+            total_timeout=total_timeout,
             finished=lambda: accumulator.finish_reason is not None,
         )
         return AsyncChatStream(events, accumulator)

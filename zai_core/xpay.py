@@ -487,6 +487,7 @@ class XpayClient(ClientPolicy, ChatMethods):
         http_async_client: httpx.AsyncClient | None = None,
         config: ZaiConfig | None = None,
         session_factory: SessionFactory | None = None,
+        total_timeout: float | None = None,
     ) -> None:
         if http_client is not None or http_async_client is not None:
             raise ValueError(
@@ -500,6 +501,7 @@ class XpayClient(ClientPolicy, ChatMethods):
             max_retries=max_retries,
             default_headers=default_headers,
             config=config,
+            total_timeout=total_timeout,
         )
         self._session_factory = session_factory
 
@@ -561,19 +563,28 @@ class XpayClient(ClientPolicy, ChatMethods):
         except ZaiError as error:
             return None, error, None
 
-    async def _call(self, arguments: dict[str, Any], timeout: TimeoutLike) -> dict[str, Any]:
+    async def _call(
+        self, arguments: dict[str, Any], timeout: TimeoutLike, total_timeout: float | None = None
+    ) -> dict[str, Any]:
         """One tool call with the shared retry policy; the only I/O loop of this client."""
-        resolved = self.config.timeout if timeout is None else resolve_timeout(timeout)
+        deadline = self._deadline(total_timeout)
         retries = 0
         while True:
             self._log_attempt("MCP", TOOL_NAME, retries)
-            body, error, headers = await self._call_once(arguments, resolved)
+            resolved = deadline.clip(
+                self.config.timeout if timeout is None else resolve_timeout(timeout)
+            )
+            try:
+                async with asyncio.timeout(deadline.remaining()):
+                    body, error, headers = await self._call_once(arguments, resolved)
+            except TimeoutError:
+                body, error, headers = None, deadline.expired_error(), None
             if error is None and body is not None:
                 return body
             assert error is not None
             attempt = Attempt()
             attempt.headers = headers
-            delay = self._retry_delay_or_raise(error, retries, attempt, "MCP", TOOL_NAME)
+            delay = self._retry_delay_or_raise(error, retries, attempt, "MCP", TOOL_NAME, deadline)
             await asyncio.sleep(delay)
             retries += 1
 
@@ -599,6 +610,7 @@ class XpayClient(ClientPolicy, ChatMethods):
         json: Any = None,
         timeout: TimeoutLike = None,
         validate: Callable[[Any], None] | None = None,
+        total_timeout: float | None = None,
         **form: Any,
     ) -> Any:
         """``POST /chat/completions``: the tool's whole answer, a ``chat.completion`` dict.
@@ -607,7 +619,7 @@ class XpayClient(ClientPolicy, ChatMethods):
         :class:`GatewayNotSupportedError`; ``validate`` runs on the answer after the retries.
         """
         arguments = self._tool_arguments(method, path, json, form=any(form.values()))
-        answer = await self._call(arguments, timeout)
+        answer = await self._call(arguments, timeout, total_timeout)
         if validate is not None:
             validate(answer)
         return answer
@@ -618,7 +630,14 @@ class XpayClient(ClientPolicy, ChatMethods):
         return _run_sync(lambda: coroutine)
 
     def astream_events(
-        self, method: str, path: str, *, json: Any = None, timeout: TimeoutLike = None, **_: Any
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        timeout: TimeoutLike = None,
+        total_timeout: float | None = None,
+        **_: Any,
     ) -> AsyncIterator[dict[str, Any]]:
         """The whole answer as ONE chunk event (the tool does not stream); sent when iterated.
 
@@ -628,18 +647,27 @@ class XpayClient(ClientPolicy, ChatMethods):
         arguments = self._tool_arguments(method, path, json)
 
         async def chunks() -> AsyncIterator[dict[str, Any]]:
-            yield completion_to_chunk(await self._call(arguments, timeout))
+            yield completion_to_chunk(await self._call(arguments, timeout, total_timeout))
 
         return chunks()
 
     def stream_events(
-        self, method: str, path: str, *, json: Any = None, timeout: TimeoutLike = None, **_: Any
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        timeout: TimeoutLike = None,
+        total_timeout: float | None = None,
+        **_: Any,
     ) -> Iterator[dict[str, Any]]:
         """Sync :meth:`astream_events`."""
         arguments = self._tool_arguments(method, path, json)
 
         def chunks() -> Iterator[dict[str, Any]]:
-            yield completion_to_chunk(_run_sync(lambda: self._call(arguments, timeout)))
+            yield completion_to_chunk(
+                _run_sync(lambda: self._call(arguments, timeout, total_timeout))
+            )
 
         return chunks()
 

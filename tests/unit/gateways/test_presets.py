@@ -282,8 +282,8 @@ def test_resolve_surface(value: str, name: str) -> None:
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("https://api.lowcodeapi.com/zai?api_token=abc", "key in its query string"),
-        ("https://zai.mcp.xpay.sh/mcp?key=abc", "key in its query string"),
+        ("https://api.lowcodeapi.com/zai?api_token=abc", "credential .the query parameter"),
+        ("https://zai.mcp.xpay.sh/mcp?key=abc", "credential .the query parameter"),
         ("https://mcp.xpay.sh/mcp", "use base_url='xpay'"),
         ("lowcode", "neither an http"),
     ],
