@@ -7,18 +7,23 @@ a file with a trailing newline; credentials in ``base_url`` and in ``default_hea
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
+import vcr
 from langchain_core.load import dumps
 from llama_index.core.llms import ChatMessage
 
 from langchain_zai import ChatZai
 from llama_index_zai import Zai
+from tests.cassette_config import VCR_CONFIG, register
 from zai_core import Surface, ZaiClient, ZaiConfig, ZaiError
 from zai_core.xpay import XpayClient
 
 from .drivers import BODY, CANARY
 from .fault_server import FaultServer, chat_completion, error_reply, json_reply
-from .test_secrets_core import chain_text
+from .test_secrets_core import chain_text, committed_cassettes
 
 
 def test_xpay_gateway_echoing_the_key_is_redacted(server: FaultServer) -> None:
@@ -111,3 +116,44 @@ def test_credential_headers_masked_in_repr_and_dumps(server: FaultServer) -> Non
         assert CANARY not in shown
     assert "visible" in repr(llm)
     assert "visible" in zai.to_json()
+
+
+def test_record_mode_scrubs_a_key_echoed_in_bodies(
+    server: FaultServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Item 6: a live key quoted back in a response body (and sent in a request body) never
+    reaches the cassette."""
+    monkeypatch.setenv("ZAI_API_KEY", CANARY)
+    server.handler(
+        lambda request, n: json_reply(200, chat_completion(f"your key is {CANARY}, fine"))
+    )
+    settings = {k: v for k, v in VCR_CONFIG.items() if k != "allow_playback_repeats"}
+    recorder = vcr.VCR(cassette_library_dir=str(tmp_path), record_mode="all", **settings)
+    register(recorder)
+    body = {**BODY, "messages": [{"role": "user", "content": f"remember {CANARY}"}]}
+    with recorder.use_cassette("echo.yaml"):
+        ZaiClient(api_key=CANARY, base_url=server.url).chat(body)
+    assert CANARY in server.requests[0].body.decode()  # the key really travelled in a body
+    text = (tmp_path / "echo.yaml").read_text()
+    assert "/chat/completions" in text
+    assert CANARY not in text
+
+
+#: The shapes of real keys: Z.ai's ``<32 hex>.<16 alphanumerics>``, and ``sk-`` style tokens.
+KEY_SHAPES = (
+    re.compile(r"[0-9a-f]{32}\.[A-Za-z0-9]{16}"),
+    re.compile(r"\bsk-[A-Za-z0-9_\-]{20,}"),
+)
+
+
+def test_committed_cassettes_hold_no_key_shaped_text() -> None:
+    """Item 6: the committed-cassette scan also looks for the shapes of real keys."""
+    cassettes = committed_cassettes()
+    assert cassettes, "no cassettes found: the scan would prove nothing"
+    for path in cassettes:
+        text = path.read_text(errors="replace")
+        for shape in KEY_SHAPES:
+            found = shape.search(text)
+            assert found is None, f"key-shaped text in {path.name}: {found.group()[:6]}..."
+    made_up = "0123456789abcdef0123456789abcdef.AbCdEfGhIjKlMnOp"  # the scan can find one
+    assert KEY_SHAPES[0].search(made_up)
