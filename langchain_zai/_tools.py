@@ -80,13 +80,23 @@ def _checked(body: Mapping[str, Any], result: ChatResult) -> ChatResult:
 
 
 def _resolved_choice(
-    tool_choice: Any, tools: Sequence[Mapping[str, Any]], *, stacklevel: int
+    tool_choice: Any,
+    tools: Sequence[Mapping[str, Any]],
+    *,
+    stacklevel: int,
+    warned: set[str] | None = None,
 ) -> ToolChoiceResult:
     """``tool_choice`` as Z.ai takes it (``zai_core.resolve_tool_choice``), warning once;
-    ``ValueError`` for too many tools, a bad name, or a choice naming no bound tool."""
+    ``ValueError`` for too many tools, a bad name, or a choice naming no bound tool.
+
+    ``warned``: the warnings an instance already gave (an agent binds its tools on every
+    model call; each warning is given once per instance, not on every call).
+    """
     check_tools(tools)
     choice = resolve_tool_choice(tool_choice, function_names(tools))
-    if choice.warning:
+    if choice.warning and (warned is None or choice.warning not in warned):
+        if warned is not None:
+            warned.add(choice.warning)
         warnings.warn(choice.warning, stacklevel=stacklevel)
     return choice
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import warnings
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from operator import itemgetter
 from typing import Any, Literal, cast
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
+from langchain_core.exceptions import OutputParserException
 from langchain_core.language_models import LangSmithParams, LanguageModelInput, ModelProfile
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
@@ -17,7 +19,7 @@ from langchain_core.output_parsers.openai_tools import (
     PydanticToolsParser,
 )
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
-from langchain_core.runnables import Runnable, RunnableMap, RunnablePassthrough
+from langchain_core.runnables import Runnable, RunnableLambda, RunnableMap, RunnablePassthrough
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
 from pydantic import (
@@ -292,6 +294,8 @@ class ChatZai(ZaiSettings, BaseChatModel, ChatParameters):
     """
 
     model_config = ConfigDict(populate_by_name=True, arbitrary_types_allowed=True)
+    #: Warnings already given by this instance (each is given once, not on every call).
+    _warned: set[str] = PrivateAttr(default_factory=set)
 
     model: str = Field(default="glm-4.7", validation_alias=AliasChoices("model", "model_name"))
     """Model name, e.g. ``"glm-4.7"``, ``"glm-5.2"``, ``"glm-4.6v"`` (vision)."""
@@ -405,7 +409,11 @@ class ChatZai(ZaiSettings, BaseChatModel, ChatParameters):
             tool_calling=info.tools,
             tool_choice=info.tools,
             tool_call_streaming=info.tools,
-            structured_output=False,
+            # Z.ai has json_object, not json_schema: a json_schema response_format (LangChain
+            # agents' ProviderStrategy) is sent as json_object plus the schema in a system
+            # message, and the agent parses the JSON text. Forcing "one of several tools"
+            # (ToolStrategy) is what Z.ai cannot do.
+            structured_output=True,
             temperature=True,
         )
         if info.reasoning_efforts:
@@ -435,15 +443,21 @@ class ChatZai(ZaiSettings, BaseChatModel, ChatParameters):
             settings["stop"] = stop
         model = kwargs.pop("model", None) or self.model
         tools = _convert_tools(kwargs.pop("tools", None) or ())
-        choice = _resolved_choice(kwargs.pop("tool_choice", None), tools, stacklevel=4)
+        choice = _resolved_choice(
+            kwargs.pop("tool_choice", None), tools, stacklevel=4, warned=self._warned
+        )
         kwargs.pop("stream", None)
         kwargs.pop("parallel_tool_calls", None)
         extra_body = {**self.model_kwargs, **(self.extra_body or {})}
         extra_body.update(kwargs.pop("extra_body", None) or {})
         extra_body.update(kwargs)
+        wire = _convert_messages_to_dicts(messages)
+        settings["response_format"], wire = _json_schema_as_json_object(
+            settings.get("response_format"), wire
+        )
         return build_chat_body(
             model,
-            _convert_messages_to_dicts(messages),
+            wire,
             stream=stream,
             tools=tools if choice.keep_tools else None,
             tool_choice=choice.choice,
@@ -575,7 +589,7 @@ class ChatZai(ZaiSettings, BaseChatModel, ChatParameters):
                 "tools at once",
                 stacklevel=2,
             )
-        choice = _resolved_choice(tool_choice, formatted, stacklevel=3)
+        choice = _resolved_choice(tool_choice, formatted, stacklevel=3, warned=self._warned)
         if not choice.keep_tools:
             kwargs["tool_choice"] = "none"
         elif choice.choice is not None:
@@ -630,11 +644,17 @@ class ChatZai(ZaiSettings, BaseChatModel, ChatParameters):
             llm = self.bind_tools(
                 [schema], tool_choice=name, ls_structured_output_format=ls_format, **kwargs
             )
-            parser = (
+            tool_parser: Runnable[Any, Any] = (
                 PydanticToolsParser(tools=[schema], first_tool_only=True)  # type: ignore[list-item]
                 if is_pydantic
                 else JsonOutputKeyToolsParser(key_name=name, first_tool_only=True)
             )
+            text_parser: Runnable[Any, Any] = (
+                PydanticOutputParser(pydantic_object=schema)  # type: ignore[arg-type]
+                if is_pydantic
+                else JsonOutputParser()
+            )
+            parser = _tool_or_text(tool_parser, text_parser, name)
         if not include_raw:
             return llm | parser
         parsed = RunnablePassthrough.assign(
@@ -702,3 +722,41 @@ class ChatZai(ZaiSettings, BaseChatModel, ChatParameters):
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]] | None]:
         wire = _convert_messages_to_dicts(messages)
         return wire, _convert_tools(tools) if tools else None
+
+
+def _json_schema_as_json_object(
+    response_format: Any, wire: list[dict[str, Any]]
+) -> tuple[Any, list[dict[str, Any]]]:
+    """``response_format={"type": "json_schema", ...}`` as Z.ai's ``json_object`` plus the
+    schema in a system message (other values as given). Pure."""
+    if not isinstance(response_format, Mapping) or response_format.get("type") != "json_schema":
+        return response_format, wire
+    spec = response_format.get("json_schema") or {}
+    schema = spec.get("schema", spec) if isinstance(spec, Mapping) else {}
+    instruction = (
+        "Answer with one JSON object and nothing else: no prose, no code fences. "
+        "The object must be a valid instance of this JSON schema:\n"
+        + json.dumps(schema, ensure_ascii=False)
+    )
+    return {"type": "json_object"}, [{"role": "system", "content": instruction}, *wire]
+
+
+def _tool_or_text(
+    tool_parser: Runnable[Any, Any], text_parser: Runnable[Any, Any], name: str
+) -> Runnable[Any, Any]:
+    """The forced tool's arguments; when GLM answered in text instead, that text parsed as
+    the JSON object; else :class:`OutputParserException` (never a silent ``None``)."""
+
+    def parse(message: BaseMessage) -> Any:
+        if getattr(message, "tool_calls", None):
+            return tool_parser.invoke(message)
+        try:
+            return text_parser.invoke(message)
+        except Exception as exc:
+            raise OutputParserException(
+                f"Z.ai answered without calling the tool {name!r} and its text is not the "
+                f"JSON object asked for: {str(message.content)[:200]!r}",
+                llm_output=str(message.content),
+            ) from exc
+
+    return RunnableLambda(parse)

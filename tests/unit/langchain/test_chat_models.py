@@ -646,7 +646,8 @@ def test_profile_from_the_catalog(model: str, expected: dict[str, Any]) -> None:
     profile = ChatZai(api_key=KEY, model=model).profile
     assert profile is not None
     assert {k: profile.get(k) for k in expected} == expected  # type: ignore[misc]
-    assert profile["structured_output"] is False and profile["audio_inputs"] is False
+    # json_schema is served as json_object + the schema (agents: provider strategy)
+    assert profile["structured_output"] is True and profile["audio_inputs"] is False
 
 
 @pytest.mark.parametrize("model", ["glm-9-unknown", "my-finetune"])
