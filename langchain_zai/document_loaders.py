@@ -145,7 +145,7 @@ class ZaiWebReaderLoader(_ZaiClientHolder, BaseLoader):
             :func:`zai_core.build_reader_body`.
         continue_on_failure: log and skip a page that fails instead of raising.
         api_key, base_url, timeout, max_retries, default_headers, http_client,
-            http_async_client: the shared Z.ai configuration.
+            http_async_client, total_timeout: the shared Z.ai configuration.
     """
 
     def __init__(
@@ -250,7 +250,7 @@ class ZaiAudioParser(_ZaiClientHolder, BaseBlobParser):
         prompt: earlier transcript as context (under 8000 characters).
         hotwords: up to 100 words to favour.
         api_key, base_url, timeout, max_retries, default_headers, http_client,
-            http_async_client: the shared Z.ai configuration.
+            http_async_client, total_timeout: the shared Z.ai configuration.
     """
 
     def __init__(
@@ -327,7 +327,7 @@ class ZaiTranscriptionLoader(BaseLoader):
         file_path: one path or several.
         model, prompt, hotwords: as in :class:`ZaiAudioParser`.
         api_key, base_url, timeout, max_retries, default_headers, http_client,
-            http_async_client: the shared Z.ai configuration.
+            http_async_client, total_timeout: the shared Z.ai configuration.
     """
 
     def __init__(

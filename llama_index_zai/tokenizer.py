@@ -55,7 +55,7 @@ class ZaiTokenizer:
         cache_size: LRU cache entries (0 disables caching).
         message_overhead: template tokens per message, or ``None`` to measure them.
         api_key, base_url, timeout, max_retries, default_headers, http_client,
-            http_async_client: as for every Z.ai class.
+            http_async_client, total_timeout: as for every Z.ai class.
 
     Example:
         .. code-block:: python
@@ -85,6 +85,7 @@ class ZaiTokenizer:
         default_headers: dict[str, str] | None = None,
         http_client: Any = None,
         http_async_client: Any = None,
+        total_timeout: float | None = None,
     ) -> None:
         self._counter = TokenCounter(cache_size, message_overhead)  # checks both first
         self.model = model
@@ -99,6 +100,7 @@ class ZaiTokenizer:
                 "default_headers": default_headers,
                 "http_client": http_client,
                 "http_async_client": http_async_client,
+                "total_timeout": total_timeout,
             }
         )
 

@@ -190,6 +190,7 @@ class ZaiToolSpec(BaseToolSpec):
         default_headers: Mapping[str, str] | None = None,
         http_client: Any | None = None,
         http_async_client: Any | None = None,
+        total_timeout: float | None = None,
     ) -> None:
         self.search_options = _drop_none(
             {
@@ -217,6 +218,7 @@ class ZaiToolSpec(BaseToolSpec):
         words: dict[str, Any] = {"api_key": api_key, "base_url": base_url, "timeout": timeout}
         words |= {"max_retries": max_retries, "default_headers": default_headers}
         words |= {"http_client": http_client, "http_async_client": http_async_client}
+        words |= {"total_timeout": total_timeout}
         #: The configuration words, checked now (pickles without the key or the client).
         self.settings = ZaiSettings.model_validate(words)
         self._check_options()

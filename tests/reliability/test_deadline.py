@@ -181,3 +181,22 @@ def test_timeout_inf_nan_refused(bad: Any) -> None:
         ZaiClient(api_key=CANARY, timeout=bad)
     with pytest.raises(ValueError, match="timeout"):
         ChatZai(api_key=CANARY, timeout=bad)
+
+
+def test_every_class_carries_the_word(server: FaultServer) -> None:
+    """The word is a configuration word of every class: the embeddings of both frameworks."""
+    from langchain_zai import ZaiEmbeddings
+    from llama_index_zai import ZaiEmbedding
+
+    server.script(drip_json())
+    for embed in (
+        lambda: ZaiEmbeddings(api_key=CANARY, base_url=server.url, total_timeout=TOTAL).embed_query(
+            "x"
+        ),
+        lambda: ZaiEmbedding(
+            api_key=CANARY, base_url=server.url, total_timeout=TOTAL
+        ).get_text_embedding("x"),
+    ):
+        error, elapsed = _timed(embed)
+        assert isinstance(error, APITimeoutError), repr(error)
+        assert elapsed < BOUND
