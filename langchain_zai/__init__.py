@@ -1,7 +1,7 @@
 """LangChain integration for Z.ai's GLM models.
 
-``ChatZai`` is the chat model; the error classes are what it raises (each is both a
-``zai_core`` error and the matching ``langchain_core.exceptions`` class).
+`ChatZai` is the chat model; the error classes are what it raises (each is both a
+`zai_core` error and the matching `langchain_core.exceptions` class).
 """
 
 from zai_core._extras import require_extra

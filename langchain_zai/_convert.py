@@ -1,7 +1,7 @@
 """Pure wire conversion between LangChain messages and Z.ai's chat dicts.
 
-No I/O, no mutation of inputs: LangChain messages -> ``/chat/completions`` message dicts on
-the way out; response dicts and stream chunk dicts -> ``AIMessage`` / ``AIMessageChunk`` on
+No I/O, no mutation of inputs: LangChain messages -> `/chat/completions` message dicts on
+the way out; response dicts and stream chunk dicts -> `AIMessage` / `AIMessageChunk` on
 the way back. The streaming converter takes and returns its state explicitly.
 """
 
@@ -563,12 +563,12 @@ def _reasoning_block(message: AIMessage, index: str | None) -> list[types.Conten
 
 
 def translate_content(message: AIMessage) -> list[types.ContentBlock]:
-    """Standard blocks of a Z.ai ``AIMessage`` (registered as the ``"zai"`` translator, so
-    ``content_blocks`` and ``output_version="v1"`` use it).
+    """Standard blocks of a Z.ai `AIMessage` (registered as the `"zai"` translator, so
+    `content_blocks` and `output_version="v1"` use it).
 
-    In order: reasoning; the text, with ``annotations`` (``Citation``) where it cites a
-    web search result as ``[ref_N]``; the function tool calls; the built-in web search as a
-    ``server_tool_call`` and its ``server_tool_result`` (the results: title, link, media,
+    In order: reasoning; the text, with `annotations` (`Citation`) where it cites a
+    web search result as `[ref_N]`; the function tool calls; the built-in web search as a
+    `server_tool_call` and its `server_tool_result` (the results: title, link, media,
     publish_date, content, icon, refer). Streamed chunks add up to the same order.
     """
     if not isinstance(message.content, str):
@@ -597,8 +597,8 @@ def translate_content(message: AIMessage) -> list[types.ContentBlock]:
 def translate_content_chunk(message: AIMessageChunk) -> list[types.ContentBlock]:
     """Standard blocks of a streamed chunk, with stable string indices.
 
-    Reasoning is block ``lc_rs_0``, text ``lc_txt_0`` (the final chunk adds the answer's
-    citations to it), the web search ``lc_wsc_0`` / ``lc_wsr_0``, tool call *n* ``lc_tc_<n>``, so
+    Reasoning is block `lc_rs_0`, text `lc_txt_0` (the final chunk adds the answer's
+    citations to it), the web search `lc_wsc_0` / `lc_wsr_0`, tool call *n* `lc_tc_<n>`, so
     chunks merge block by block and parallel tool calls stay apart (numeric indices
     would collide: tool-call index 0 is not content block 0).
     """

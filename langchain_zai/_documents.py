@@ -1,4 +1,4 @@
-"""Z.ai results (``zai_core`` dataclasses) as LangChain ``Document`` objects and tool text.
+"""Z.ai results (`zai_core` dataclasses) as LangChain `Document` objects and tool text.
 
 Pure functions shared by the document loaders, the tools and the retriever.
 """
@@ -20,7 +20,7 @@ __all__ = [
 
 
 def search_result_to_document(result: WebSearchResult) -> Document:
-    """One web search hit as a ``Document`` (snippet as content, the rest as metadata)."""
+    """One web search hit as a `Document` (snippet as content, the rest as metadata)."""
     metadata: dict[str, Any] = {"source": result.link, "title": result.title, "link": result.link}
     for key in ("publish_date", "media", "icon", "refer"):
         value = getattr(result, key)
@@ -40,7 +40,7 @@ def search_result_to_dict(result: WebSearchResult) -> dict[str, Any]:
 
 
 def web_page_to_document(page: WebPage) -> Document:
-    """A page read by ``/reader`` as a ``Document`` with title, description and url metadata."""
+    """A page read by `/reader` as a `Document` with title, description and url metadata."""
     metadata: dict[str, Any] = {
         "source": page.url,
         "url": page.url,
@@ -59,7 +59,7 @@ def web_page_to_document(page: WebPage) -> Document:
 
 
 def transcription_to_document(result: Transcription, source: str | None) -> Document:
-    """A transcript as a ``Document``; ``source`` is the file it came from, when known."""
+    """A transcript as a `Document`; `source` is the file it came from, when known."""
     metadata: dict[str, Any] = {"source": source} if source else {}
     for key in ("model", "request_id"):
         value = getattr(result, key)

@@ -1,34 +1,34 @@
 """Z.ai errors as LangChain raises them, and the one seam that translates them.
 
-Each class inherits both the ``zai_core`` class and the matching
-``langchain_core.exceptions`` class, so ``except zai_core.RateLimitError`` and
-``except ModelRateLimitError`` both catch a rate limit, and LangChain's retry and
-fallback middleware read ``is_retryable``:
+Each class inherits both the `zai_core` class and the matching
+`langchain_core.exceptions` class, so `except zai_core.RateLimitError` and
+`except ModelRateLimitError` both catch a rate limit, and LangChain's retry and
+fallback middleware read `is_retryable`:
 
-- ``BadRequestError`` (400, 1210-1215) -> :class:`ZaiBadRequestError`
-  (``ModelInvalidRequestError``)
-- ``ContextWindowExceededError`` (1261, finish ``model_context_window_exceeded``) ->
-  :class:`ZaiContextOverflowError` (``ContextOverflowError``)
-- ``ContentFilterError`` (1301, finish ``sensitive``) -> :class:`ZaiContentFilterError`
-  (``ModelInvalidRequestError``)
-- ``AuthenticationError`` (401, 1000-1004) -> :class:`ZaiAuthenticationError` and
-  ``MissingAPIKeyError`` -> :class:`ZaiMissingAPIKeyError` (``ModelAuthenticationError``)
-- ``PermissionDeniedError`` (403, 434, 1220) -> :class:`ZaiPermissionDeniedError`
-  (``ModelPermissionDeniedError``)
-- ``NotFoundError`` (404, 1211, 1222) -> :class:`ZaiNotFoundError` (``ModelNotFoundError``)
-- ``RateLimitError`` (1302, 1303, 1305) -> :class:`ZaiRateLimitError` and
-  ``QuotaExceededError`` (1113, 1304, 1308, 1309, 1310) -> :class:`ZaiQuotaExceededError`
-  (``ModelRateLimitError``; the quota class has ``is_retryable = False``)
-- ``InternalServerError`` (5xx, 1234, finish ``network_error``) ->
-  :class:`ZaiInternalServerError`; ``APIResponseValidationError`` ->
-  :class:`ZaiResponseValidationError`; other statuses -> :class:`ZaiAPIStatusError`
-  (``ModelAPIError``)
-- ``APIConnectionError`` -> :class:`ZaiConnectionError` and ``StreamInterruptedError`` ->
-  :class:`ZaiStreamInterruptedError` (``ModelConnectionError``); ``APITimeoutError`` ->
-  :class:`ZaiTimeoutError` (``ModelTimeoutError``)
+- `BadRequestError` (400, 1210-1215) -> `ZaiBadRequestError`
+  (`ModelInvalidRequestError`)
+- `ContextWindowExceededError` (1261, finish `model_context_window_exceeded`) ->
+  `ZaiContextOverflowError` (`ContextOverflowError`)
+- `ContentFilterError` (1301, finish `sensitive`) -> `ZaiContentFilterError`
+  (`ModelInvalidRequestError`)
+- `AuthenticationError` (401, 1000-1004) -> `ZaiAuthenticationError` and
+  `MissingAPIKeyError` -> `ZaiMissingAPIKeyError` (`ModelAuthenticationError`)
+- `PermissionDeniedError` (403, 434, 1220) -> `ZaiPermissionDeniedError`
+  (`ModelPermissionDeniedError`)
+- `NotFoundError` (404, 1211, 1222) -> `ZaiNotFoundError` (`ModelNotFoundError`)
+- `RateLimitError` (1302, 1303, 1305) -> `ZaiRateLimitError` and
+  `QuotaExceededError` (1113, 1304, 1308, 1309, 1310) -> `ZaiQuotaExceededError`
+  (`ModelRateLimitError`; the quota class has `is_retryable = False`)
+- `InternalServerError` (5xx, 1234, finish `network_error`) ->
+  `ZaiInternalServerError`; `APIResponseValidationError` ->
+  `ZaiResponseValidationError`; other statuses -> `ZaiAPIStatusError`
+  (`ModelAPIError`)
+- `APIConnectionError` -> `ZaiConnectionError` and `StreamInterruptedError` ->
+  `ZaiStreamInterruptedError` (`ModelConnectionError`); `APITimeoutError` ->
+  `ZaiTimeoutError` (`ModelTimeoutError`)
 
-A failing finish reason keeps Z.ai's own word: the error's ``finish_reason`` is
-``"sensitive"``, ``"model_context_window_exceeded"`` or ``"network_error"`` as sent.
+A failing finish reason keeps Z.ai's own word: the error's `finish_reason` is
+`"sensitive"`, `"model_context_window_exceeded"` or `"network_error"` as sent.
 """
 
 from __future__ import annotations
@@ -78,11 +78,11 @@ class ZaiBadRequestError(zai_core.BadRequestError, ModelInvalidRequestError):
 
 
 class ZaiContextOverflowError(zai_core.ContextWindowExceededError, ContextOverflowError):
-    """The prompt does not fit the model (code 1261, or ``model_context_window_exceeded``)."""
+    """The prompt does not fit the model (code 1261, or `model_context_window_exceeded`)."""
 
 
 class ZaiContentFilterError(zai_core.ContentFilterError, ModelInvalidRequestError):
-    """Moderation blocked the input or the answer (code 1301, or finish ``sensitive``)."""
+    """Moderation blocked the input or the answer (code 1301, or finish `sensitive`)."""
 
 
 class ZaiAuthenticationError(zai_core.AuthenticationError, ModelAuthenticationError):
@@ -112,7 +112,7 @@ class ZaiQuotaExceededError(zai_core.QuotaExceededError, ModelRateLimitError):
 
 
 class ZaiInternalServerError(zai_core.InternalServerError, ModelAPIError):
-    """A failure at Z.ai (5xx, code 1234, or finish ``network_error`` without streaming)."""
+    """A failure at Z.ai (5xx, code 1234, or finish `network_error` without streaming)."""
 
 
 class ZaiResponseValidationError(zai_core.APIResponseValidationError, ModelAPIError):
@@ -132,7 +132,7 @@ class ZaiTimeoutError(zai_core.APITimeoutError, ModelTimeoutError):
 
 
 class ZaiStreamInterruptedError(zai_core.StreamInterruptedError, ModelConnectionError):
-    """The stream broke after it began; ``partial_text`` holds what had arrived."""
+    """The stream broke after it began; `partial_text` holds what had arrived."""
 
 
 #: zai_core class -> LangChain-side class. Looked up along the error's MRO, most specific first.
@@ -157,10 +157,10 @@ _TRANSLATED = frozenset(_CLASSES.values())
 
 
 def to_langchain_error(error: ZaiError, finish_reason: str | None = None) -> ZaiError:
-    """``error`` rebuilt as its LangChain-side class (itself if it already is one).
+    """`error` rebuilt as its LangChain-side class (itself if it already is one).
 
-    Sets ``finish_reason`` on the result: the failing finish reason behind it (from the
-    error body, else ``finish_reason``), or ``None``.
+    Sets `finish_reason` on the result: the failing finish reason behind it (from the
+    error body, else `finish_reason`), or `None`.
     """
     if type(error) in _TRANSLATED:
         return error
@@ -175,9 +175,9 @@ def to_langchain_error(error: ZaiError, finish_reason: str | None = None) -> Zai
 
 @contextmanager
 def translate_errors(accumulator: StreamAccumulator | None = None) -> Iterator[None]:
-    """The one seam: ``zai_core`` errors raised inside leave as LangChain-side classes.
+    """The one seam: `zai_core` errors raised inside leave as LangChain-side classes.
 
-    ``accumulator`` (a stream's) supplies the finish reason of an error raised mid-stream.
+    `accumulator` (a stream's) supplies the finish reason of an error raised mid-stream.
     """
     try:
         yield

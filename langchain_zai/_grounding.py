@@ -1,10 +1,10 @@
 """Z.ai's built-in web search in LangChain's standard content: blocks and citations.
 
-Pure functions over ``AIMessage`` / ``AIMessageChunk``: the search becomes a
-``server_tool_call`` and its ``server_tool_result``; each ``[ref_N]`` in the answer becomes a
-``Citation`` annotation on the text block. Used by the ``"zai"`` block translator in
-:mod:`langchain_zai._convert`. The shape of Z.ai's ``web_search`` list is documented, not
-recorded (see :mod:`zai_core.grounding`).
+Pure functions over `AIMessage` / `AIMessageChunk`: the search becomes a
+`server_tool_call` and its `server_tool_result`; each `[ref_N]` in the answer becomes a
+`Citation` annotation on the text block. Used by the `"zai"` block translator in
+`langchain_zai._convert`. The shape of Z.ai's `web_search` list is documented, not
+recorded (see `zai_core.grounding`).
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """LangChain tools as Z.ai tool dicts (pure functions).
 
 Z.ai takes function tools in the OpenAI shape plus two built-in tools that run on its
-servers, ``web_search`` and ``retrieval`` (passed through untouched). The rules (name
-pattern, 128-tool limit, the ``tool_choice`` mapping and its one warning) live in
-:mod:`zai_core.chat_rules`, shared with LlamaIndex; this module only turns LangChain's tool
+servers, `web_search` and `retrieval` (passed through untouched). The rules (name
+pattern, 128-tool limit, the `tool_choice` mapping and its one warning) live in
+`zai_core.chat_rules`, shared with LlamaIndex; this module only turns LangChain's tool
 objects into dicts.
 """
 

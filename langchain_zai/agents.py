@@ -1,17 +1,17 @@
-"""Z.ai's agents as LangChain tools: translation, and any agent by its ``agent_id``.
+"""Z.ai's agents as LangChain tools: translation, and any agent by its `agent_id`.
 
-- :class:`ZaiTranslationTool` translates with the ``general_translation`` agent (source and
+- `ZaiTranslationTool` translates with the `general_translation` agent (source and
   target language, strategy, glossary file, style suggestion).
-- :class:`ZaiAgentTool` calls any agent (``slides_glm_agent``, ``vidu_template_agent``...)
-  with its ``custom_variables``; with ``streaming=True`` the answer streams, and an agent that
+- `ZaiAgentTool` calls any agent (`slides_glm_agent`, `vidu_template_agent`...)
+  with its `custom_variables`; with `streaming=True` the answer streams, and an agent that
   answers asynchronously is polled until done.
 
-Both answer in ``content_and_artifact`` form: the model reads the agent's text (and any URLs
+Both answer in `content_and_artifact` form: the model reads the agent's text (and any URLs
 it produced), the artifact is a dict with the whole answer. Callbacks hear about everything
-while it happens: every streamed piece goes to ``on_text`` and to a custom event named
-``"zai_agent_chunk"``; every poll of an async answer to ``on_text`` and to a custom event named
-``"zai_agent_progress"`` (both visible in ``astream_events``). Errors are :mod:`zai_core`'s,
-translated like every other class (``QuotaExceededError`` is a ``ModelRateLimitError``...).
+while it happens: every streamed piece goes to `on_text` and to a custom event named
+`"zai_agent_chunk"`; every poll of an async answer to `on_text` and to a custom event named
+`"zai_agent_progress"` (both visible in `astream_events`). Errors are `zai_core`'s,
+translated like every other class (`QuotaExceededError` is a `ModelRateLimitError`...).
 """
 
 from __future__ import annotations
@@ -210,7 +210,7 @@ class _ZaiAgentRunner(ZaiSettings, BaseTool):
 
 
 class ZaiTranslationInput(BaseModel):
-    """Arguments of :class:`ZaiTranslationTool`."""
+    """Arguments of `ZaiTranslationTool`."""
 
     text: str = Field(min_length=1, description="The text to translate.")
     target_lang: str | None = Field(
@@ -223,39 +223,43 @@ class ZaiTranslationInput(BaseModel):
 
 
 class ZaiTranslationTool(_ZaiAgentRunner):
-    """Translate text with Z.ai's ``general_translation`` agent (``POST /v1/agents``).
+    """Translate text with Z.ai's `general_translation` agent (`POST /v1/agents`).
 
     The model reads the translation; the artifact is the agent's whole answer (text, usage,
-    finish reason). ``target_lang`` set on the tool is the default a call may override.
+    finish reason). `target_lang` set on the tool is the default a call may override.
 
-    Setup:
-        .. code-block:: bash
+    ???+ info "Setup"
 
-            pip install "zai-integrations[langchain]"
-            export ZAI_API_KEY="your-key"
+        ```bash
+        pip install ".[langchain]"
+        export ZAI_API_KEY="your-key"
+        ```
 
-    Instantiate:
-        .. code-block:: python
+    ??? info "Instantiate"
 
-            from langchain_zai import ZaiTranslationTool
+        ```python
+        from langchain_zai import ZaiTranslationTool
 
-            tool = ZaiTranslationTool(
-                target_lang="en",
-                strategy="general",  # paraphrase, two_step, three_step, reflection, cot
-                suggestion="Keep product names in English",
-                # glossary="file-...",  # id of a glossary uploaded with zai_core.upload_file
-                # streaming=True,  # pieces reach on_text / the "zai_agent_chunk" event
-            )
+        tool = ZaiTranslationTool(
+            target_lang="en",
+            strategy="general",  # paraphrase, two_step, three_step, reflection, cot
+            suggestion="Keep product names in English",
+            # glossary="file-...",  # id of a glossary uploaded with zai_core.upload_file
+            # streaming=True,  # pieces reach on_text / the "zai_agent_chunk" event
+        )
+        ```
 
-    Invoke:
-        .. code-block:: python
+    ??? info "Invoke"
 
-            tool.invoke({"text": "Guten Morgen", "source_lang": "de"})  # 'Good morning'
+        ```python
+        tool.invoke({"text": "Guten Morgen", "source_lang": "de"})  # 'Good morning'
+        ```
 
-    Async:
-        .. code-block:: python
+    ??? info "Async"
 
-            await tool.ainvoke({"text": "Bonjour", "target_lang": "ja"})
+        ```python
+        await tool.ainvoke({"text": "Bonjour", "target_lang": "ja"})
+        ```
     """
 
     name: str = "zai_translation"
@@ -268,13 +272,13 @@ class ZaiTranslationTool(_ZaiAgentRunner):
     target_lang: str = "en"
     """Default language code to translate into."""
     source_lang: str | None = None
-    """Default language code of the text (``auto`` / unset: detected)."""
+    """Default language code of the text (`auto` / unset: detected)."""
     strategy: Strategy | None = None
-    """Translation strategy (default ``general``)."""
+    """Translation strategy (default `general`)."""
     glossary: str | None = None
-    """The file id of an uploaded glossary (``zai_core.upload_file(..., purpose="agent")``)."""
+    """The file id of an uploaded glossary (`zai_core.upload_file(..., purpose="agent")`)."""
     suggestion: str | None = None
-    """Style or terminology advice for the ``general`` strategy."""
+    """Style or terminology advice for the `general` strategy."""
 
     def _agent_id(self) -> str:
         return TRANSLATION_AGENT
@@ -313,7 +317,7 @@ class ZaiTranslationTool(_ZaiAgentRunner):
 
 
 class ZaiAgentInput(BaseModel):
-    """Arguments of :class:`ZaiAgentTool`."""
+    """Arguments of `ZaiAgentTool`."""
 
     message: str = Field(min_length=1, description="What to ask the agent.")
     conversation_id: str | None = Field(
@@ -322,47 +326,47 @@ class ZaiAgentInput(BaseModel):
 
 
 class ZaiAgentTool(_ZaiAgentRunner):
-    """Call any Z.ai agent by its ``agent_id`` (``POST /v1/agents``).
+    """Call any Z.ai agent by its `agent_id` (`POST /v1/agents`).
 
-    ``custom_variables`` are the agent's own settings, fixed on the tool. With ``streaming=True``
-    the answer streams (pieces reach ``on_text`` and the ``"zai_agent_chunk"`` custom event);
-    an agent that answers with an ``async_id`` (video templates) is polled with backoff until
-    ``success`` (every poll reaches ``on_text`` and the ``"zai_agent_progress"`` event),
-    ``failed`` (``zai_core.InternalServerError``) or ``poll_timeout``
-    (``zai_core.APITimeoutError``); both errors name the async id.
+    `custom_variables` are the agent's own settings, fixed on the tool. With `streaming=True`
+    the answer streams (pieces reach `on_text` and the `"zai_agent_chunk"` custom event);
+    an agent that answers with an `async_id` (video templates) is polled with backoff until
+    `success` (every poll reaches `on_text` and the `"zai_agent_progress"` event),
+    `failed` (`zai_core.InternalServerError`) or `poll_timeout`
+    (`zai_core.APITimeoutError`); both errors name the async id.
 
     Instantiate:
-        .. code-block:: python
+        ```python
+        from langchain_zai import ZaiAgentTool
 
-            from langchain_zai import ZaiAgentTool
-
-            slides = ZaiAgentTool(
-                agent_id="slides_glm_agent",
-                streaming=True,
-                name="make_slides",
-                description="Make a slide deck about a topic.",
-            )
-            video = ZaiAgentTool(
-                agent_id="vidu_template_agent",
-                custom_variables={"template": "bodyshake"},
-                poll_timeout=900,
-            )
+        slides = ZaiAgentTool(
+            agent_id="slides_glm_agent",
+            streaming=True,
+            name="make_slides",
+            description="Make a slide deck about a topic.",
+        )
+        video = ZaiAgentTool(
+            agent_id="vidu_template_agent",
+            custom_variables={"template": "bodyshake"},
+            poll_timeout=900,
+        )
+        ```
 
     Invoke:
-        .. code-block:: python
-
-            msg = slides.invoke(
-                {"name": "make_slides", "args": {"message": "GLM-4.7 in 5 slides"},
-                 "id": "1", "type": "tool_call"}
-            )
-            msg.artifact["conversation_id"]
+        ```python
+        msg = slides.invoke(
+            {"name": "make_slides", "args": {"message": "GLM-4.7 in 5 slides"},
+             "id": "1", "type": "tool_call"}
+        )
+        msg.artifact["conversation_id"]
+        ```
 
     Progress:
-        .. code-block:: python
-
-            async for event in video.astream_events({"message": "..."}, version="v2"):
-                if event["event"] == "on_custom_event":
-                    print(event["name"], event["data"])
+        ```python
+        async for event in video.astream_events({"message": "..."}, version="v2"):
+            if event["event"] == "on_custom_event":
+                print(event["name"], event["data"])
+        ```
     """
 
     name: str = "zai_agent"
@@ -373,7 +377,7 @@ class ZaiAgentTool(_ZaiAgentRunner):
     args_schema: type[BaseModel] = ZaiAgentInput
 
     agent_id: str = Field(min_length=1)
-    """The agent: ``general_translation``, ``slides_glm_agent``, ``vidu_template_agent``..."""
+    """The agent: `general_translation`, `slides_glm_agent`, `vidu_template_agent`..."""
     custom_variables: dict[str, Any] | None = None
     """The agent's own settings, sent with every call."""
 

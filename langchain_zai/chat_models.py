@@ -1,4 +1,4 @@
-"""``ChatZai``: Z.ai's GLM chat models as a LangChain chat model."""
+"""`ChatZai`: Z.ai's GLM chat models as a LangChain chat model."""
 
 from __future__ import annotations
 
@@ -289,13 +289,13 @@ class ChatZai(ZaiSettings, BaseChatModel, ChatParameters):
     _warned: set[str] = PrivateAttr(default_factory=set)
 
     model: str = Field(default="glm-4.7", validation_alias=AliasChoices("model", "model_name"))
-    """Model name, e.g. ``"glm-4.7"``, ``"glm-5.2"``, ``"glm-4.6v"`` (vision)."""
+    """Model name, e.g. `"glm-4.7"`, `"glm-5.2"`, `"glm-4.6v"` (vision)."""
     streaming: bool = False
-    """Stream underneath ``invoke`` so callbacks receive every token."""
+    """Stream underneath `invoke` so callbacks receive every token."""
     model_kwargs: dict[str, Any] = Field(default_factory=dict)
     """Extra body fields (unknown constructor arguments land here, with a warning)."""
     extra_body: dict[str, Any] | None = None
-    """Extra body fields merged last, e.g. ``{"sensitive_word_check": {...}}``."""
+    """Extra body fields merged last, e.g. `{"sensitive_word_check": {...}}`."""
 
     _tokens: TokenCounter = PrivateAttr(default_factory=lambda: TokenCounter(_TOKEN_CACHE_SIZE))
 
@@ -338,12 +338,12 @@ class ChatZai(ZaiSettings, BaseChatModel, ChatParameters):
 
     @classmethod
     def is_lc_serializable(cls) -> bool:
-        """``ChatZai`` can be saved with ``dumps`` and restored with ``load``."""
+        """`ChatZai` can be saved with `dumps` and restored with `load`."""
         return True
 
     @classmethod
     def get_lc_namespace(cls) -> list[str]:
-        """``["langchain_zai", "chat_models"]``."""
+        """`["langchain_zai", "chat_models"]`."""
         return ["langchain_zai", "chat_models"]
 
     @property
@@ -550,28 +550,28 @@ class ChatZai(ZaiSettings, BaseChatModel, ChatParameters):
         parallel_tool_calls: bool | None = None,
         **kwargs: Any,
     ) -> Runnable[LanguageModelInput, AIMessage]:
-        """Bind tools: functions, pydantic classes, ``BaseTool`` s, dicts, and Z.ai built-ins.
+        """Bind tools: functions, pydantic classes, `BaseTool` s, dicts, and Z.ai built-ins.
 
         Args:
-            tools: tool definitions; ``{"type": "web_search", "web_search": {...}}`` and
-                ``{"type": "retrieval", "retrieval": {...}}`` are passed through untouched
-                (Z.ai runs them; a search shows in ``content_blocks`` as ``server_tool_call``
-                / ``server_tool_result`` blocks and ``Citation`` annotations on the text, raw
-                in ``response_metadata["web_search"]``).
-            tool_choice: ``"auto"``, ``"none"`` (tools are then left out of the request),
-                ``"any"`` / ``"required"`` / ``True``, a tool name, or a dict. Z.ai documents
-                only ``"auto"``; a named tool is sent as ``{"type": "function", "function":
-                {"name": ...}}``, which the API accepts, though forcing may not always be
-                honoured. ``"any"`` with several tools cannot be expressed: ``"auto"`` is
+            tools: tool definitions; `{"type": "web_search", "web_search": {...}}` and
+                `{"type": "retrieval", "retrieval": {...}}` are passed through untouched
+                (Z.ai runs them; a search shows in `content_blocks` as `server_tool_call`
+                / `server_tool_result` blocks and `Citation` annotations on the text, raw
+                in `response_metadata["web_search"]`).
+            tool_choice: `"auto"`, `"none"` (tools are then left out of the request),
+                `"any"` / `"required"` / `True`, a tool name, or a dict. Z.ai documents
+                only `"auto"`; a named tool is sent as `{"type": "function", "function":
+                {"name": ...}}`, which the API accepts, though forcing may not always be
+                honoured. `"any"` with several tools cannot be expressed: `"auto"` is
                 sent and a warning raised.
             strict: accepted for compatibility; Z.ai has no strict schema mode, so nothing
                 is sent (results are still validated by structured-output parsers).
-            parallel_tool_calls: Z.ai has no switch for this; ``False`` raises a warning.
-            kwargs: passed to :meth:`bind`.
+            parallel_tool_calls: Z.ai has no switch for this; `False` raises a warning.
+            kwargs: passed to `bind`.
 
         Raises:
             ValueError: a tool name Z.ai rejects, more than 128 function tools, or a
-                ``tool_choice`` naming no bound tool.
+                `tool_choice` naming no bound tool.
         """
         formatted = [_convert_tool(tool) for tool in tools]
         if parallel_tool_calls is False:
@@ -596,18 +596,18 @@ class ChatZai(ZaiSettings, BaseChatModel, ChatParameters):
         strict: bool | None = None,
         **kwargs: Any,
     ) -> Runnable[LanguageModelInput, Any]:
-        """A runnable that returns output shaped by ``schema`` (pydantic, TypedDict, JSON schema).
+        """A runnable that returns output shaped by `schema` (pydantic, TypedDict, JSON schema).
 
         Args:
-            schema: the output schema; optional for ``json_mode``.
-            method: ``"function_calling"`` (default): the schema is bound as a tool and that
-                tool is forced. ``"json_mode"``: ``response_format={"type": "json_object"}``
-                (describe the keys in your prompt). ``"json_schema"``: Z.ai has no
+            schema: the output schema; optional for `json_mode`.
+            method: `"function_calling"` (default): the schema is bound as a tool and that
+                tool is forced. `"json_mode"`: `response_format={"type": "json_object"}`
+                (describe the keys in your prompt). `"json_schema"`: Z.ai has no
                 json_schema response format, so this is served by function calling.
-            include_raw: return ``{"raw", "parsed", "parsing_error"}`` instead of raising
+            include_raw: return `{"raw", "parsed", "parsing_error"}` instead of raising
                 on a parsing error.
             strict: accepted for compatibility; Z.ai has no strict mode.
-            kwargs: passed to :meth:`bind`.
+            kwargs: passed to `bind`.
         """
         return structured_output(
             self, schema, method=method, include_raw=include_raw, strict=strict, **kwargs
@@ -620,10 +620,10 @@ class ChatZai(ZaiSettings, BaseChatModel, ChatParameters):
     ) -> int:
         """Prompt tokens of a conversation, chat template included, from Z.ai's tokenizer.
 
-        What the model is charged for ``messages`` (and ``tools``) as a prompt: each
+        What the model is charged for `messages` (and `tools`) as a prompt: each
         message's text plus the template tokens around it. Counted by Z.ai's tokenizer
-        endpoint with the tokenizer it documents closest to the model (``glm-4.6`` for
-        GLM-4.6 and later text models, ``glm-4.6v`` for vision models, ``glm-4.5`` for
+        endpoint with the tokenizer it documents closest to the model (`glm-4.6` for
+        GLM-4.6 and later text models, `glm-4.6v` for vision models, `glm-4.5` for
         GLM-4.5).
 
         Cost: one request per distinct conversation; identical ones (same messages, same
@@ -637,16 +637,16 @@ class ChatZai(ZaiSettings, BaseChatModel, ChatParameters):
     async def aget_num_tokens_from_messages(
         self, messages: list[BaseMessage], tools: Sequence[Any] | None = None
     ) -> int:
-        """Async :meth:`get_num_tokens_from_messages` (shares the cache)."""
+        """Async `get_num_tokens_from_messages` (shares the cache)."""
         wire, wire_tools = self._token_request(messages, tools)
         with translate_errors():
             return await self._tokens.amessages(self._get_client, self._tokenizer, wire, wire_tools)
 
     def get_num_tokens(self, text: str) -> int:
-        """Tokens in ``text`` itself, without any chat-template overhead.
+        """Tokens in `text` itself, without any chat-template overhead.
 
-        LangChain's contract: ``get_num_tokens`` counts text, and
-        :meth:`get_num_tokens_from_messages` counts a conversation. ``""`` is 0 without a
+        LangChain's contract: `get_num_tokens` counts text, and
+        `get_num_tokens_from_messages` counts a conversation. `""` is 0 without a
         request. Otherwise the text is counted as one user message and the template around
         a message is subtracted, measured once per instance by counting a one-token text;
         so the first call costs two requests, later distinct texts one, repeated texts none.

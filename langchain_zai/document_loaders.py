@@ -1,12 +1,12 @@
 """Z.ai's web reader and audio transcription as LangChain document loaders and a blob parser.
 
-- :class:`ZaiWebReaderLoader` reads web pages with ``POST /reader`` (markdown or text).
-- :class:`ZaiTranscriptionLoader` transcribes ``.wav`` / ``.mp3`` files with
-  ``POST /audio/transcriptions``; :class:`ZaiAudioParser` does the same for any ``Blob``, so it
-  composes with LangChain's blob loaders (``GenericLoader``).
+- `ZaiWebReaderLoader` reads web pages with `POST /reader` (markdown or text).
+- `ZaiTranscriptionLoader` transcribes `.wav` / `.mp3` files with
+  `POST /audio/transcriptions`; `ZaiAudioParser` does the same for any `Blob`, so it
+  composes with LangChain's blob loaders (`GenericLoader`).
 
-The pure conversions of :mod:`zai_core` results into ``Document`` objects live in
-:mod:`langchain_zai._documents` (the tools and the retriever use them too).
+The pure conversions of `zai_core` results into `Document` objects live in
+`langchain_zai._documents` (the tools and the retriever use them too).
 """
 
 from __future__ import annotations
@@ -91,58 +91,63 @@ class _ZaiClientHolder:
 
 
 class ZaiWebReaderLoader(_ZaiClientHolder, BaseLoader):
-    """Load web pages as ``Document`` objects with Z.ai's web reader (``POST /reader``).
+    """Load web pages as `Document` objects with Z.ai's web reader (`POST /reader`).
 
-    Each URL becomes one ``Document``: the page as markdown (or text) in ``page_content``;
-    ``source``, ``url``, ``title`` and ``description`` in ``metadata`` (plus
-    ``published_time``, the reader's ``page_metadata``, and image / link summaries when
+    Each URL becomes one `Document`: the page as markdown (or text) in `page_content`;
+    `source`, `url`, `title` and `description` in `metadata` (plus
+    `published_time`, the reader's `page_metadata`, and image / link summaries when
     asked for).
 
-    Setup:
-        .. code-block:: bash
+    ???+ info "Setup"
 
-            pip install "zai-integrations[langchain]"
-            export ZAI_API_KEY="your-key"
+        ```bash
+        pip install ".[langchain]"
+        export ZAI_API_KEY="your-key"
+        ```
 
-    Instantiate:
-        .. code-block:: python
+    ??? info "Instantiate"
 
-            from langchain_zai import ZaiWebReaderLoader
+        ```python
+        from langchain_zai import ZaiWebReaderLoader
 
-            loader = ZaiWebReaderLoader(
-                ["https://docs.z.ai/guides/overview/quick-start"],
-                return_format="markdown",  # or "text"
-                # retain_images=False, no_cache=True, page_timeout=20,
-                # with_images_summary=True, with_links_summary=True,
-                # continue_on_failure=True,  # log and skip pages that fail
-                # api_key="...", base_url="international", timeout=60, max_retries=2,
-            )
+        loader = ZaiWebReaderLoader(
+            ["https://docs.z.ai/guides/overview/quick-start"],
+            return_format="markdown",  # or "text"
+            # retain_images=False, no_cache=True, page_timeout=20,
+            # with_images_summary=True, with_links_summary=True,
+            # continue_on_failure=True,  # log and skip pages that fail
+            # api_key="...", base_url="international", timeout=60, max_retries=2,
+        )
+        ```
 
-    Load:
-        .. code-block:: python
+    ??? info "Load"
 
-            docs = loader.load()
-            print(docs[0].metadata["title"], docs[0].page_content[:200])
+        ```python
+        docs = loader.load()
+        print(docs[0].metadata["title"], docs[0].page_content[:200])
+        ```
 
-    Lazy load:
-        .. code-block:: python
+    ??? info "Lazy load"
 
-            for doc in loader.lazy_load():
-                ...
+        ```python
+        for doc in loader.lazy_load():
+            ...
+        ```
 
-    Async:
-        .. code-block:: python
+    ??? info "Async"
 
-            docs = await loader.aload()
-            async for doc in loader.alazy_load():
-                ...
+        ```python
+        docs = await loader.aload()
+        async for doc in loader.alazy_load():
+            ...
+        ```
 
     Args:
         urls: one URL or several (absolute http(s) URLs; checked when the loader is made).
-        return_format: ``"markdown"`` (default) or ``"text"``.
+        return_format: `"markdown"` (default) or `"text"`.
         retain_images, no_cache, page_timeout, no_gfm, keep_img_data_url,
             with_images_summary, with_links_summary: reader options, see
-            :func:`zai_core.build_reader_body`.
+            `zai_core.build_reader_body`.
         continue_on_failure: log and skip a page that fails instead of raising.
         api_key, base_url, timeout, max_retries, default_headers, http_client,
             http_async_client, total_timeout: the shared Z.ai configuration.
@@ -213,40 +218,40 @@ class ZaiWebReaderLoader(_ZaiClientHolder, BaseLoader):
 
 
 class ZaiAudioParser(_ZaiClientHolder, BaseBlobParser):
-    """Transcribe an audio ``Blob`` (``.wav`` / ``.mp3``, <= 25 MB, <= 30 s) with Z.ai's ASR.
+    """Transcribe an audio `Blob` (`.wav` / `.mp3`, <= 25 MB, <= 30 s) with Z.ai's ASR.
 
-    One ``Document`` per blob: the transcript in ``page_content``; ``source`` (the blob's
-    path), ``model`` and ``request_id`` in ``metadata``. A blob without a path needs a
-    ``mimetype`` (``audio/wav``, ``audio/mpeg``) or recognisable WAV / MP3 bytes.
+    One `Document` per blob: the transcript in `page_content`; `source` (the blob's
+    path), `model` and `request_id` in `metadata`. A blob without a path needs a
+    `mimetype` (`audio/wav`, `audio/mpeg`) or recognisable WAV / MP3 bytes.
 
     Instantiate:
-        .. code-block:: python
+        ```python
+        from langchain_core.documents import Blob
+        from langchain_zai import ZaiAudioParser
 
-            from langchain_core.documents import Blob
-            from langchain_zai import ZaiAudioParser
-
-            parser = ZaiAudioParser(hotwords=["GLM", "Zhipu"])  # model="glm-asr-2512"
+        parser = ZaiAudioParser(hotwords=["GLM", "Zhipu"])  # model="glm-asr-2512"
+        ```
 
     Parse:
-        .. code-block:: python
-
-            docs = parser.parse(Blob.from_path("meeting.wav"))
-            docs = parser.parse(Blob.from_data(wav_bytes, mime_type="audio/wav"))
+        ```python
+        docs = parser.parse(Blob.from_path("meeting.wav"))
+        docs = parser.parse(Blob.from_data(wav_bytes, mime_type="audio/wav"))
+        ```
 
     With a blob loader:
-        .. code-block:: python
+        ```python
+        from langchain_community.document_loaders.generic import GenericLoader
 
-            from langchain_community.document_loaders.generic import GenericLoader
-
-            loader = GenericLoader.from_filesystem("recordings/", glob="*.mp3", parser=parser)
+        loader = GenericLoader.from_filesystem("recordings/", glob="*.mp3", parser=parser)
+        ```
 
     Async:
-        .. code-block:: python
-
-            docs = [doc async for doc in parser.alazy_parse(blob)]
+        ```python
+        docs = [doc async for doc in parser.alazy_parse(blob)]
+        ```
 
     Args:
-        model: ``"glm-asr-2512"`` (default).
+        model: `"glm-asr-2512"` (default).
         prompt: earlier transcript as context (under 8000 characters).
         hotwords: up to 100 words to favour.
         api_key, base_url, timeout, max_retries, default_headers, http_client,
@@ -275,14 +280,14 @@ class ZaiAudioParser(_ZaiClientHolder, BaseBlobParser):
         return {k: v for k, v in self.transcription_options.items() if v is not None}
 
     def lazy_parse(self, blob: Blob) -> Iterator[Document]:
-        """Transcribe the blob: one ``Document``."""
+        """Transcribe the blob: one `Document`."""
         source, name = _blob_audio(blob)
         with translate_errors():
             result = transcribe(self.client, source, filename=name, **self.options)
         yield transcription_to_document(result, blob.source)
 
     async def alazy_parse(self, blob: Blob) -> AsyncIterator[Document]:
-        """Async :meth:`lazy_parse`."""
+        """Async `lazy_parse`."""
         source, name = _blob_audio(blob)
         with translate_errors():
             result = await atranscribe(self.client, source, filename=name, **self.options)
@@ -290,42 +295,46 @@ class ZaiAudioParser(_ZaiClientHolder, BaseBlobParser):
 
 
 class ZaiTranscriptionLoader(BaseLoader):
-    """Load ``.wav`` / ``.mp3`` files as transcripts with Z.ai's ASR (``glm-asr-2512``).
+    """Load `.wav` / `.mp3` files as transcripts with Z.ai's ASR (`glm-asr-2512`).
 
-    One ``Document`` per file, from :class:`ZaiAudioParser`: the transcript as
-    ``page_content``, the file path as ``metadata["source"]``.
+    One `Document` per file, from `ZaiAudioParser`: the transcript as
+    `page_content`, the file path as `metadata["source"]`.
 
-    Setup:
-        .. code-block:: bash
+    ???+ info "Setup"
 
-            pip install "zai-integrations[langchain]"
-            export ZAI_API_KEY="your-key"
+        ```bash
+        pip install ".[langchain]"
+        export ZAI_API_KEY="your-key"
+        ```
 
-    Instantiate:
-        .. code-block:: python
+    ??? info "Instantiate"
 
-            from langchain_zai import ZaiTranscriptionLoader
+        ```python
+        from langchain_zai import ZaiTranscriptionLoader
 
-            loader = ZaiTranscriptionLoader(
-                ["call-1.wav", "call-2.mp3"],  # each <= 25 MB and <= 30 s
-                hotwords=["GLM"],
-                # prompt="earlier transcript...", api_key="...", base_url="mainland",
-            )
+        loader = ZaiTranscriptionLoader(
+            ["call-1.wav", "call-2.mp3"],  # each <= 25 MB and <= 30 s
+            hotwords=["GLM"],
+            # prompt="earlier transcript...", api_key="...", base_url="mainland",
+        )
+        ```
 
-    Load:
-        .. code-block:: python
+    ??? info "Load"
 
-            docs = loader.load()
-            print(docs[0].page_content, docs[0].metadata["source"])
+        ```python
+        docs = loader.load()
+        print(docs[0].page_content, docs[0].metadata["source"])
+        ```
 
-    Async:
-        .. code-block:: python
+    ??? info "Async"
 
-            docs = await loader.aload()
+        ```python
+        docs = await loader.aload()
+        ```
 
     Args:
         file_path: one path or several.
-        model, prompt, hotwords: as in :class:`ZaiAudioParser`.
+        model, prompt, hotwords: as in `ZaiAudioParser`.
         api_key, base_url, timeout, max_retries, default_headers, http_client,
             http_async_client, total_timeout: the shared Z.ai configuration.
     """
@@ -354,7 +363,7 @@ class ZaiTranscriptionLoader(BaseLoader):
             yield from self.parser.lazy_parse(Blob.from_path(path))
 
     async def alazy_load(self) -> AsyncIterator[Document]:
-        """Async :meth:`lazy_load`."""
+        """Async `lazy_load`."""
         for path in self.file_paths:
             async for doc in self.parser.alazy_parse(Blob.from_path(path)):
                 yield doc

@@ -1,4 +1,4 @@
-"""LangChain embeddings for Z.ai (``embedding-3``, ``embedding-2``)."""
+"""LangChain embeddings for Z.ai (`embedding-3`, `embedding-2`)."""
 
 from __future__ import annotations
 
@@ -34,9 +34,9 @@ __all__ = ["ZaiEmbeddingInputTooLongError", "ZaiEmbeddings"]
 
 
 class ZaiEmbeddingInputTooLongError(EmbeddingInputTooLongError, ContextOverflowError):
-    """An input is over the model's token limit (``indices`` names it), as LangChain raises it:
-    both ``zai_core.EmbeddingInputTooLongError`` and ``langchain_core``'s
-    ``ContextOverflowError``."""
+    """An input is over the model's token limit (`indices` names it), as LangChain raises it:
+    both `zai_core.EmbeddingInputTooLongError` and `langchain_core`'s
+    `ContextOverflowError`."""
 
 
 @contextmanager
@@ -58,7 +58,8 @@ def _translate_errors() -> Iterator[None]:
 class ZaiEmbeddings(ZaiSettings, Embeddings):
     """Z.ai embedding models (`embedding-3`, `embedding-2`) in LangChain.
 
-    Setup:
+    ???+ info "Setup"
+
         Install `zai-integrations` with the `langchain` extra (from a checkout, or from a
         wheel built with `make dist`) and set `ZAI_API_KEY` (`ZHIPUAI_API_KEY` also works).
 
@@ -67,7 +68,8 @@ class ZaiEmbeddings(ZaiSettings, Embeddings):
         export ZAI_API_KEY="your-id.your-secret"
         ```
 
-    Key init args — embedding params:
+    ??? info "Key init args — embedding params"
+
         model:
             Model id; default `"embedding-3"`. Unknown names are passed through with
             conservative limits.
@@ -81,7 +83,8 @@ class ZaiEmbeddings(ZaiSettings, Embeddings):
         extra_body:
             Extra JSON fields on every request, e.g. `{"user_id": "..."}`.
 
-    Key init args — client params:
+    ??? info "Key init args — client params"
+
         api_key:
             The key; else `ZAI_API_KEY`, else `ZHIPUAI_API_KEY`. May be missing at
             construction: the first call then raises `MissingAPIKeyError` before any
@@ -94,32 +97,37 @@ class ZaiEmbeddings(ZaiSettings, Embeddings):
 
     See the full list of fields below.
 
-    Instantiate:
+    ??? info "Instantiate"
+
         ```python
         from langchain_zai import ZaiEmbeddings
 
         embeddings = ZaiEmbeddings(model="embedding-3", dimensions=1024)
         ```
 
-    Embed single text:
+    ??? info "Embed single text"
+
         ```python
         vector = embeddings.embed_query("What is GLM?")
         len(vector)  # 1024
         ```
 
-    Embed multiple texts:
+    ??? info "Embed multiple texts"
+
         ```python
         vectors = embeddings.embed_documents(["first text", "second text"])
         # 150 texts go out as 3 requests (64 + 64 + 22); vectors come back in input order
         ```
 
-    Async:
+    ??? info "Async"
+
         ```python
         vector = await embeddings.aembed_query("What is GLM?")
         vectors = await embeddings.aembed_documents(texts)  # batches run concurrently
         ```
 
-    Vector store:
+    ??? info "Vector store"
+
         ```python
         from langchain_core.vectorstores import InMemoryVectorStore
 
@@ -127,7 +135,8 @@ class ZaiEmbeddings(ZaiSettings, Embeddings):
         store.similarity_search("query", k=2)
         ```
 
-    Empty and long inputs:
+    ??? info "Empty and long inputs"
+
         `embed_documents([])` returns `[]` without a request. Empty or whitespace-only
         documents are not sent (Z.ai rejects them); each gets a fixed unit vector (1.0 in
         the first dimension) so positions line up and similarity stays finite. An empty
@@ -142,15 +151,15 @@ class ZaiEmbeddings(ZaiSettings, Embeddings):
     )
 
     model: str = DEFAULT_EMBEDDING_MODEL
-    """Model id: ``"embedding-3"`` (default) or ``"embedding-2"``."""
+    """Model id: `"embedding-3"` (default) or `"embedding-2"`."""
     dimensions: int | None = None
-    """Vector size (``embedding-3``: 256, 512, 1024, 2048); ``None`` = the API's default."""
+    """Vector size (`embedding-3`: 256, 512, 1024, 2048); `None` = the API's default."""
     chunk_size: int = Field(default=64, ge=1)
     """Inputs per request; capped at the model's limit (64)."""
     max_concurrency: int = Field(default=DEFAULT_MAX_CONCURRENCY, ge=1)
-    """Requests in flight at once in ``aembed_documents`` (per event loop)."""
+    """Requests in flight at once in `aembed_documents` (per event loop)."""
     extra_body: dict[str, Any] | None = None
-    """Extra JSON fields sent with every request (e.g. ``{"user_id": "..."}``)."""
+    """Extra JSON fields sent with every request (e.g. `{"user_id": "..."}`)."""
     _limiter: ConcurrencyLimiter | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
@@ -184,13 +193,13 @@ class ZaiEmbeddings(ZaiSettings, Embeddings):
             return embed_texts(self.client, texts, **self._options()).embeddings
 
     def embed_query(self, text: str) -> list[float]:
-        """Embed a query (an empty query raises ``EmptyEmbeddingInputError``)."""
+        """Embed a query (an empty query raises `EmptyEmbeddingInputError`)."""
         with _translate_errors():
             result = embed_texts(self.client, [text], empty="error", **self._options())
         return result.embeddings[0]
 
     async def aembed_documents(self, texts: list[str]) -> list[list[float]]:
-        """Async :meth:`embed_documents`; batches go out concurrently (``max_concurrency``)."""
+        """Async `embed_documents`; batches go out concurrently (`max_concurrency`)."""
         if len(texts) == 0:
             return []
         with _translate_errors():
@@ -200,7 +209,7 @@ class ZaiEmbeddings(ZaiSettings, Embeddings):
         return result.embeddings
 
     async def aembed_query(self, text: str) -> list[float]:
-        """Async :meth:`embed_query`."""
+        """Async `embed_query`."""
         with _translate_errors():
             result = await aembed_texts(
                 self.client,

@@ -1,9 +1,9 @@
-"""GLM-OCR (``POST /layout_parsing``) as a LangChain document loader and blob parser.
+"""GLM-OCR (`POST /layout_parsing`) as a LangChain document loader and blob parser.
 
-:class:`ZaiOCRLoader` turns PDFs and images (paths or URLs) into ``Document`` objects, one per
-page with the page's Markdown, or one for the whole document (``mode="single"``);
-:class:`ZaiOCRParser` does the same for any ``Blob``, so it composes with LangChain's blob
-loaders (``GenericLoader``). Z.ai's limits (images <= 10 MB, PDFs <= 50 MB and <= 100 pages)
+`ZaiOCRLoader` turns PDFs and images (paths or URLs) into `Document` objects, one per
+page with the page's Markdown, or one for the whole document (`mode="single"`);
+`ZaiOCRParser` does the same for any `Blob`, so it composes with LangChain's blob
+loaders (`GenericLoader`). Z.ai's limits (images <= 10 MB, PDFs <= 50 MB and <= 100 pages)
 are checked before anything is sent.
 """
 
@@ -81,35 +81,35 @@ def _blob_source(blob: Blob) -> tuple[FileSource, str | None, str]:
 
 
 class ZaiOCRParser(_ZaiClientHolder, BaseBlobParser):
-    """Parse a PDF / JPG / PNG ``Blob`` into Markdown ``Document`` objects with GLM-OCR.
+    """Parse a PDF / JPG / PNG `Blob` into Markdown `Document` objects with GLM-OCR.
 
-    ``mode="page"`` (default) gives one ``Document`` per page; ``mode="single"`` one for the
-    whole document, with every page's size and layout under ``metadata["pages"]``.
+    `mode="page"` (default) gives one `Document` per page; `mode="single"` one for the
+    whole document, with every page's size and layout under `metadata["pages"]`.
 
     Instantiate:
-        .. code-block:: python
+        ```python
+        from langchain_core.documents import Blob
+        from langchain_zai import ZaiOCRParser
 
-            from langchain_core.documents import Blob
-            from langchain_zai import ZaiOCRParser
-
-            parser = ZaiOCRParser(mode="page")  # start_page_id=1, end_page_id=10
+        parser = ZaiOCRParser(mode="page")  # start_page_id=1, end_page_id=10
+        ```
 
     Parse:
-        .. code-block:: python
-
-            docs = parser.parse(Blob.from_path("scan.pdf"))
-            docs[0].metadata["page"], docs[0].metadata["layout_elements"][0]["label"]
+        ```python
+        docs = parser.parse(Blob.from_path("scan.pdf"))
+        docs[0].metadata["page"], docs[0].metadata["layout_elements"][0]["label"]
+        ```
 
     With a blob loader:
-        .. code-block:: python
+        ```python
+        from langchain_community.document_loaders.generic import GenericLoader
 
-            from langchain_community.document_loaders.generic import GenericLoader
-
-            loader = GenericLoader.from_filesystem("scans/", glob="*.pdf", parser=parser)
+        loader = GenericLoader.from_filesystem("scans/", glob="*.pdf", parser=parser)
+        ```
 
     Args:
-        mode: ``"page"`` or ``"single"``.
-        model: ``"glm-ocr"`` (default).
+        mode: `"page"` or `"single"`.
+        model: `"glm-ocr"` (default).
         start_page_id / end_page_id: the pages of a PDF to parse (from 1).
         return_crop_images, need_layout_visualization: layout options of Z.ai.
         api_key, base_url, timeout, max_retries, default_headers, http_client,
@@ -147,7 +147,7 @@ class ZaiOCRParser(_ZaiClientHolder, BaseBlobParser):
     def parse_source(
         self, source: FileSource, label: str, filename: str | None = None
     ) -> list[Document]:
-        """Parse a URL, path, bytes or binary file; ``label`` becomes ``metadata["source"]``."""
+        """Parse a URL, path, bytes or binary file; `label` becomes `metadata["source"]`."""
         with translate_errors():
             result = read_document(self.client, source, filename=filename, **self.ocr_options)
         return _layout_to_documents(result, label, self.mode)
@@ -155,7 +155,7 @@ class ZaiOCRParser(_ZaiClientHolder, BaseBlobParser):
     async def aparse_source(
         self, source: FileSource, label: str, filename: str | None = None
     ) -> list[Document]:
-        """Async :meth:`parse_source`."""
+        """Async `parse_source`."""
         with translate_errors():
             result = await aread_document(
                 self.client, source, filename=filename, **self.ocr_options
@@ -163,12 +163,12 @@ class ZaiOCRParser(_ZaiClientHolder, BaseBlobParser):
         return _layout_to_documents(result, label, self.mode)
 
     def lazy_parse(self, blob: Blob) -> Iterator[Document]:
-        """The blob's pages (or the whole document) as ``Document`` objects."""
+        """The blob's pages (or the whole document) as `Document` objects."""
         source, name, label = _blob_source(blob)
         yield from self.parse_source(source, label, name)
 
     async def alazy_parse(self, blob: Blob) -> AsyncIterator[Document]:
-        """Async :meth:`lazy_parse`."""
+        """Async `lazy_parse`."""
         source, name, label = _blob_source(blob)
         for doc in await self.aparse_source(source, label, name):
             yield doc
@@ -184,47 +184,51 @@ def _is_url(value: str | os.PathLike[str]) -> bool:
 class ZaiOCRLoader(BaseLoader):
     """Load scanned PDFs and images (paths or URLs) as Markdown with Z.ai's GLM-OCR.
 
-    One ``Document`` per page (``mode="page"``, default): the page's Markdown as
-    ``page_content``; ``source``, ``page`` (from 1), ``page_width``, ``page_height``,
-    ``total_pages`` and ``layout_elements`` (each with ``label``, ``bbox``, ``content``) as
-    metadata. ``mode="single"`` gives one ``Document`` per file. Limits (images <= 10 MB,
+    One `Document` per page (`mode="page"`, default): the page's Markdown as
+    `page_content`; `source`, `page` (from 1), `page_width`, `page_height`,
+    `total_pages` and `layout_elements` (each with `label`, `bbox`, `content`) as
+    metadata. `mode="single"` gives one `Document` per file. Limits (images <= 10 MB,
     PDFs <= 50 MB and <= 100 pages) are checked before a file is sent.
 
-    Setup:
-        .. code-block:: bash
+    ???+ info "Setup"
 
-            pip install "zai-integrations[langchain]"
-            export ZAI_API_KEY="your-key"
+        ```bash
+        pip install ".[langchain]"
+        export ZAI_API_KEY="your-key"
+        ```
 
-    Instantiate:
-        .. code-block:: python
+    ??? info "Instantiate"
 
-            from langchain_zai import ZaiOCRLoader
+        ```python
+        from langchain_zai import ZaiOCRLoader
 
-            loader = ZaiOCRLoader(
-                ["scan.pdf", "https://example.com/receipt.png"],
-                # mode="single", start_page_id=1, end_page_id=20,
-                # api_key="...", base_url="mainland", timeout=120,
-            )
+        loader = ZaiOCRLoader(
+            ["scan.pdf", "https://example.com/receipt.png"],
+            # mode="single", start_page_id=1, end_page_id=20,
+            # api_key="...", base_url="mainland", timeout=120,
+        )
+        ```
 
-    Load:
-        .. code-block:: python
+    ??? info "Load"
 
-            docs = loader.load()
-            print(docs[0].metadata["page"], docs[0].page_content[:200])
+        ```python
+        docs = loader.load()
+        print(docs[0].metadata["page"], docs[0].page_content[:200])
+        ```
 
-    Lazy / async:
-        .. code-block:: python
+    ??? info "Lazy / async"
 
-            for doc in loader.lazy_load():
-                ...
-            async for doc in loader.alazy_load():
-                ...
+        ```python
+        for doc in loader.lazy_load():
+            ...
+        async for doc in loader.alazy_load():
+            ...
+        ```
 
     Args:
         file_path: one path or URL, or several.
         mode, model, start_page_id, end_page_id, return_crop_images,
-            need_layout_visualization: as in :class:`ZaiOCRParser`.
+            need_layout_visualization: as in `ZaiOCRParser`.
         api_key, base_url, timeout, max_retries, default_headers, http_client,
             http_async_client: the shared Z.ai configuration.
     """
@@ -251,7 +255,7 @@ class ZaiOCRLoader(BaseLoader):
             yield from self.parser.parse_source(source, str(source))
 
     async def alazy_load(self) -> AsyncIterator[Document]:
-        """Async :meth:`lazy_load`."""
+        """Async `lazy_load`."""
         for source in self.sources:
             for doc in await self.parser.aparse_source(source, str(source)):
                 yield doc

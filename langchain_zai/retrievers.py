@@ -22,55 +22,60 @@ __all__ = ["ZaiWebSearchRetriever"]
 
 
 class ZaiWebSearchRetriever(ZaiSettings, BaseRetriever):
-    """Retrieve web search hits (``POST /web_search``) as ``Document`` objects.
+    """Retrieve web search hits (`POST /web_search`) as `Document` objects.
 
-    Each hit becomes a ``Document``: the snippet as ``page_content``; ``source``, ``title``,
-    ``link``, ``publish_date``, ``media``, ``icon`` and ``refer`` as metadata.
+    Each hit becomes a `Document`: the snippet as `page_content`; `source`, `title`,
+    `link`, `publish_date`, `media`, `icon` and `refer` as metadata.
 
-    The number of hits is ``k``, as for every LangChain retriever (``count``, Z.ai's own
+    The number of hits is `k`, as for every LangChain retriever (`count`, Z.ai's own
     word, is accepted as an alias), at construction or per call:
-    ``retriever.invoke("query", k=3)``.
+    `retriever.invoke("query", k=3)`.
 
-    Setup:
-        .. code-block:: bash
+    ???+ info "Setup"
 
-            pip install "zai-integrations[langchain]"
-            export ZAI_API_KEY="your-key"
+        ```bash
+        pip install ".[langchain]"
+        export ZAI_API_KEY="your-key"
+        ```
 
-    Instantiate:
-        .. code-block:: python
+    ??? info "Instantiate"
 
-            from langchain_zai import ZaiWebSearchRetriever
+        ```python
+        from langchain_zai import ZaiWebSearchRetriever
 
-            retriever = ZaiWebSearchRetriever(k=5, recency_filter="oneWeek")
+        retriever = ZaiWebSearchRetriever(k=5, recency_filter="oneWeek")
+        ```
 
-    Invoke:
-        .. code-block:: python
+    ??? info "Invoke"
 
-            docs = retriever.invoke("GLM-4.7 release")
-            print(docs[0].metadata["link"], docs[0].page_content)
+        ```python
+        docs = retriever.invoke("GLM-4.7 release")
+        print(docs[0].metadata["link"], docs[0].page_content)
+        ```
 
-    Async:
-        .. code-block:: python
+    ??? info "Async"
 
-            docs = await retriever.ainvoke("GLM-4.7 release")
+        ```python
+        docs = await retriever.ainvoke("GLM-4.7 release")
+        ```
 
-    Use within a chain:
-        .. code-block:: python
+    ??? info "Use within a chain"
 
-            from langchain_core.prompts import ChatPromptTemplate
-            from langchain_zai import ChatZai
+        ```python
+        from langchain_core.prompts import ChatPromptTemplate
+        from langchain_zai import ChatZai
 
-            prompt = ChatPromptTemplate.from_template("Answer from: {context}\\n\\nQ: {question}")
-            chain = {"context": retriever, "question": lambda q: q} | prompt | ChatZai()
+        prompt = ChatPromptTemplate.from_template("Answer from: {context}\\n\\nQ: {question}")
+        chain = {"context": retriever, "question": lambda q: q} | prompt | ChatZai()
+        ```
     """
 
     engine: str = "search-prime"
-    """Search engine: ``search-prime`` (docs.z.ai) or a mainland engine name."""
+    """Search engine: `search-prime` (docs.z.ai) or a mainland engine name."""
     k: int | None = Field(default=None, ge=1, le=50, validation_alias=AliasChoices("k", "count"))
-    """Number of hits, 1 to 50 (server default 10); ``count=`` is an alias."""
+    """Number of hits, 1 to 50 (server default 10); `count=` is an alias."""
     recency_filter: Recency | None = None
-    """``oneDay``, ``oneWeek``, ``oneMonth``, ``oneYear`` or ``noLimit``."""
+    """`oneDay`, `oneWeek`, `oneMonth`, `oneYear` or `noLimit`."""
     domain_filter: str | None = None
     """Only hits from this domain."""
     content_size: Literal["medium", "high"] | None = None
@@ -78,7 +83,7 @@ class ZaiWebSearchRetriever(ZaiSettings, BaseRetriever):
 
     @property
     def count(self) -> int | None:
-        """Z.ai's word for :attr:`k`."""
+        """Z.ai's word for `k`."""
         return self.k
 
     def _search_options(self, call: dict[str, Any]) -> tuple[dict[str, Any], int | None]:

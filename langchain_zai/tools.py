@@ -1,11 +1,11 @@
 """Z.ai's web search, web reader, image, video and transcription endpoints as LangChain tools.
 
-Every tool answers in ``content_and_artifact`` form: the ``ToolMessage`` content is short text
+Every tool answers in `content_and_artifact` form: the `ToolMessage` content is short text
 a model can read (JSON for search hits, the page text, URLs, the transcript) and the artifact
-keeps the structured result (``Document`` objects or a dict) for the application. Each tool
-validates its input with a pydantic ``args_schema`` and again in :mod:`zai_core` before any
-request, runs truly async in ``ainvoke``, and raises :mod:`zai_core` errors
-(``QuotaExceededError``, ``BadRequestError``...) so callers can tell what went wrong.
+keeps the structured result (`Document` objects or a dict) for the application. Each tool
+validates its input with a pydantic `args_schema` and again in `zai_core` before any
+request, runs truly async in `ainvoke`, and raises `zai_core` errors
+(`QuotaExceededError`, `BadRequestError`...) so callers can tell what went wrong.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ Recency = Literal["oneDay", "oneWeek", "oneMonth", "oneYear", "noLimit"]
 
 
 class ZaiWebSearchInput(BaseModel):
-    """Arguments of :class:`ZaiWebSearchTool`."""
+    """Arguments of `ZaiWebSearchTool`."""
 
     query: str = Field(min_length=1, description="What to search the web for.")
     count: int | None = Field(default=None, ge=1, le=50, description="Number of results, 1-50.")
@@ -91,57 +91,63 @@ def _search_answer(query: str, results: list[WebSearchResult]) -> tuple[str, lis
 
 
 class ZaiWebSearchTool(ZaiSettings, BaseTool):
-    """Search the web with Z.ai (``POST /web_search``).
+    """Search the web with Z.ai (`POST /web_search`).
 
-    The model reads a JSON list of hits (``title``, ``link``, ``content``, ``publish_date``,
-    ``media``); the artifact holds one ``Document`` per hit (snippet as ``page_content``;
-    ``source``, ``title``, ``link``, ``publish_date``, ``media``, ``icon``, ``refer`` as
+    The model reads a JSON list of hits (`title`, `link`, `content`, `publish_date`,
+    `media`); the artifact holds one `Document` per hit (snippet as `page_content`;
+    `source`, `title`, `link`, `publish_date`, `media`, `icon`, `refer` as
     metadata).
 
-    Setup:
-        .. code-block:: bash
+    ???+ info "Setup"
 
-            pip install "zai-integrations[langchain]"
-            export ZAI_API_KEY="your-key"
+        ```bash
+        pip install ".[langchain]"
+        export ZAI_API_KEY="your-key"
+        ```
 
-    Instantiate:
-        .. code-block:: python
+    ??? info "Instantiate"
 
-            from langchain_zai import ZaiWebSearchTool
+        ```python
+        from langchain_zai import ZaiWebSearchTool
 
-            tool = ZaiWebSearchTool(
-                engine="search-prime",  # mainland: search_std, search_pro...
-                count=5,  # default per call; the model may ask for 1-50
-                # recency_filter="oneWeek", domain_filter="www.example.com",
-                # api_key="...", base_url="international", timeout=30, max_retries=2,
-            )
+        tool = ZaiWebSearchTool(
+            engine="search-prime",  # mainland: search_std, search_pro...
+            count=5,  # default per call; the model may ask for 1-50
+            # recency_filter="oneWeek", domain_filter="www.example.com",
+            # api_key="...", base_url="international", timeout=30, max_retries=2,
+        )
+        ```
 
-    Invoke directly with args:
-        .. code-block:: python
+    ??? info "Invoke directly with args"
 
-            tool.invoke({"query": "GLM-4.7 release", "recency_filter": "oneMonth"})
-            # '[{"title": "...", "link": "https://...", "content": "...", ...}]'
+        ```python
+        tool.invoke({"query": "GLM-4.7 release", "recency_filter": "oneMonth"})
+        # '[{"title": "...", "link": "https://...", "content": "...", ...}]'
+        ```
 
-    Invoke with a ToolCall (gives a ToolMessage with the Documents as artifact):
-        .. code-block:: python
+    ??? info "Invoke with a ToolCall (gives a ToolMessage with the Documents as artifact)"
 
-            msg = tool.invoke(
-                {"name": tool.name, "args": {"query": "GLM-4.7"}, "id": "1", "type": "tool_call"}
-            )
-            msg.artifact[0].metadata["link"]
+        ```python
+        msg = tool.invoke(
+            {"name": tool.name, "args": {"query": "GLM-4.7"}, "id": "1", "type": "tool_call"}
+        )
+        msg.artifact[0].metadata["link"]
+        ```
 
-    Async:
-        .. code-block:: python
+    ??? info "Async"
 
-            await tool.ainvoke({"query": "GLM-4.7 release"})
+        ```python
+        await tool.ainvoke({"query": "GLM-4.7 release"})
+        ```
 
-    Tool calling:
-        .. code-block:: python
+    ??? info "Tool calling"
 
-            from langchain_zai import ChatZai
+        ```python
+        from langchain_zai import ChatZai
 
-            llm = ChatZai(model="glm-4.7").bind_tools([tool])
-            ai_msg = llm.invoke("What's new in GLM-4.7? Search the web.")
+        llm = ChatZai(model="glm-4.7").bind_tools([tool])
+        ai_msg = llm.invoke("What's new in GLM-4.7? Search the web.")
+        ```
     """
 
     name: str = "zai_web_search"
@@ -153,7 +159,7 @@ class ZaiWebSearchTool(ZaiSettings, BaseTool):
     response_format: Literal["content", "content_and_artifact"] = "content_and_artifact"
 
     engine: str = "search-prime"
-    """Search engine: ``search-prime`` (docs.z.ai) or a mainland engine name."""
+    """Search engine: `search-prime` (docs.z.ai) or a mainland engine name."""
     count: int | None = Field(default=None, ge=1, le=50)
     """Default number of results (server default 10)."""
     recency_filter: Recency | None = None
@@ -206,7 +212,7 @@ class ZaiWebSearchTool(ZaiSettings, BaseTool):
 
 
 class ZaiWebReaderInput(BaseModel):
-    """Arguments of :class:`ZaiWebReaderTool`."""
+    """Arguments of `ZaiWebReaderTool`."""
 
     url: str = Field(min_length=1, description="Absolute http(s) URL of the page to read.")
 
@@ -223,36 +229,36 @@ def _page_content(page: WebPage, max_chars: int | None) -> str:
 
 
 class ZaiWebReaderTool(ZaiSettings, BaseTool):
-    """Read a web page with Z.ai's reader (``POST /reader``) as markdown or text.
+    """Read a web page with Z.ai's reader (`POST /reader`) as markdown or text.
 
     The model reads a short header (title, URL, description) and the page; the artifact is a
-    ``Document`` with ``source``, ``url``, ``title`` and ``description`` metadata.
+    `Document` with `source`, `url`, `title` and `description` metadata.
 
     Instantiate:
-        .. code-block:: python
+        ```python
+        from langchain_zai import ZaiWebReaderTool
 
-            from langchain_zai import ZaiWebReaderTool
-
-            tool = ZaiWebReaderTool(
-                return_format="markdown",  # or "text"
-                max_content_chars=20_000,  # keep long pages from filling the context
-                # retain_images=False, no_cache=True, page_timeout=20,
-            )
+        tool = ZaiWebReaderTool(
+            return_format="markdown",  # or "text"
+            max_content_chars=20_000,  # keep long pages from filling the context
+            # retain_images=False, no_cache=True, page_timeout=20,
+        )
+        ```
 
     Invoke:
-        .. code-block:: python
-
-            print(tool.invoke({"url": "https://docs.z.ai/guides/overview/quick-start"}))
+        ```python
+        print(tool.invoke({"url": "https://docs.z.ai/guides/overview/quick-start"}))
+        ```
 
     Async:
-        .. code-block:: python
-
-            await tool.ainvoke({"url": "https://docs.z.ai/guides/overview/quick-start"})
+        ```python
+        await tool.ainvoke({"url": "https://docs.z.ai/guides/overview/quick-start"})
+        ```
 
     Tool calling:
-        .. code-block:: python
-
-            llm = ChatZai(model="glm-4.7").bind_tools([tool])
+        ```python
+        llm = ChatZai(model="glm-4.7").bind_tools([tool])
+        ```
     """
 
     name: str = "zai_web_reader"
@@ -264,7 +270,7 @@ class ZaiWebReaderTool(ZaiSettings, BaseTool):
     response_format: Literal["content", "content_and_artifact"] = "content_and_artifact"
 
     return_format: Literal["markdown", "text"] = "markdown"
-    """``markdown`` or ``text``."""
+    """`markdown` or `text`."""
     retain_images: bool | None = None
     """Keep images in the content (server default: yes)."""
     no_cache: bool | None = None
@@ -303,7 +309,7 @@ class ZaiWebReaderTool(ZaiSettings, BaseTool):
 
 
 class ZaiImageGenerationInput(BaseModel):
-    """Arguments of :class:`ZaiImageGenerationTool`."""
+    """Arguments of `ZaiImageGenerationTool`."""
 
     prompt: str = Field(min_length=1, description="What the image should show.")
     size: str | None = Field(
@@ -323,27 +329,27 @@ def _image_artifact(result: ImageResult) -> dict[str, Any]:
 
 
 class ZaiImageGenerationTool(ZaiSettings, BaseTool):
-    """Draw an image with Z.ai (``POST /images/generations``, ``glm-image`` by default).
+    """Draw an image with Z.ai (`POST /images/generations`, `glm-image` by default).
 
-    The model reads the image URL(s); the artifact is ``{"urls", "created",
-    "content_filter"}``. Z.ai keeps the files for 30 days.
+    The model reads the image URL(s); the artifact is `{"urls", "created",
+    "content_filter"}`. Z.ai keeps the files for 30 days.
 
     Instantiate:
-        .. code-block:: python
+        ```python
+        from langchain_zai import ZaiImageGenerationTool
 
-            from langchain_zai import ZaiImageGenerationTool
-
-            tool = ZaiImageGenerationTool(model="glm-image", size="1280x1280", quality="hd")
+        tool = ZaiImageGenerationTool(model="glm-image", size="1280x1280", quality="hd")
+        ```
 
     Invoke:
-        .. code-block:: python
-
-            url = tool.invoke({"prompt": "A watercolor fox in the snow"})
+        ```python
+        url = tool.invoke({"prompt": "A watercolor fox in the snow"})
+        ```
 
     Async:
-        .. code-block:: python
-
-            url = await tool.ainvoke({"prompt": "A watercolor fox", "size": "1568x1056"})
+        ```python
+        url = await tool.ainvoke({"prompt": "A watercolor fox", "size": "1568x1056"})
+        ```
     """
 
     name: str = "zai_image_generation"
@@ -355,7 +361,7 @@ class ZaiImageGenerationTool(ZaiSettings, BaseTool):
     response_format: Literal["content", "content_and_artifact"] = "content_and_artifact"
 
     model: str = "glm-image"
-    """``glm-image`` or ``cogview-4-250304``."""
+    """`glm-image` or `cogview-4-250304`."""
     size: str | None = None
     """Default size (model default when unset)."""
     quality: Literal["hd", "standard"] | None = None
@@ -395,7 +401,7 @@ class ZaiImageGenerationTool(ZaiSettings, BaseTool):
 
 
 class ZaiVideoGenerationInput(BaseModel):
-    """Arguments of :class:`ZaiVideoGenerationTool`."""
+    """Arguments of `ZaiVideoGenerationTool`."""
 
     prompt: str = Field(min_length=1, max_length=512, description="What the video should show.")
     image_url: str | None = Field(
@@ -444,42 +450,42 @@ def _progress_data(progress: VideoProgress) -> dict[str, Any]:
 
 
 class ZaiVideoGenerationTool(ZaiSettings, BaseTool):
-    """Make a video with Z.ai (``POST /videos/generations``, then polling ``/async-result``).
+    """Make a video with Z.ai (`POST /videos/generations`, then polling `/async-result`).
 
-    The tool submits the task, then polls with backoff (``poll_interval`` growing by
-    ``poll_backoff`` up to ``max_poll_interval``) until ``SUCCESS``, ``FAIL`` or
-    ``poll_timeout``. Every poll is reported to the callbacks: ``on_text`` gets a line, and a
-    custom event named ``"zai_video_progress"`` carries ``{"task_id", "status", "attempt",
-    "elapsed", "next_delay"}`` (visible in ``astream_events``). ``FAIL`` raises
-    ``zai_core.InternalServerError``; running out of time raises ``zai_core.APITimeoutError``;
+    The tool submits the task, then polls with backoff (`poll_interval` growing by
+    `poll_backoff` up to `max_poll_interval`) until `SUCCESS`, `FAIL` or
+    `poll_timeout`. Every poll is reported to the callbacks: `on_text` gets a line, and a
+    custom event named `"zai_video_progress"` carries `{"task_id", "status", "attempt",
+    "elapsed", "next_delay"}` (visible in `astream_events`). `FAIL` raises
+    `zai_core.InternalServerError`; running out of time raises `zai_core.APITimeoutError`;
     both messages name the task id.
 
     Instantiate:
-        .. code-block:: python
+        ```python
+        from langchain_zai import ZaiVideoGenerationTool
 
-            from langchain_zai import ZaiVideoGenerationTool
-
-            tool = ZaiVideoGenerationTool(
-                model="cogvideox-3",
-                size="1920x1080",
-                fps=30,
-                duration=5,
-                quality="quality",  # or "speed"
-                with_audio=True,
-                poll_timeout=900,  # seconds to wait for the video
-            )
+        tool = ZaiVideoGenerationTool(
+            model="cogvideox-3",
+            size="1920x1080",
+            fps=30,
+            duration=5,
+            quality="quality",  # or "speed"
+            with_audio=True,
+            poll_timeout=900,  # seconds to wait for the video
+        )
+        ```
 
     Invoke:
-        .. code-block:: python
-
-            print(tool.invoke({"prompt": "A paper boat on a rainy street"}))
+        ```python
+        print(tool.invoke({"prompt": "A paper boat on a rainy street"}))
+        ```
 
     Progress:
-        .. code-block:: python
-
-            async for event in tool.astream_events({"prompt": "..."}, version="v2"):
-                if event["event"] == "on_custom_event":
-                    print(event["data"]["status"], event["data"]["elapsed"])
+        ```python
+        async for event in tool.astream_events({"prompt": "..."}, version="v2"):
+            if event["event"] == "on_custom_event":
+                print(event["data"]["status"], event["data"]["elapsed"])
+        ```
     """
 
     name: str = "zai_video_generation"
@@ -493,7 +499,7 @@ class ZaiVideoGenerationTool(ZaiSettings, BaseTool):
     model: str = "cogvideox-3"
     """Video model."""
     size: str | None = None
-    """Default size, e.g. ``1920x1080``."""
+    """Default size, e.g. `1920x1080`."""
     fps: int | None = None
     """30 or 60."""
     duration: int | None = None
@@ -503,7 +509,7 @@ class ZaiVideoGenerationTool(ZaiSettings, BaseTool):
     with_audio: bool | None = None
     """Add AI sound effects."""
     poll_timeout: float = Field(default=600.0, gt=0)
-    """Seconds to wait for the video before raising ``APITimeoutError``."""
+    """Seconds to wait for the video before raising `APITimeoutError`."""
     poll_interval: float = Field(default=2.0, ge=0)
     """Seconds before the second poll."""
     max_poll_interval: float = Field(default=15.0, ge=0)
@@ -589,7 +595,7 @@ class ZaiVideoGenerationTool(ZaiSettings, BaseTool):
 
 
 class ZaiTranscriptionInput(BaseModel):
-    """Arguments of :class:`ZaiTranscriptionTool`."""
+    """Arguments of `ZaiTranscriptionTool`."""
 
     file_path: str = Field(
         min_length=1, description="Path of a .wav or .mp3 file (at most 25 MB and 30 seconds)."
@@ -600,28 +606,28 @@ class ZaiTranscriptionInput(BaseModel):
 
 
 class ZaiTranscriptionTool(ZaiSettings, BaseTool):
-    """Transcribe a ``.wav`` / ``.mp3`` file with Z.ai's ASR (``POST /audio/transcriptions``).
+    """Transcribe a `.wav` / `.mp3` file with Z.ai's ASR (`POST /audio/transcriptions`).
 
-    The model reads the transcript; the artifact is a ``Document`` with ``source``, ``model``
-    and ``request_id`` metadata. The file is checked (exists, ``.wav`` / ``.mp3``, <= 25 MB)
+    The model reads the transcript; the artifact is a `Document` with `source`, `model`
+    and `request_id` metadata. The file is checked (exists, `.wav` / `.mp3`, <= 25 MB)
     before anything is sent.
 
     Instantiate:
-        .. code-block:: python
+        ```python
+        from langchain_zai import ZaiTranscriptionTool
 
-            from langchain_zai import ZaiTranscriptionTool
-
-            tool = ZaiTranscriptionTool(hotwords=["GLM", "Zhipu"])  # model="glm-asr-2512"
+        tool = ZaiTranscriptionTool(hotwords=["GLM", "Zhipu"])  # model="glm-asr-2512"
+        ```
 
     Invoke:
-        .. code-block:: python
-
-            text = tool.invoke({"file_path": "meeting.wav"})
+        ```python
+        text = tool.invoke({"file_path": "meeting.wav"})
+        ```
 
     Async:
-        .. code-block:: python
-
-            text = await tool.ainvoke({"file_path": "meeting.mp3"})
+        ```python
+        text = await tool.ainvoke({"file_path": "meeting.mp3"})
+        ```
     """
 
     name: str = "zai_transcription"

@@ -1,13 +1,13 @@
 """The configuration base of every LlamaIndex class of this package.
 
-:class:`ZaiSettings` declares the configuration words once (``api_key``, ``base_url``,
-``timeout``, ``max_retries``, ``default_headers``, ``http_client``, ``http_async_client``),
-checks them when the object is made, makes the client through :func:`zai_core.cached_client`
-and pickles without secrets. ``Zai``, ``ZaiEmbedding`` and the readers inherit it;
-``ZaiToolSpec`` and ``ZaiTokenizer`` (not pydantic models) hold one.
+`ZaiSettings` declares the configuration words once (`api_key`, `base_url`,
+`timeout`, `max_retries`, `default_headers`, `http_client`, `http_async_client`),
+checks them when the object is made, makes the client through `zai_core.cached_client`
+and pickles without secrets. `Zai`, `ZaiEmbedding` and the readers inherit it;
+`ZaiToolSpec` and `ZaiTokenizer` (not pydantic models) hold one.
 
-The key is a ``SecretStr`` that is never serialized: as LlamaIndex classes do, an object
-rebuilt from ``to_dict()`` or a pickle reads it from the environment again on first use.
+The key is a `SecretStr` that is never serialized: as LlamaIndex classes do, an object
+rebuilt from `to_dict()` or a pickle reads it from the environment again on first use.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ __all__ = ["ZaiSettings"]
 class ZaiSettings(ConfigWordsModel):
     """The configuration words every LlamaIndex class of this package takes, and its client.
 
-    Every word is checked when the object is made: a bad ``base_url`` or preset, a bad
-    ``timeout`` or a negative ``max_retries`` raises ``ValueError`` at once.
+    Every word is checked when the object is made: a bad `base_url` or preset, a bad
+    `timeout` or a negative `max_retries` raises `ValueError` at once.
     """
 
     api_key: SecretStr | None = Field(

@@ -1,21 +1,21 @@
 """Pure conversion between LlamaIndex objects and Z.ai's wire dicts.
 
 No I/O against Z.ai and no mutation of inputs: every function takes LlamaIndex objects or wire
-dicts and returns new ones. (An ``ImageBlock`` given by ``path`` is read by the block's own
-``resolve_image``; that is the only file access.)
+dicts and returns new ones. (An `ImageBlock` given by `path` is read by the block's own
+`resolve_image`; that is the only file access.)
 
 Directions:
 
-- ``ChatMessage`` -> wire message: :func:`_convert_message_to_dict` (text, images, videos,
-  documents, ``ThinkingBlock`` -> ``reasoning_content``, ``ToolCallBlock`` or legacy
-  ``additional_kwargs["tool_calls"]`` -> ``tool_calls``, tool results with ``tool_call_id``).
-- wire answer -> ``ChatResponse``: :func:`_convert_response_to_chat_response` (non-streamed
-  answers and the last chunk of a stream share it) and :func:`_convert_chunk_to_chat_response`
-  (one per streamed chunk, with its explicit :class:`_StreamState`).
-- tools: :func:`_convert_tool_to_dict`, :func:`_tool_selections_from_message`,
-  :func:`_keep_first_tool_call` (the tool rules and the ``tool_choice`` mapping are
-  :mod:`zai_core.chat_rules`, shared with LangChain).
-- structured output: :func:`_add_json_instruction`, :func:`_parse_structured`.
+- `ChatMessage` -> wire message: `_convert_message_to_dict` (text, images, videos,
+  documents, `ThinkingBlock` -> `reasoning_content`, `ToolCallBlock` or legacy
+  `additional_kwargs["tool_calls"]` -> `tool_calls`, tool results with `tool_call_id`).
+- wire answer -> `ChatResponse`: `_convert_response_to_chat_response` (non-streamed
+  answers and the last chunk of a stream share it) and `_convert_chunk_to_chat_response`
+  (one per streamed chunk, with its explicit `_StreamState`).
+- tools: `_convert_tool_to_dict`, `_tool_selections_from_message`,
+  `_keep_first_tool_call` (the tool rules and the `tool_choice` mapping are
+  `zai_core.chat_rules`, shared with LangChain).
+- structured output: `_add_json_instruction`, `_parse_structured`.
 """
 
 from __future__ import annotations

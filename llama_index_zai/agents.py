@@ -1,11 +1,11 @@
-"""Z.ai's agents as a LlamaIndex tool spec: translation and any agent by its ``agent_id``.
+"""Z.ai's agents as a LlamaIndex tool spec: translation and any agent by its `agent_id`.
 
-:class:`ZaiAgentToolSpec` gives an agent two tools, each with a sync and a native async
-function: ``translate`` (the ``general_translation`` agent) and ``call_agent`` (the agent
-named by ``agent_id``, with its ``custom_variables``). Streamed pieces are sent as
-:class:`ZaiAgentChunkEvent` and every poll of an asynchronous answer as
-:class:`ZaiAgentProgressEvent` through LlamaIndex's instrumentation dispatcher (and to
-``on_agent_progress`` when given).
+`ZaiAgentToolSpec` gives an agent two tools, each with a sync and a native async
+function: `translate` (the `general_translation` agent) and `call_agent` (the agent
+named by `agent_id`, with its `custom_variables`). Streamed pieces are sent as
+`ZaiAgentChunkEvent` and every poll of an asynchronous answer as
+`ZaiAgentProgressEvent` through LlamaIndex's instrumentation dispatcher (and to
+`on_agent_progress` when given).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ dispatcher = get_dispatcher(__name__)
 
 
 class ZaiAgentChunkEvent(BaseEvent):
-    """One streamed piece of an agent's answer (``agent_id``, ``text``)."""
+    """One streamed piece of an agent's answer (`agent_id`, `text`)."""
 
     agent_id: str
     text: str
@@ -56,7 +56,7 @@ class ZaiAgentProgressEvent(BaseEvent):
 
     Attributes:
         agent_id / async_id: what is being polled.
-        status: ``PENDING``, ``SUCCESS`` or ``FAIL``.
+        status: `PENDING`, `SUCCESS` or `FAIL`.
         attempt: poll number, from 0.
         elapsed: seconds since polling began.
         next_delay: seconds until the next poll (0 after the last).
@@ -76,33 +76,33 @@ class ZaiAgentProgressEvent(BaseEvent):
 
 
 class ZaiAgentToolSpec(BaseToolSpec):
-    """Z.ai agents as tools: ``translate`` and ``call_agent``.
+    """Z.ai agents as tools: `translate` and `call_agent`.
 
     Setup:
-        .. code-block:: bash
-
-            pip install "zai-integrations[llama-index]"
-            export ZAI_API_KEY="your-key"
+        ```bash
+        pip install ".[llama-index]"
+        export ZAI_API_KEY="your-key"
+        ```
 
     Instantiate:
-        .. code-block:: python
+        ```python
+        from llama_index_zai import ZaiAgentToolSpec
 
-            from llama_index_zai import ZaiAgentToolSpec
-
-            spec = ZaiAgentToolSpec(
-                target_lang="en",  # translate's default target
-                strategy="general",  # paraphrase, two_step, three_step, reflection, cot
-                agent_id="slides_glm_agent",  # what call_agent calls
-                # custom_variables={...}, streaming=True, agent_poll_timeout=900,
-                # on_agent_progress=print, api_key="...", base_url="mainland",
-            )
-            tools = spec.to_tool_list()
+        spec = ZaiAgentToolSpec(
+            target_lang="en",  # translate's default target
+            strategy="general",  # paraphrase, two_step, three_step, reflection, cot
+            agent_id="slides_glm_agent",  # what call_agent calls
+            # custom_variables={...}, streaming=True, agent_poll_timeout=900,
+            # on_agent_progress=print, api_key="...", base_url="mainland",
+        )
+        tools = spec.to_tool_list()
+        ```
 
     Call directly:
-        .. code-block:: python
-
-            spec.translate("Guten Morgen", source_lang="de")  # 'Good morning'
-            await spec.acall_agent("Five slides on GLM-OCR")
+        ```python
+        spec.translate("Guten Morgen", source_lang="de")  # 'Good morning'
+        await spec.acall_agent("Five slides on GLM-OCR")
+        ```
     """
 
     spec_functions = [("translate", "atranslate"), ("call_agent", "acall_agent")]
@@ -162,7 +162,7 @@ class ZaiAgentToolSpec(BaseToolSpec):
 
     @property
     def client(self) -> ChatTransport:
-        """The Z.ai client, made on first use (``MissingAPIKeyError`` when there is no key)."""
+        """The Z.ai client, made on first use (`MissingAPIKeyError` when there is no key)."""
         return self.settings.client
 
     def _variables(self, target_lang: str | None, source_lang: str | None) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""LlamaIndex embeddings for Z.ai (``embedding-3``, ``embedding-2``)."""
+"""LlamaIndex embeddings for Z.ai (`embedding-3`, `embedding-2`)."""
 
 from __future__ import annotations
 
@@ -106,7 +106,7 @@ class ZaiEmbedding(ZaiSettings, BaseEmbedding):
 
     @property
     def model(self) -> str:
-        """The model id (same as ``model_name``)."""
+        """The model id (same as `model_name`)."""
         return self.model_name
 
     # ------------------------------------------------------------------ plumbing

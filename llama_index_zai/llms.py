@@ -1,7 +1,7 @@
-"""``Zai``: Z.ai's GLM models as a LlamaIndex ``FunctionCallingLLM``.
+"""`Zai`: Z.ai's GLM models as a LlamaIndex `FunctionCallingLLM`.
 
-Requests are built by :func:`zai_core.build_chat_body` and sent by one
-:class:`zai_core.ZaiClient` per instance; every conversion lives in :mod:`._convert`.
+Requests are built by `zai_core.build_chat_body` and sent by one
+`zai_core.ZaiClient` per instance; every conversion lives in `._convert`.
 """
 
 from __future__ import annotations
@@ -272,24 +272,24 @@ class Zai(ZaiSettings, FunctionCallingLLM, ChatParameters):
 
     @llm_chat_callback()
     def chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
-        """Chat; ``kwargs`` override settings for this call (plus tools, tool_choice)."""
+        """Chat; `kwargs` override settings for this call (plus tools, tool_choice)."""
         return self._chat(messages, **kwargs)
 
     @llm_chat_callback()
     def stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
-        """Stream a chat answer: one ``ChatResponse`` (the whole answer so far) per chunk."""
+        """Stream a chat answer: one `ChatResponse` (the whole answer so far) per chunk."""
         return self._stream_chat(messages, **kwargs)
 
     @llm_chat_callback()
     async def achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
-        """Async :meth:`chat`."""
+        """Async `chat`."""
         return await self._achat(messages, **kwargs)
 
     @llm_chat_callback()
     async def astream_chat(
         self, messages: Sequence[ChatMessage], **kwargs: Any
     ) -> ChatResponseAsyncGen:
-        """Async :meth:`stream_chat`."""
+        """Async `stream_chat`."""
         return await self._astream_chat(messages, **kwargs)
 
     # ------------------------------------------------------------------ complete (public)
@@ -310,14 +310,14 @@ class Zai(ZaiSettings, FunctionCallingLLM, ChatParameters):
     async def acomplete(
         self, prompt: str, formatted: bool = False, **kwargs: Any
     ) -> CompletionResponse:
-        """Async :meth:`complete`."""
+        """Async `complete`."""
         return await achat_to_completion_decorator(self._achat)(prompt, **kwargs)
 
     @llm_completion_callback()
     async def astream_complete(
         self, prompt: str, formatted: bool = False, **kwargs: Any
     ) -> CompletionResponseAsyncGen:
-        """Async :meth:`stream_complete`."""
+        """Async `stream_complete`."""
         return await astream_chat_to_completion_decorator(self._astream_chat)(prompt, **kwargs)
 
     # ------------------------------------------------------------------ the work (undecorated)
@@ -432,14 +432,14 @@ class Zai(ZaiSettings, FunctionCallingLLM, ChatParameters):
     def get_tool_calls_from_response(
         self, response: ChatResponse, error_on_no_tool_call: bool = True, **kwargs: Any
     ) -> list[ToolSelection]:
-        """The function calls in ``response``; partial streamed ones too, never raising then.
+        """The function calls in `response`; partial streamed ones too, never raising then.
 
         Args:
-            response: a ``ChatResponse`` (a streamed chunk holds every call so far).
-            error_on_no_tool_call: raise ``ValueError`` when there is none (else ``[]``).
+            response: a `ChatResponse` (a streamed chunk holds every call so far).
+            error_on_no_tool_call: raise `ValueError` when there is none (else `[]`).
 
         Raises:
-            ValueError: the answer is complete (it has a ``finish_reason``) and a call's
+            ValueError: the answer is complete (it has a `finish_reason`) and a call's
                 arguments are not a JSON object or were cut off by the token limit: such a
                 call is never handed out to be run (a streamed chunk before the end is
                 parsed partially, as before).
@@ -483,7 +483,7 @@ class Zai(ZaiSettings, FunctionCallingLLM, ChatParameters):
         llm_kwargs: dict[str, Any] | None = None,
         **prompt_args: Any,
     ) -> Model:
-        """``output_cls`` from the prompt via JSON mode (no forced tool choice needed)."""
+        """`output_cls` from the prompt via JSON mode (no forced tool choice needed)."""
         if not self._json_mode():
             return super().structured_predict(output_cls, prompt, llm_kwargs, **prompt_args)
         dispatcher.event(
@@ -504,7 +504,7 @@ class Zai(ZaiSettings, FunctionCallingLLM, ChatParameters):
         llm_kwargs: dict[str, Any] | None = None,
         **prompt_args: Any,
     ) -> Model:
-        """Async :meth:`structured_predict`."""
+        """Async `structured_predict`."""
         if not self._json_mode():
             return await super().astructured_predict(output_cls, prompt, llm_kwargs, **prompt_args)
         dispatcher.event(

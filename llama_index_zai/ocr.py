@@ -1,8 +1,8 @@
-"""GLM-OCR (``POST /layout_parsing``) as a LlamaIndex reader: scanned PDFs and images to
-Markdown Documents, one per page, ready for an index or an ``IngestionPipeline``.
+"""GLM-OCR (`POST /layout_parsing`) as a LlamaIndex reader: scanned PDFs and images to
+Markdown Documents, one per page, ready for an index or an `IngestionPipeline`.
 
-Works as a ``file_extractor`` of ``SimpleDirectoryReader`` (``{".pdf": reader, ".png":
-reader}``). Z.ai's limits (images <= 10 MB, PDFs <= 50 MB and <= 100 pages) are checked
+Works as a `file_extractor` of `SimpleDirectoryReader` (`{".pdf": reader, ".png":
+reader}`). Z.ai's limits (images <= 10 MB, PDFs <= 50 MB and <= 100 pages) are checked
 before anything is sent.
 """
 
@@ -109,45 +109,45 @@ def _source(file: OCRInput, fs: Any = None) -> tuple[FileSource, str]:
 class ZaiOCRReader(_ZaiReaderConfig):
     """Read scanned PDFs and images (paths, URLs or bytes) into Markdown Documents with GLM-OCR.
 
-    One Document per page (``mode="page"``, default) with the page's Markdown as text and
-    ``file_name``, ``page_label`` (from ``"1"``), ``page``, ``page_width``, ``page_height``,
-    ``total_pages``, ``source`` and ``layout_elements`` (each with ``label``, ``bbox``,
-    ``content``) as metadata; only ``file_name`` and ``page_label`` are embedded and shown to
-    the LLM, so answers can cite pages. ``mode="single"`` gives one Document per file.
+    One Document per page (`mode="page"`, default) with the page's Markdown as text and
+    `file_name`, `page_label` (from `"1"`), `page`, `page_width`, `page_height`,
+    `total_pages`, `source` and `layout_elements` (each with `label`, `bbox`,
+    `content`) as metadata; only `file_name` and `page_label` are embedded and shown to
+    the LLM, so answers can cite pages. `mode="single"` gives one Document per file.
 
     Setup:
-        .. code-block:: bash
-
-            pip install "zai-integrations[llama-index]"
-            export ZAI_API_KEY="your-key"
+        ```bash
+        pip install ".[llama-index]"
+        export ZAI_API_KEY="your-key"
+        ```
 
     Instantiate:
-        .. code-block:: python
+        ```python
+        from llama_index_zai import ZaiOCRReader
 
-            from llama_index_zai import ZaiOCRReader
-
-            reader = ZaiOCRReader()  # mode="single", start_page_id=1, end_page_id=20
+        reader = ZaiOCRReader()  # mode="single", start_page_id=1, end_page_id=20
+        ```
 
     Load:
-        .. code-block:: python
-
-            docs = reader.load_data("scan.pdf")
-            docs[0].metadata["page_label"], docs[0].metadata["layout_elements"][0]["label"]
+        ```python
+        docs = reader.load_data("scan.pdf")
+        docs[0].metadata["page_label"], docs[0].metadata["layout_elements"][0]["label"]
+        ```
 
     With SimpleDirectoryReader and an index:
-        .. code-block:: python
+        ```python
+        from llama_index.core import SimpleDirectoryReader, VectorStoreIndex
 
-            from llama_index.core import SimpleDirectoryReader, VectorStoreIndex
-
-            docs = SimpleDirectoryReader(
-                "scans/", file_extractor={".pdf": reader, ".png": reader, ".jpg": reader}
-            ).load_data()
-            index = VectorStoreIndex.from_documents(docs)
+        docs = SimpleDirectoryReader(
+            "scans/", file_extractor={".pdf": reader, ".png": reader, ".jpg": reader}
+        ).load_data()
+        index = VectorStoreIndex.from_documents(docs)
+        ```
 
     Async:
-        .. code-block:: python
-
-            docs = await reader.aload_data("scan.pdf")
+        ```python
+        docs = await reader.aload_data("scan.pdf")
+        ```
     """
 
     mode: Literal["page", "single"] = Field(

@@ -1,12 +1,12 @@
 """Z.ai's web reader and audio transcription as LlamaIndex readers.
 
-- :class:`ZaiWebReader` reads web pages with ``POST /reader`` (markdown or text).
-- :class:`ZaiTranscriptionReader` transcribes ``.wav`` / ``.mp3`` files or bytes with
-  ``POST /audio/transcriptions``; it also works as a ``file_extractor`` of
-  ``SimpleDirectoryReader``.
+- `ZaiWebReader` reads web pages with `POST /reader` (markdown or text).
+- `ZaiTranscriptionReader` transcribes `.wav` / `.mp3` files or bytes with
+  `POST /audio/transcriptions`; it also works as a `file_extractor` of
+  `SimpleDirectoryReader`.
 
-The pure ``_*_to_document`` functions turn :mod:`zai_core` results into LlamaIndex
-``Document`` objects; :class:`llama_index_zai.ZaiToolSpec` uses them too.
+The pure `_*_to_document` functions turn `zai_core` results into LlamaIndex
+`Document` objects; `llama_index_zai.ZaiToolSpec` uses them too.
 """
 
 from __future__ import annotations
@@ -116,39 +116,39 @@ class _ZaiReaderConfig(ZaiSettings, BasePydanticReader):
 
 
 class ZaiWebReader(_ZaiReaderConfig):
-    """Read web pages into Documents with Z.ai's reader (``POST /reader``).
+    """Read web pages into Documents with Z.ai's reader (`POST /reader`).
 
-    One Document per URL: the page as markdown (or text), ``id_`` set to the URL, and
-    ``url``, ``title``, ``description`` (and ``published_time`` when known) as metadata.
+    One Document per URL: the page as markdown (or text), `id_` set to the URL, and
+    `url`, `title`, `description` (and `published_time` when known) as metadata.
 
     Setup:
-        .. code-block:: bash
-
-            pip install "zai-integrations[llama-index]"
-            export ZAI_API_KEY="your-key"
+        ```bash
+        pip install ".[llama-index]"
+        export ZAI_API_KEY="your-key"
+        ```
 
     Instantiate:
-        .. code-block:: python
+        ```python
+        from llama_index_zai import ZaiWebReader
 
-            from llama_index_zai import ZaiWebReader
-
-            reader = ZaiWebReader(
-                return_format="markdown",  # or "text"
-                # retain_images=False, no_cache=True, page_timeout=20,
-                # continue_on_failure=True,  # log and skip pages that fail
-                # api_key="...", base_url="mainland", timeout=60, max_retries=2,
-            )
+        reader = ZaiWebReader(
+            return_format="markdown",  # or "text"
+            # retain_images=False, no_cache=True, page_timeout=20,
+            # continue_on_failure=True,  # log and skip pages that fail
+            # api_key="...", base_url="mainland", timeout=60, max_retries=2,
+        )
+        ```
 
     Load:
-        .. code-block:: python
-
-            docs = reader.load_data(["https://docs.z.ai/guides/overview/quick-start"])
-            index = VectorStoreIndex.from_documents(docs)
+        ```python
+        docs = reader.load_data(["https://docs.z.ai/guides/overview/quick-start"])
+        index = VectorStoreIndex.from_documents(docs)
+        ```
 
     Async:
-        .. code-block:: python
-
-            docs = await reader.aload_data(["https://docs.z.ai/guides/overview/quick-start"])
+        ```python
+        docs = await reader.aload_data(["https://docs.z.ai/guides/overview/quick-start"])
+        ```
     """
 
     return_format: Literal["markdown", "text"] = Field(default="markdown")
@@ -216,7 +216,7 @@ class ZaiWebReader(_ZaiReaderConfig):
         return docs
 
     async def alazy_load_data(self, urls: str | Sequence[str]) -> Iterable[Document]:  # type: ignore[override]
-        """Same as :meth:`aload_data` (the base class's async lazy form returns a list)."""
+        """Same as `aload_data` (the base class's async lazy form returns a list)."""
         return await self.aload_data(urls)
 
 
@@ -224,39 +224,39 @@ class ZaiWebReader(_ZaiReaderConfig):
 
 
 class ZaiTranscriptionReader(_ZaiReaderConfig):
-    """Transcribe ``.wav`` / ``.mp3`` audio into Documents with Z.ai's ASR (``glm-asr-2512``).
+    """Transcribe `.wav` / `.mp3` audio into Documents with Z.ai's ASR (`glm-asr-2512`).
 
     One Document per file (each <= 25 MB and <= 30 s): the transcript as text, and
-    ``file_path``, ``file_name``, ``model``, ``request_id`` (plus any ``extra_info``) as
+    `file_path`, `file_name`, `model`, `request_id` (plus any `extra_info`) as
     metadata. Bytes work too (WAV / MP3 recognised from their first bytes).
 
     Instantiate:
-        .. code-block:: python
+        ```python
+        from llama_index_zai import ZaiTranscriptionReader
 
-            from llama_index_zai import ZaiTranscriptionReader
-
-            reader = ZaiTranscriptionReader(hotwords=["GLM", "Zhipu"])
+        reader = ZaiTranscriptionReader(hotwords=["GLM", "Zhipu"])
+        ```
 
     Load:
-        .. code-block:: python
-
-            docs = reader.load_data("meeting.wav")
-            docs = reader.load_data(["a.wav", "b.mp3"])
-            docs = reader.load_data(wav_bytes)
+        ```python
+        docs = reader.load_data("meeting.wav")
+        docs = reader.load_data(["a.wav", "b.mp3"])
+        docs = reader.load_data(wav_bytes)
+        ```
 
     With SimpleDirectoryReader:
-        .. code-block:: python
+        ```python
+        from llama_index.core import SimpleDirectoryReader
 
-            from llama_index.core import SimpleDirectoryReader
-
-            docs = SimpleDirectoryReader(
-                "recordings/", file_extractor={".wav": reader, ".mp3": reader}
-            ).load_data()
+        docs = SimpleDirectoryReader(
+            "recordings/", file_extractor={".wav": reader, ".mp3": reader}
+        ).load_data()
+        ```
 
     Async:
-        .. code-block:: python
-
-            docs = await reader.aload_data("meeting.mp3")
+        ```python
+        docs = await reader.aload_data("meeting.mp3")
+        ```
     """
 
     model: str = Field(default="glm-asr-2512", description="ASR model.")

@@ -1,9 +1,9 @@
-"""A LlamaIndex tokenizer backed by Z.ai's ``POST /tokenizer`` endpoint.
+"""A LlamaIndex tokenizer backed by Z.ai's `POST /tokenizer` endpoint.
 
-LlamaIndex wants ``Settings.tokenizer`` (and ``TokenCountingHandler(tokenizer=...)``,
-``SentenceSplitter(tokenizer=...)``, ``PromptHelper``) to be a callable ``str -> list`` whose
+LlamaIndex wants `Settings.tokenizer` (and `TokenCountingHandler(tokenizer=...)`,
+`SentenceSplitter(tokenizer=...)`, `PromptHelper`) to be a callable `str -> list` whose
 length is the token count. Z.ai's tokenizer endpoint returns counts only, no token ids, and
-costs one HTTP request per call, so :class:`ZaiTokenizer` returns a list of that many
+costs one HTTP request per call, so `ZaiTokenizer` returns a list of that many
 placeholder ids and caches counts by text.
 """
 
@@ -25,51 +25,51 @@ TokenizerCacheInfo = CountCacheInfo
 
 
 class ZaiTokenizer:
-    """Token counts from Z.ai's tokenizer, shaped as LlamaIndex's ``str -> list`` tokenizer.
+    """Token counts from Z.ai's tokenizer, shaped as LlamaIndex's `str -> list` tokenizer.
 
-    Calling it returns a list whose length is the number of tokens ``model`` sees in the
-    text; the elements are placeholders (:data:`TOKEN_PLACEHOLDER`), since Z.ai returns no
-    token ids. Also usable through ``.encode(text)`` (LlamaIndex's ``Tokenizer`` protocol).
+    Calling it returns a list whose length is the number of tokens `model` sees in the
+    text; the elements are placeholders (`TOKEN_PLACEHOLDER`), since Z.ai returns no
+    token ids. Also usable through `.encode(text)` (LlamaIndex's `Tokenizer` protocol).
 
-    Cost: every text not in the cache costs one ``POST /tokenizer`` round trip (latency,
+    Cost: every text not in the cache costs one `POST /tokenizer` round trip (latency,
     and it counts against your rate limits), plus one probe request per instance to measure
     the chat template's per-message overhead. LlamaIndex calls the tokenizer very often:
-    a ``SentenceSplitter`` calls it for every sentence and word piece of every document,
-    ``PromptHelper`` for every prompt. Use it where an exact GLM count matters (budgets,
-    ``TokenCountingHandler``, prompt packing); for bulk ingestion of large corpora the
+    a `SentenceSplitter` calls it for every sentence and word piece of every document,
+    `PromptHelper` for every prompt. Use it where an exact GLM count matters (budgets,
+    `TokenCountingHandler`, prompt packing); for bulk ingestion of large corpora the
     local default tokenizer is far cheaper. The calls are blocking even inside async
-    pipelines (LlamaIndex calls tokenizers synchronously); :meth:`acount` is the async form.
+    pipelines (LlamaIndex calls tokenizers synchronously); `acount` is the async form.
 
-    Caching: counts are kept in an LRU cache of ``cache_size`` entries (default 4096) keyed
+    Caching: counts are kept in an LRU cache of `cache_size` entries (default 4096) keyed
     by a 128-bit hash of the text, per instance and thread-safe. This is safe because a
     model's count for a text never changes. The empty string is 0 tokens without a request.
 
     Counting: the endpoint counts chat messages, so the text is sent as one user message
-    and the template tokens around a message are subtracted. ``message_overhead=None``
-    (default) measures them once by counting a one-token text (``"a"``); pass a number to
+    and the template tokens around a message are subtracted. `message_overhead=None`
+    (default) measures them once by counting a one-token text (`"a"`); pass a number to
     skip the probe, or 0 to get the raw message count.
 
     Args:
-        model: a chat model the tokenizer endpoint knows (default ``"glm-4.6"``; also
-            ``"glm-4.6v"``, ``"glm-4.5"``).
+        model: a chat model the tokenizer endpoint knows (default `"glm-4.6"`; also
+            `"glm-4.6v"`, `"glm-4.5"`).
         cache_size: LRU cache entries (0 disables caching).
-        message_overhead: template tokens per message, or ``None`` to measure them.
+        message_overhead: template tokens per message, or `None` to measure them.
         api_key, base_url, timeout, max_retries, default_headers, http_client,
             http_async_client, total_timeout: as for every Z.ai class.
 
     Example:
-        .. code-block:: python
+        ```python
+        from llama_index.core import Settings
+        from llama_index.core.callbacks import CallbackManager, TokenCountingHandler
+        from llama_index_zai import ZaiTokenizer
 
-            from llama_index.core import Settings
-            from llama_index.core.callbacks import CallbackManager, TokenCountingHandler
-            from llama_index_zai import ZaiTokenizer
+        tokenizer = ZaiTokenizer(model="glm-4.6")
+        len(tokenizer("How many tokens is this?"))  # one request; cached afterwards
 
-            tokenizer = ZaiTokenizer(model="glm-4.6")
-            len(tokenizer("How many tokens is this?"))  # one request; cached afterwards
-
-            counter = TokenCountingHandler(tokenizer=tokenizer)
-            Settings.callback_manager = CallbackManager([counter])
-            Settings.tokenizer = tokenizer  # splitters and PromptHelper count with GLM
+        counter = TokenCountingHandler(tokenizer=tokenizer)
+        Settings.callback_manager = CallbackManager([counter])
+        Settings.tokenizer = tokenizer  # splitters and PromptHelper count with GLM
+        ```
     """
 
     def __init__(
@@ -109,7 +109,7 @@ class ZaiTokenizer:
 
     @property
     def client(self) -> ChatTransport:
-        """The Z.ai client, created on first use (raises ``MissingAPIKeyError`` if no key)."""
+        """The Z.ai client, created on first use (raises `MissingAPIKeyError` if no key)."""
         return self.settings.client
 
     # ------------------------------------------------------------------ cache
@@ -128,11 +128,11 @@ class ZaiTokenizer:
         return self.client
 
     def count(self, text: str) -> int:
-        """Tokens in ``text``: a cache lookup, else one request (plus the one-time probe)."""
+        """Tokens in `text`: a cache lookup, else one request (plus the one-time probe)."""
         return self._counter.text(self._get_client, self.model, text)
 
     async def acount(self, text: str) -> int:
-        """Async :meth:`count` (shares the cache)."""
+        """Async `count` (shares the cache)."""
         return await self._counter.atext(self._get_client, self.model, text)
 
     def __call__(self, text: str) -> list[int]:
@@ -140,5 +140,5 @@ class ZaiTokenizer:
         return [TOKEN_PLACEHOLDER] * self.count(text)
 
     def encode(self, text: str, *args: Any, **kwargs: Any) -> list[int]:
-        """Same as calling the tokenizer (LlamaIndex's ``Tokenizer`` protocol)."""
+        """Same as calling the tokenizer (LlamaIndex's `Tokenizer` protocol)."""
         return self(text)

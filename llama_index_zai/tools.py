@@ -1,10 +1,10 @@
 """Z.ai's web search, web reader, image, video and transcription endpoints as a LlamaIndex
 tool spec.
 
-:class:`ZaiToolSpec` gives an agent five tools, each with a sync and a native async function:
-``web_search``, ``read_url``, ``generate_image``, ``generate_video`` and ``transcribe``. Video
-polling reports every poll as a :class:`ZaiVideoProgressEvent` through LlamaIndex's
-instrumentation dispatcher (and to ``on_video_progress`` when given).
+`ZaiToolSpec` gives an agent five tools, each with a sync and a native async function:
+`web_search`, `read_url`, `generate_image`, `generate_video` and `transcribe`. Video
+polling reports every poll as a `ZaiVideoProgressEvent` through LlamaIndex's
+instrumentation dispatcher (and to `on_video_progress` when given).
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ class ZaiVideoProgressEvent(BaseEvent):
 
     Attributes:
         task_id: the Z.ai task id.
-        status: ``PROCESSING``, ``SUCCESS`` or ``FAIL``.
+        status: `PROCESSING`, `SUCCESS` or `FAIL`.
         attempt: poll number, from 0.
         elapsed: seconds since polling began.
         next_delay: seconds until the next poll (0 after the last).
@@ -100,59 +100,59 @@ class ZaiToolSpec(BaseToolSpec):
     """Z.ai web search, web reader, image and video generation, and transcription tools.
 
     Setup:
-        .. code-block:: bash
-
-            pip install "zai-integrations[llama-index]"
-            export ZAI_API_KEY="your-key"
+        ```bash
+        pip install ".[llama-index]"
+        export ZAI_API_KEY="your-key"
+        ```
 
     Instantiate:
-        .. code-block:: python
+        ```python
+        from llama_index_zai import ZaiToolSpec
 
-            from llama_index_zai import ZaiToolSpec
-
-            spec = ZaiToolSpec(
-                search_count=5,
-                # search_engine="search-prime", search_recency_filter="oneWeek",
-                # image_model="glm-image", video_model="cogvideox-3",
-                # video_poll_timeout=900, on_video_progress=print,
-                # api_key="...", base_url="international", timeout=60, max_retries=2,
-            )
-            tools = spec.to_tool_list()  # sync + async function per tool
+        spec = ZaiToolSpec(
+            search_count=5,
+            # search_engine="search-prime", search_recency_filter="oneWeek",
+            # image_model="glm-image", video_model="cogvideox-3",
+            # video_poll_timeout=900, on_video_progress=print,
+            # api_key="...", base_url="international", timeout=60, max_retries=2,
+        )
+        tools = spec.to_tool_list()  # sync + async function per tool
+        ```
 
     Call directly:
-        .. code-block:: python
-
-            hits = spec.web_search("GLM-4.7 release")  # list[Document]
-            page = spec.read_url("https://docs.z.ai/guides/overview/quick-start")
-            url = spec.generate_image("A watercolor fox")
-            text = spec.transcribe("meeting.wav")
+        ```python
+        hits = spec.web_search("GLM-4.7 release")  # list[Document]
+        page = spec.read_url("https://docs.z.ai/guides/overview/quick-start")
+        url = spec.generate_image("A watercolor fox")
+        text = spec.transcribe("meeting.wav")
+        ```
 
     Async:
-        .. code-block:: python
-
-            hits = await spec.aweb_search("GLM-4.7 release")
+        ```python
+        hits = await spec.aweb_search("GLM-4.7 release")
+        ```
 
     In an agent:
-        .. code-block:: python
+        ```python
+        from llama_index.core.agent.workflow import FunctionAgent
+        from llama_index_zai import Zai
 
-            from llama_index.core.agent.workflow import FunctionAgent
-            from llama_index_zai import Zai
-
-            agent = FunctionAgent(tools=spec.to_tool_list(), llm=Zai(model="glm-4.7"))
-            answer = await agent.run("What's new in GLM-4.7? Search the web.")
+        agent = FunctionAgent(tools=spec.to_tool_list(), llm=Zai(model="glm-4.7"))
+        answer = await agent.run("What's new in GLM-4.7? Search the web.")
+        ```
 
     Video progress:
-        .. code-block:: python
+        ```python
+        from llama_index.core.instrumentation import get_dispatcher
+        from llama_index.core.instrumentation.event_handlers import BaseEventHandler
 
-            from llama_index.core.instrumentation import get_dispatcher
-            from llama_index.core.instrumentation.event_handlers import BaseEventHandler
+        class Progress(BaseEventHandler):
+            def handle(self, event, **kwargs):
+                if event.class_name() == "ZaiVideoProgressEvent":
+                    print(event.status, event.elapsed)
 
-            class Progress(BaseEventHandler):
-                def handle(self, event, **kwargs):
-                    if event.class_name() == "ZaiVideoProgressEvent":
-                        print(event.status, event.elapsed)
-
-            get_dispatcher().add_event_handler(Progress())
+        get_dispatcher().add_event_handler(Progress())
+        ```
     """
 
     spec_functions = [
@@ -236,7 +236,7 @@ class ZaiToolSpec(BaseToolSpec):
 
     @property
     def client(self) -> ChatTransport:
-        """The Z.ai client, made on first use (``MissingAPIKeyError`` when there is no key)."""
+        """The Z.ai client, made on first use (`MissingAPIKeyError` when there is no key)."""
         return self.settings.client
 
     # ------------------------------------------------------------------ web search

@@ -1,6 +1,6 @@
-"""zai_core: the thin shared transport under ``langchain_zai`` and ``llama_index_zai``.
+"""zai_core: the thin shared transport under `langchain_zai` and `llama_index_zai`.
 
-Imports httpx, never LangChain or LlamaIndex. One client (:class:`ZaiClient`) with sync and
+Imports httpx, never LangChain or LlamaIndex. One client (`ZaiClient`) with sync and
 async methods, one error tree, pure helpers for the retry policy, request bodies, streamed
 answers, usage and the model catalog.
 """

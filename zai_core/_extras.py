@@ -8,10 +8,10 @@ DISTRIBUTION = "zai-integrations"
 
 
 def require_extra(module: str, *, package: str, extra: str) -> None:
-    """Raise an ImportError naming the extra to install when ``module`` is missing.
+    """Raise an ImportError naming the extra to install when `module` is missing.
 
-    ``package`` is the integration package being imported (``langchain_zai``); ``extra`` is the
-    optional-dependency group of the ``zai-integrations`` distribution that brings ``module``.
+    `package` is the integration package being imported (`langchain_zai`); `extra` is the
+    optional-dependency group of the `zai-integrations` distribution that brings `module`.
     """
     try:
         found = importlib.util.find_spec(module) is not None

@@ -1,6 +1,6 @@
 """Pooled httpx clients shared by every ZaiClient in the process, and log redaction.
 
-One ``httpx.Client`` serves every sync call; one ``httpx.AsyncClient`` per event loop serves
+One `httpx.Client` serves every sync call; one `httpx.AsyncClient` per event loop serves
 async calls (an async connection pool must not outlive the loop it was made on). Timeouts
 are set per request, so one pool serves every configuration.
 """
@@ -120,14 +120,14 @@ _SECRET_PATTERNS = (
 
 
 def redact(text: str) -> str:
-    """``text`` with bearer tokens and key-bearing query parameters replaced."""
+    """`text` with bearer tokens and key-bearing query parameters replaced."""
     for pattern in _SECRET_PATTERNS:
         text = pattern.sub(r"\1[redacted]", text)
     return text
 
 
 class RedactSecretsFilter(logging.Filter):
-    """Rewrites log records that would show a bearer token or an ``api_token`` URL."""
+    """Rewrites log records that would show a bearer token or an `api_token` URL."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Redact in place; never drops a record."""

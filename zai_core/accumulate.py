@@ -1,7 +1,7 @@
 """Pure helpers over Z.ai's wire dicts: the stream accumulator and usage parsing.
 
 Both integrations use these, so a streamed answer and a plain answer go through one
-conversion: the accumulator turns a stream into the same ``message`` / ``response`` dict a
+conversion: the accumulator turns a stream into the same `message` / `response` dict a
 non-streamed call returns.
 """
 
@@ -56,7 +56,7 @@ def _int_or_none(value: Any) -> int | None:
 
 
 def parse_usage(usage: dict[str, Any] | None) -> Usage | None:
-    """:class:`Usage` from a wire ``usage`` dict (``None`` stays ``None``)."""
+    """`Usage` from a wire `usage` dict (`None` stays `None`)."""
     if not usage:
         return None
     prompt = int(usage.get("prompt_tokens") or 0)
@@ -83,10 +83,10 @@ def _joined(parts: list[str]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class ToolCallDelta:
-    """One tool-call delta of a chunk, as :class:`StreamAccumulator` placed it.
+    """One tool-call delta of a chunk, as `StreamAccumulator` placed it.
 
-    ``id`` and ``name`` are set only on the delta that brought them first (``tool_stream``
-    may repeat them in every fragment); ``arguments`` is this delta's fragment.
+    `id` and `name` are set only on the delta that brought them first (`tool_stream`
+    may repeat them in every fragment); `arguments` is this delta's fragment.
     """
 
     index: int
@@ -123,12 +123,12 @@ def drop_bad_usage(answer: dict[str, Any]) -> None:
 
 
 class StreamAccumulator:
-    """Folds ``chat.completion.chunk`` dicts into one answer.
+    """Folds `chat.completion.chunk` dicts into one answer.
 
-    Content and reasoning are concatenated; tool calls are merged by ``index`` (a delta with
+    Content and reasoning are concatenated; tool calls are merged by `index` (a delta with
     no index continues the call with the same id, starts a new call for an id not seen yet,
-    else continues the last call), tolerating repeated or missing ``id`` / ``name`` and
-    ``null`` argument fragments, as ``tool_stream`` sends them. ``tool_deltas`` holds how
+    else continues the last call), tolerating repeated or missing `id` / `name` and
+    `null` argument fragments, as `tool_stream` sends them. `tool_deltas` holds how
     the tool-call deltas of the last chunk that had any were placed, so a framework that
     emits per-chunk tool-call fragments reads them here instead of keeping its own state.
     """
@@ -161,7 +161,7 @@ class StreamAccumulator:
         self.web_search: list[dict[str, Any]] | None = None
 
     def add(self, chunk: dict[str, Any]) -> dict[str, Any]:
-        """Fold one chunk in; return its choice's ``delta`` (``{}`` when it has none)."""
+        """Fold one chunk in; return its choice's `delta` (`{}` when it has none)."""
         if self.id is None:
             self.id = chunk.get("id")
             self.model = chunk.get("model")
@@ -276,7 +276,7 @@ class StreamAccumulator:
         ]
 
     def message(self) -> dict[str, Any]:
-        """The assistant message so far, shaped like a non-streamed ``choices[0].message``."""
+        """The assistant message so far, shaped like a non-streamed `choices[0].message`."""
         message: dict[str, Any] = {"role": "assistant", "content": self.content}
         if self._reasoning:
             message["reasoning_content"] = self.reasoning
@@ -285,7 +285,7 @@ class StreamAccumulator:
         return message
 
     def response(self) -> dict[str, Any]:
-        """The whole answer so far, shaped like a non-streamed ``chat.completion`` body."""
+        """The whole answer so far, shaped like a non-streamed `chat.completion` body."""
         body: dict[str, Any] = {
             "id": self.id,
             "request_id": self.request_id,
@@ -304,12 +304,12 @@ class StreamAccumulator:
 
 
 def completion_to_chunk(body: dict[str, Any]) -> dict[str, Any]:
-    """A whole ``chat.completion`` body as one ``chat.completion.chunk``; other dicts as given.
+    """A whole `chat.completion` body as one `chat.completion.chunk`; other dicts as given.
 
     For answers that arrive whole where a stream was asked for: a gateway that buffers the
     stream (LowCodeAPI may), or one that has no stream at all (the xpay MCP tool). The chunk
-    carries the whole message as its ``delta``, the ``finish_reason`` and the usage, so a
-    :class:`StreamAccumulator` folds it into the same answer. Never mutates ``body``.
+    carries the whole message as its `delta`, the `finish_reason` and the usage, so a
+    `StreamAccumulator` folds it into the same answer. Never mutates `body`.
     """
     choices = body.get("choices")
     if not isinstance(choices, list) or not choices:

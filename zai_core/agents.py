@@ -1,34 +1,34 @@
 """Z.ai's agents: chat (plain and streamed), async results, conversation history.
 
-The agents live beside ``/paas/v4``, at ``{api root}/v1/agents`` (docs.z.ai:
-``https://api.z.ai/api/v1/agents``); :meth:`zai_core.Surface.url_for` derives that address
+The agents live beside `/paas/v4`, at `{api root}/v1/agents` (docs.z.ai:
+`https://api.z.ai/api/v1/agents`); `zai_core.Surface.url_for` derives that address
 from the configured surface (international, mainland, LowCodeAPI...), so every call goes
 through the one client with its errors, retries, secrets and gateway rules.
 
-- :func:`agent_chat` / :func:`aagent_chat`: ``POST /v1/agents``, one :class:`AgentAnswer`.
-- :func:`stream_agent` / :func:`astream_agent`: the same streamed, :class:`AgentChunk` by chunk.
-- :func:`wait_for_agent_result` / :func:`await_agent_result`: poll
-  ``POST /v1/agents/async-result`` with the video endpoint's :class:`~zai_core.PollPolicy`
-  until ``success``; ``failed`` raises :class:`~zai_core.errors.InternalServerError` naming the
-  async id, running out of time :class:`~zai_core.errors.APITimeoutError`.
-- :func:`run_agent` / :func:`arun_agent`: chat, then wait when the agent answers asynchronously.
-- :func:`agent_conversation` / :func:`aagent_conversation`: ``POST /v1/agents/conversation``.
+- `agent_chat` / `aagent_chat`: `POST /v1/agents`, one `AgentAnswer`.
+- `stream_agent` / `astream_agent`: the same streamed, `AgentChunk` by chunk.
+- `wait_for_agent_result` / `await_agent_result`: poll
+  `POST /v1/agents/async-result` with the video endpoint's `zai_core.PollPolicy`
+  until `success`; `failed` raises `zai_core.errors.InternalServerError` naming the
+  async id, running out of time `zai_core.errors.APITimeoutError`.
+- `run_agent` / `arun_agent`: chat, then wait when the agent answers asynchronously.
+- `agent_conversation` / `aagent_conversation`: `POST /v1/agents/conversation`.
 
 Shapes are documented (docs.z.ai "Agents"), never recorded: the parsers accept the documented
-``choices[].messages[]`` and the chat-like ``choices[].message`` / ``delta``.
+`choices[].messages[]` and the chat-like `choices[].message` / `delta`.
 
 Example:
-    .. code-block:: python
+    ```python
+    from zai_core import create_client, agent_chat, build_translation_variables
 
-        from zai_core import create_client, agent_chat, build_translation_variables
-
-        answer = agent_chat(
-            create_client(),
-            "general_translation",
-            "Guten Morgen",
-            custom_variables=build_translation_variables("en", strategy="general"),
-        )
-        print(answer.text)
+    answer = agent_chat(
+        create_client(),
+        "general_translation",
+        "Guten Morgen",
+        custom_variables=build_translation_variables("en", strategy="general"),
+    )
+    print(answer.text)
+    ```
 """
 
 from __future__ import annotations
@@ -94,9 +94,9 @@ class AgentAnswer:
     Attributes:
         agent_id: the agent.
         text: the text parts of the answer, joined.
-        parts: every content part (``{"type": "text", "text": ...}``, ``video_url``...).
-        status: ``"SUCCESS"``, ``"PENDING"`` or ``"FAIL"`` (Z.ai's ``status``, upper-cased);
-            ``"SUCCESS"`` for a plain chat answer without one.
+        parts: every content part (`{"type": "text", "text": ...}`, `video_url`...).
+        status: `"SUCCESS"`, `"PENDING"` or `"FAIL"` (Z.ai's `status`, upper-cased);
+            `"SUCCESS"` for a plain chat answer without one.
         async_id: set when the agent answers asynchronously (poll it).
         conversation_id: the conversation, for agents that keep one.
         finish_reason: the first choice's finish reason.
@@ -117,13 +117,13 @@ class AgentAnswer:
 
     @property
     def urls(self) -> tuple[str, ...]:
-        """URLs among the parts (``video_url``, ``image_url``, ``file_url``...)."""
+        """URLs among the parts (`video_url`, `image_url`, `file_url`...)."""
         return tuple(_part_urls(self.parts))
 
 
 @dataclass(frozen=True)
 class AgentChunk:
-    """One streamed piece: new ``text``, other ``parts``, and the end markers when present."""
+    """One streamed piece: new `text`, other `parts`, and the end markers when present."""
 
     text: str = ""
     parts: tuple[Mapping[str, Any], ...] = ()
@@ -169,7 +169,7 @@ def _content(value: Any, where: str) -> list[Any]:
 
 
 def agent_messages(messages: AgentInput) -> list[dict[str, Any]]:
-    """Agent ``messages``: a string is one user message; text content becomes a text part.
+    """Agent `messages`: a string is one user message; text content becomes a text part.
 
     Raises:
         ValueError: no message, an unknown role, or empty content.
@@ -197,14 +197,14 @@ def build_agent_body(
     request_id: str | None = None,
     user_id: str | None = None,
 ) -> dict[str, Any]:
-    """The ``POST /v1/agents`` body; raises ValueError on a bad value. Pure.
+    """The `POST /v1/agents` body; raises ValueError on a bad value. Pure.
 
     Args:
-        agent_id: ``"general_translation"``, ``"slides_glm_agent"``, ``"vidu_template_agent"``
+        agent_id: `"general_translation"`, `"slides_glm_agent"`, `"vidu_template_agent"`
             or another agent your account has.
         messages: text (one user message) or messages whose content is text or typed parts.
         stream: ask for server-sent events (for the agents that stream).
-        custom_variables: the agent's own settings (see :func:`build_translation_variables`).
+        custom_variables: the agent's own settings (see `build_translation_variables`).
         conversation_id: continue a conversation (multi-turn agents).
         request_id / user_id: your ids for the request and the end user.
     """
@@ -232,15 +232,15 @@ def build_translation_variables(
     suggestion: str | None = None,
     strategy_config: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """``custom_variables`` of the ``general_translation`` agent. Pure.
+    """`custom_variables` of the `general_translation` agent. Pure.
 
     Args:
-        target_lang: language code to translate into (``"en"``, ``"zh-CN"``...).
-        source_lang: language code of the text; default ``"auto"`` (detected).
-        strategy: one of :data:`TRANSLATION_STRATEGIES` (default ``general``).
-        glossary: the ``file_id`` of an uploaded glossary (:func:`zai_core.upload_file`).
-        suggestion: style or terminology advice for the ``general`` strategy.
-        strategy_config: the raw ``strategy_config`` object (wins over ``suggestion``).
+        target_lang: language code to translate into (`"en"`, `"zh-CN"`...).
+        source_lang: language code of the text; default `"auto"` (detected).
+        strategy: one of `TRANSLATION_STRATEGIES` (default `general`).
+        glossary: the `file_id` of an uploaded glossary (`zai_core.upload_file`).
+        suggestion: style or terminology advice for the `general` strategy.
+        strategy_config: the raw `strategy_config` object (wins over `suggestion`).
     """
     variables: dict[str, Any] = {"target_lang": require_text("target_lang", target_lang)}
     if source_lang is not None:
@@ -265,7 +265,7 @@ def build_translation_variables(
 
 
 def build_agent_result_body(agent_id: str, async_id: str) -> dict[str, str]:
-    """The ``POST /v1/agents/async-result`` body. Pure."""
+    """The `POST /v1/agents/async-result` body. Pure."""
     return {
         "agent_id": require_text("agent_id", agent_id),
         "async_id": require_text("async_id", async_id),
@@ -273,7 +273,7 @@ def build_agent_result_body(agent_id: str, async_id: str) -> dict[str, str]:
 
 
 def build_conversation_body(agent_id: str, conversation_id: str, **extra: Any) -> dict[str, Any]:
-    """The ``POST /v1/agents/conversation`` body (``extra`` fields sent as given). Pure."""
+    """The `POST /v1/agents/conversation` body (`extra` fields sent as given). Pure."""
     return {
         "agent_id": require_text("agent_id", agent_id),
         "conversation_id": require_text("conversation_id", conversation_id),
@@ -327,7 +327,7 @@ def _choices(body: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 
 def parse_agent_answer(body: Any, *, agent_id: str | None = None) -> AgentAnswer:
-    """An :class:`AgentAnswer` from a chat answer or an async-result answer. Pure."""
+    """An `AgentAnswer` from a chat answer or an async-result answer. Pure."""
     if not isinstance(body, Mapping) or not (
         "choices" in body or "async_id" in body or "status" in body
     ):
@@ -353,7 +353,7 @@ def parse_agent_answer(body: Any, *, agent_id: str | None = None) -> AgentAnswer
 
 
 def parse_agent_chunk(event: Mapping[str, Any]) -> AgentChunk:
-    """One streamed event as an :class:`AgentChunk` (text parts joined). Pure."""
+    """One streamed event as an `AgentChunk` (text parts joined). Pure."""
     choices = _choices(event)
     parts = [p for c in choices for p in _choice_parts(c)]
     reason = next((c["finish_reason"] for c in choices if c.get("finish_reason")), None)
@@ -367,7 +367,7 @@ def parse_agent_chunk(event: Mapping[str, Any]) -> AgentChunk:
 
 
 def join_agent_chunks(agent_id: str, chunks: Sequence[AgentChunk]) -> AgentAnswer:
-    """A streamed answer folded into one :class:`AgentAnswer` (text first, then other parts,
+    """A streamed answer folded into one `AgentAnswer` (text first, then other parts,
     the last finish reason and usage, the first conversation id). Pure."""
     text = "".join(c.text for c in chunks)
     parts: list[Mapping[str, Any]] = [_text_part(text)] if text else []
@@ -384,16 +384,16 @@ def join_agent_chunks(agent_id: str, chunks: Sequence[AgentChunk]) -> AgentAnswe
 
 
 def agent_answer_text(answer: AgentAnswer) -> str:
-    """What a model reads from an answer: its text, then ``URL: ...`` per produced file. Pure."""
+    """What a model reads from an answer: its text, then `URL: ...` per produced file. Pure."""
     lines = [answer.text] if answer.text else []
     lines += [f"URL: {url}" for url in answer.urls]
     return "\n".join(lines) or f"Z.ai agent {answer.agent_id} returned no content."
 
 
 def parse_conversation(body: Any, *, agent_id: str, conversation_id: str) -> Conversation:
-    """The history from a ``/v1/agents/conversation`` answer. Pure.
+    """The history from a `/v1/agents/conversation` answer. Pure.
 
-    Accepts ``messages``, ``data`` / ``history`` lists, or ``choices[].messages``.
+    Accepts `messages`, `data` / `history` lists, or `choices[].messages`.
     """
     if not isinstance(body, Mapping):
         raise APIResponseValidationError(
@@ -427,7 +427,7 @@ def _plain_body(agent_id: str, messages: AgentInput, options: dict[str, Any]) ->
 def agent_chat(
     client: Transport, agent_id: str, messages: AgentInput, **options: Any
 ) -> AgentAnswer:
-    """``POST /v1/agents``; ``options`` as in :func:`build_agent_body` (``stream`` excluded)."""
+    """`POST /v1/agents`; `options` as in `build_agent_body` (`stream` excluded)."""
     body = _plain_body(agent_id, messages, options)
     return parse_agent_answer(client.request("POST", AGENT_CHAT_PATH, json=body), agent_id=agent_id)
 
@@ -435,7 +435,7 @@ def agent_chat(
 async def aagent_chat(
     client: Transport, agent_id: str, messages: AgentInput, **options: Any
 ) -> AgentAnswer:
-    """Async :func:`agent_chat`."""
+    """Async `agent_chat`."""
     body = _plain_body(agent_id, messages, options)
     answer = await client.arequest("POST", AGENT_CHAT_PATH, json=body)
     return parse_agent_answer(answer, agent_id=agent_id)
@@ -444,10 +444,10 @@ async def aagent_chat(
 def stream_agent(
     client: Transport, agent_id: str, messages: AgentInput, **options: Any
 ) -> Iterator[AgentChunk]:
-    """``POST /v1/agents`` with ``stream: true``: :class:`AgentChunk` objects as they come.
+    """`POST /v1/agents` with `stream: true`: `AgentChunk` objects as they come.
 
-    The body is checked before anything is sent; a stream that stops before ``[DONE]`` and
-    before a finish reason raises :class:`~zai_core.errors.StreamInterruptedError`.
+    The body is checked before anything is sent; a stream that stops before `[DONE]` and
+    before a finish reason raises `zai_core.errors.StreamInterruptedError`.
     """
     body = build_agent_body(agent_id, messages, stream=True, **options)
     finished: list[str] = []
@@ -463,7 +463,7 @@ def stream_agent(
 async def astream_agent(
     client: Transport, agent_id: str, messages: AgentInput, **options: Any
 ) -> AsyncIterator[AgentChunk]:
-    """Async :func:`stream_agent`."""
+    """Async `stream_agent`."""
     body = build_agent_body(agent_id, messages, stream=True, **options)
     finished: list[str] = []
     async for event in client.astream_events(
@@ -476,14 +476,14 @@ async def astream_agent(
 
 
 def get_agent_result(client: Transport, agent_id: str, async_id: str) -> AgentAnswer:
-    """Poll an async answer once: ``POST /v1/agents/async-result``."""
+    """Poll an async answer once: `POST /v1/agents/async-result`."""
     body = build_agent_result_body(agent_id, async_id)
     answer = client.request("POST", AGENT_RESULT_PATH, json=body)
     return _with_async_id(parse_agent_answer(answer, agent_id=agent_id), async_id)
 
 
 async def aget_agent_result(client: Transport, agent_id: str, async_id: str) -> AgentAnswer:
-    """Async :func:`get_agent_result`."""
+    """Async `get_agent_result`."""
     body = build_agent_result_body(agent_id, async_id)
     answer = await client.arequest("POST", AGENT_RESULT_PATH, json=body)
     return _with_async_id(parse_agent_answer(answer, agent_id=agent_id), async_id)
@@ -498,7 +498,7 @@ def _with_async_id(answer: AgentAnswer, async_id: str) -> AgentAnswer:
 def agent_result_error(
     answer: AgentAnswer, step: PollStep, *, elapsed: float, policy: PollPolicy
 ) -> InternalServerError | APITimeoutError:
-    """The error a ``failed`` or ``timeout`` step stands for; both name the async id."""
+    """The error a `failed` or `timeout` step stands for; both name the async id."""
     what = f"Z.ai agent {answer.agent_id} async result {answer.async_id}"
     if step.action == "failed":
         return InternalServerError(
@@ -527,14 +527,14 @@ def wait_for_agent_result(
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
 ) -> AgentAnswer:
-    """Poll until ``success`` (returned), ``failed`` or the policy's timeout (raised).
+    """Poll until `success` (returned), `failed` or the policy's timeout (raised).
 
-    The same :class:`~zai_core.PollPolicy` and decision (:func:`~zai_core.next_poll_step`) as
-    video tasks; ``on_progress`` hears about every poll.
+    The same `zai_core.PollPolicy` and decision (`zai_core.next_poll_step`) as
+    video tasks; `on_progress` hears about every poll.
 
     Raises:
-        InternalServerError: the result came back ``failed`` (the message names the async id).
-        APITimeoutError: still ``pending`` when the timeout passed.
+        InternalServerError: the result came back `failed` (the message names the async id).
+        APITimeoutError: still `pending` when the timeout passed.
     """
     policy = policy or PollPolicy()
     start, attempt = clock(), 0
@@ -562,7 +562,7 @@ async def await_agent_result(
     sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     clock: Callable[[], float] = time.monotonic,
 ) -> AgentAnswer:
-    """Async :func:`wait_for_agent_result`; ``on_progress`` may be plain or async."""
+    """Async `wait_for_agent_result`; `on_progress` may be plain or async."""
     policy = policy or PollPolicy()
     start, attempt = clock(), 0
     while True:
@@ -597,7 +597,7 @@ def run_agent(
     clock: Callable[[], float] = time.monotonic,
     **options: Any,
 ) -> AgentAnswer:
-    """:func:`agent_chat`, then :func:`wait_for_agent_result` when the answer is async."""
+    """`agent_chat`, then `wait_for_agent_result` when the answer is async."""
     answer = agent_chat(client, agent_id, messages, **options)
     if not _is_async(answer):
         return answer
@@ -624,7 +624,7 @@ async def arun_agent(
     clock: Callable[[], float] = time.monotonic,
     **options: Any,
 ) -> AgentAnswer:
-    """Async :func:`run_agent`."""
+    """Async `run_agent`."""
     answer = await aagent_chat(client, agent_id, messages, **options)
     if not _is_async(answer):
         return answer
@@ -643,7 +643,7 @@ async def arun_agent(
 def agent_conversation(
     client: Transport, agent_id: str, conversation_id: str, **extra: Any
 ) -> Conversation:
-    """A conversation's history: ``POST /v1/agents/conversation``."""
+    """A conversation's history: `POST /v1/agents/conversation`."""
     body = build_conversation_body(agent_id, conversation_id, **extra)
     answer = client.request("POST", AGENT_CONVERSATION_PATH, json=body)
     return parse_conversation(answer, agent_id=agent_id, conversation_id=conversation_id)
@@ -652,7 +652,7 @@ def agent_conversation(
 async def aagent_conversation(
     client: Transport, agent_id: str, conversation_id: str, **extra: Any
 ) -> Conversation:
-    """Async :func:`agent_conversation`."""
+    """Async `agent_conversation`."""
     body = build_conversation_body(agent_id, conversation_id, **extra)
     answer = await client.arequest("POST", AGENT_CONVERSATION_PATH, json=body)
     return parse_conversation(answer, agent_id=agent_id, conversation_id=conversation_id)

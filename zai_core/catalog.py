@@ -1,8 +1,8 @@
 """What each GLM model can do: context window, output limit, thinking, vision, tools.
 
-Sourced from ``reference/zai-api.md`` section 5. An unknown name never raises: it gets
+Sourced from `reference/zai-api.md` section 5. An unknown name never raises: it gets
 conservative defaults, and every field can be overridden by the caller
-(``get_model_info("glm-9", context_window=1_000_000)``).
+(`get_model_info("glm-9", context_window=1_000_000)`).
 """
 
 from __future__ import annotations
@@ -23,15 +23,15 @@ class ModelInfo:
     Attributes:
         name: the model id.
         context_window: input + output tokens the model accepts.
-        max_output: the largest ``max_tokens`` it accepts.
-        thinking: it can reason (``reasoning_content``).
-        thinking_toggle: ``thinking={"type": "disabled"}`` is honoured (hybrid models).
-        reasoning_efforts: accepted ``reasoning_effort`` values (empty: not supported).
+        max_output: the largest `max_tokens` it accepts.
+        thinking: it can reason (`reasoning_content`).
+        thinking_toggle: `thinking={"type": "disabled"}` is honoured (hybrid models).
+        reasoning_efforts: accepted `reasoning_effort` values (empty: not supported).
         vision: accepts image / video / file content parts.
         tools: accepts function tools.
-        tool_stream: accepts ``tool_stream=True``.
+        tool_stream: accepts `tool_stream=True`.
         default_temperature, default_top_p: the server's sampling defaults.
-        known: the name is in the catalog (``False`` for defaults given to an unknown name).
+        known: the name is in the catalog (`False` for defaults given to an unknown name).
     """
 
     name: str
@@ -128,9 +128,9 @@ MODELS: dict[str, ModelInfo] = {m.name: m for m in _M}
 
 
 def get_model_info(name: str, **overrides: Any) -> ModelInfo:
-    """The catalog entry for ``name`` (case-insensitive), else conservative defaults.
+    """The catalog entry for `name` (case-insensitive), else conservative defaults.
 
-    A dated or suffixed variant (``glm-4.7-0925``) takes the entry of the longest known
+    A dated or suffixed variant (`glm-4.7-0925`) takes the entry of the longest known
     name it starts with. Keyword arguments override any field.
     """
     key = name.strip().lower()

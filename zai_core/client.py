@@ -1,8 +1,8 @@
 """The one Z.ai client: sync and async, plain and streamed, with retries.
 
 Every decision (headers, URLs, retry or not, how long to wait, which error) lives once in
-:class:`ClientPolicy` and the pure modules it calls; :class:`ZaiClient` writes only the I/O
-loops twice, once with ``httpx.Client`` and once with ``httpx.AsyncClient``.
+`ClientPolicy` and the pure modules it calls; `ZaiClient` writes only the I/O
+loops twice, once with `httpx.Client` and once with `httpx.AsyncClient`.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def status_error_from_response(
 ) -> APIStatusError:
     """The error for a non-2xx response, whatever its body (JSON, HTML page, nothing).
 
-    Key-bearing text (a gateway echoing ``?api_token=...`` back) is redacted first.
+    Key-bearing text (a gateway echoing `?api_token=...` back) is redacted first.
     """
     text = _http.redact(content.decode("utf-8", errors="replace"))
     body: Any = text
@@ -425,31 +425,31 @@ class ZaiClient(ClientPolicy, ChatMethods):
     """Sync and async access to every Z.ai endpoint, with retries and typed errors.
 
     Args:
-        api_key: the key; else ``ZAI_API_KEY``, else ``ZHIPUAI_API_KEY``.
-        base_url: a URL, or a preset name from :data:`zai_core.SURFACES`
-            (``"international"``, ``"international-coding"``, ``"mainland"``,
-            ``"mainland-coding"``, ``"powertokens"``, ``"lowcodeapi"``...); else
-            ``ZAI_BASE_URL``, else ``https://api.z.ai/api/paas/v4``.
-        timeout: seconds or an ``httpx.Timeout``; default 600 s read (idle time between
+        api_key: the key; else `ZAI_API_KEY`, else `ZHIPUAI_API_KEY`.
+        base_url: a URL, or a preset name from `zai_core.SURFACES`
+            (`"international"`, `"international-coding"`, `"mainland"`,
+            `"mainland-coding"`, `"powertokens"`, `"lowcodeapi"`...); else
+            `ZAI_BASE_URL`, else `https://api.z.ai/api/paas/v4`.
+        timeout: seconds or an `httpx.Timeout`; default 600 s read (idle time between
             stream chunks) and 10 s connect.
         max_retries: retries after the first attempt (default 2).
         default_headers: extra headers on every request.
         total_timeout: seconds one call may take in all, every attempt and retry wait
-            included (default ``None``: no bound beyond ``timeout`` per read); past it,
-            :class:`APITimeoutError` (:class:`StreamInterruptedError` once a stream began).
+            included (default `None`: no bound beyond `timeout` per read); past it,
+            `APITimeoutError` (`StreamInterruptedError` once a stream began).
         http_client / http_async_client: your own httpx clients (their pools, proxies and
             limits are used as they are); default: process-wide pooled clients.
 
     Example:
-        .. code-block:: python
-
-            client = ZaiClient()
-            hello = [{"role": "user", "content": "Hi"}]
-            body = client.chat({"model": "glm-4.7", "messages": hello})
-            with client.stream_chat({...}) as stream:
-                for chunk in stream:
-                    ...
-            print(stream.accumulator.content)
+        ```python
+        client = ZaiClient()
+        hello = [{"role": "user", "content": "Hi"}]
+        body = client.chat({"model": "glm-4.7", "messages": hello})
+        with client.stream_chat({...}) as stream:
+            for chunk in stream:
+                ...
+        print(stream.accumulator.content)
+        ```
     """
 
     # ------------------------------------------------------------------ clients
@@ -477,8 +477,8 @@ class ZaiClient(ClientPolicy, ChatMethods):
     ) -> Any:
         """Send a request and return its parsed JSON body, retrying per the policy.
 
-        ``validate`` runs on the parsed body inside the retry loop; an error it raises is
-        retried like a server error when the policy says so. ``total_timeout`` (else the
+        `validate` runs on the parsed body inside the retry loop; an error it raises is
+        retried like a server error when the policy says so. `total_timeout` (else the
         client's) bounds the whole call, retries and waits included.
         """
         client = self._sync()
@@ -516,7 +516,7 @@ class ZaiClient(ClientPolicy, ChatMethods):
         validate: Callable[[Any], None] | None = None,
         total_timeout: float | None = None,
     ) -> Any:
-        """Async :meth:`request`."""
+        """Async `request`."""
         client = self._async()
         deadline = self._deadline(total_timeout)
         retries = 0
@@ -555,8 +555,8 @@ class ZaiClient(ClientPolicy, ChatMethods):
         """Yield the JSON events of an SSE endpoint; closes the response however it ends.
 
         Retries only until the first event is handed out. A stream that ends with no
-        ``[DONE]`` raises :class:`StreamInterruptedError` unless ``finished()`` says the
-        answer was complete. After ``[DONE]`` the rest of the body is read (bounded) so the
+        `[DONE]` raises `StreamInterruptedError` unless `finished()` says the
+        answer was complete. After `[DONE]` the rest of the body is read (bounded) so the
         connection goes back to the pool.
         """
         client = self._sync()
@@ -604,7 +604,7 @@ class ZaiClient(ClientPolicy, ChatMethods):
         finished: Callable[[], bool] | None = None,
         total_timeout: float | None = None,
     ) -> AsyncIterator[dict[str, Any]]:
-        """Async :meth:`stream_events`."""
+        """Async `stream_events`."""
         client = self._async()
         envelope = self.config.surface.envelope
         deadline = self._deadline(total_timeout)
@@ -648,6 +648,6 @@ class ZaiClient(ClientPolicy, ChatMethods):
             self._http_client.close()
 
     async def aclose(self) -> None:
-        """Async :meth:`close`."""
+        """Async `close`."""
         if self._http_async_client is not None:
             await self._http_async_client.aclose()

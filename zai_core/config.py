@@ -1,25 +1,25 @@
 """Configuration shared by every class of both packages: key, base URL, timeout, retries.
 
-The same words everywhere: ``api_key``, ``base_url``, ``timeout``, ``max_retries``,
-``default_headers``. ``base_url`` takes a URL or the name of a surface preset
-(:data:`SURFACES`); a preset also knows how that surface authenticates, where it reads its
+The same words everywhere: `api_key`, `base_url`, `timeout`, `max_retries`,
+`default_headers`. `base_url` takes a URL or the name of a surface preset
+(`SURFACES`); a preset also knows how that surface authenticates, where it reads its
 key from, whether it wraps its answers and how it is spoken to:
 
-- Z.ai's own endpoints (``international``, ``international-coding``, ``mainland``,
-  ``mainland-coding``): ``Authorization: Bearer``, key from ``ZAI_API_KEY`` /
-  ``ZHIPUAI_API_KEY``.
-- LowCodeAPI (``lowcodeapi``, ``lowcodeapi-coding``): the key in the ``api_token`` query
-  parameter, every answer and error wrapped in ``{"data": ...}``, the tool endpoints under
-  ``/zai/paas/v4`` and image generation at ``/generate/image``; key from
-  ``LOWCODEAPI_API_KEY``.
-- PowerTokens (``powertokens``): OpenAI-style ``/v1/chat/completions`` with a Bearer
-  token; key from ``POWERTOKENS_API_KEY``.
-- xpay (``xpay``): the MCP tool ``zai_chat_completion`` at ``https://zai.mcp.xpay.sh/mcp``
-  (``transport="mcp"``, served by :class:`zai_core.xpay.XpayClient`); key from
-  ``XPAY_API_KEY``, sent as the ``key`` query parameter.
+- Z.ai's own endpoints (`international`, `international-coding`, `mainland`,
+  `mainland-coding`): `Authorization: Bearer`, key from `ZAI_API_KEY` /
+  `ZHIPUAI_API_KEY`.
+- LowCodeAPI (`lowcodeapi`, `lowcodeapi-coding`): the key in the `api_token` query
+  parameter, every answer and error wrapped in `{"data": ...}`, the tool endpoints under
+  `/zai/paas/v4` and image generation at `/generate/image`; key from
+  `LOWCODEAPI_API_KEY`.
+- PowerTokens (`powertokens`): OpenAI-style `/v1/chat/completions` with a Bearer
+  token; key from `POWERTOKENS_API_KEY`.
+- xpay (`xpay`): the MCP tool `zai_chat_completion` at `https://zai.mcp.xpay.sh/mcp`
+  (`transport="mcp"`, served by `zai_core.xpay.XpayClient`); key from
+  `XPAY_API_KEY`, sent as the `key` query parameter.
 
-A gateway never falls back to ``ZAI_API_KEY``: a Z.ai key is not sent to a third party
-unless it is passed explicitly as ``api_key``.
+A gateway never falls back to `ZAI_API_KEY`: a Z.ai key is not sent to a third party
+unless it is passed explicitly as `api_key`.
 """
 
 from __future__ import annotations
@@ -85,19 +85,19 @@ class Surface:
     """Where requests go and how they authenticate.
 
     Attributes:
-        name: preset name, or ``"custom"`` for a plain URL.
+        name: preset name, or `"custom"` for a plain URL.
         base_url: prefix every endpoint path is joined to.
-        auth: ``"bearer"`` (``Authorization: Bearer <key>``) or ``"query"`` (key in
-            ``query_param``).
-        query_param: name of the query parameter that carries the key when ``auth="query"``.
-        envelope: key that wraps every JSON answer (``"data"`` on LowCodeAPI), or ``None``.
+        auth: `"bearer"` (`Authorization: Bearer <key>`) or `"query"` (key in
+            `query_param`).
+        query_param: name of the query parameter that carries the key when `auth="query"`.
+        envelope: key that wraps every JSON answer (`"data"` on LowCodeAPI), or `None`.
         path_bases: per-endpoint base URLs where a gateway serves a path under another prefix.
         path_aliases: per-endpoint paths where a gateway names an endpoint differently
-            (LowCodeAPI serves ``/images/generations`` as ``/generate/image``).
-        key_env: environment variables the key is read from, in order, when no ``api_key``
+            (LowCodeAPI serves `/images/generations` as `/generate/image`).
+        key_env: environment variables the key is read from, in order, when no `api_key`
             is given.
-        transport: ``"http"`` (Z.ai's REST API, :class:`zai_core.ZaiClient`) or ``"mcp"``
-            (an MCP tool, :class:`zai_core.xpay.XpayClient`).
+        transport: `"http"` (Z.ai's REST API, `zai_core.ZaiClient`) or `"mcp"`
+            (an MCP tool, `zai_core.xpay.XpayClient`).
     """
 
     name: str
@@ -111,10 +111,10 @@ class Surface:
     transport: Literal["http", "mcp"] = "http"
 
     def url_for(self, path: str) -> str:
-        """The full URL of an endpoint path such as ``/chat/completions``.
+        """The full URL of an endpoint path such as `/chat/completions`.
 
-        Paths in :data:`ROOT_PATHS` (the agents) join the API root instead of the base URL.
-        A query string in the base URL (``...?api-version=2``) stays at the end.
+        Paths in `ROOT_PATHS` (the agents) join the API root instead of the base URL.
+        A query string in the base URL (`...?api-version=2`) stays at the end.
         """
         base = self.path_bases.get(path)
         if base is None:
@@ -124,9 +124,9 @@ class Surface:
         return base.rstrip("/") + "/" + path.lstrip("/") + mark + query
 
     def api_root(self) -> str:
-        """The base URL without its ``/paas/v4`` (or ``/coding/paas/v4``) suffix.
+        """The base URL without its `/paas/v4` (or `/coding/paas/v4`) suffix.
 
-        ``https://api.z.ai/api/paas/v4`` -> ``https://api.z.ai/api``; the coding plan's root is
+        `https://api.z.ai/api/paas/v4` -> `https://api.z.ai/api`; the coding plan's root is
         the general one (agents are not part of the plan).
 
         Raises:
@@ -217,11 +217,11 @@ def _credential_in_url(url: str) -> str | None:
 
 
 def resolve_surface(base_url: str | None) -> Surface:
-    """A :class:`Surface` from a preset name, a URL, ``ZAI_BASE_URL`` or the default.
+    """A `Surface` from a preset name, a URL, `ZAI_BASE_URL` or the default.
 
     Raises:
         ValueError: the value is neither a URL nor a preset, or it carries a key in its
-            query string (``base_url`` is logged and serialized; the key goes in ``api_key``).
+            query string (`base_url` is logged and serialized; the key goes in `api_key`).
     """
     value = (base_url or os.environ.get("ZAI_BASE_URL") or DEFAULT_BASE_URL).strip()
     if value in SURFACES:
@@ -251,10 +251,10 @@ def resolve_surface(base_url: str | None) -> Surface:
 
 
 def resolve_api_key(api_key: str | None, env_vars: tuple[str, ...] = ZAI_KEY_ENV) -> str:
-    """The key given, else the first of ``env_vars`` that is set; a clear error if none.
+    """The key given, else the first of `env_vars` that is set; a clear error if none.
 
-    ``env_vars`` defaults to ``ZAI_API_KEY`` then ``ZHIPUAI_API_KEY``; a gateway preset
-    names its own variable (:attr:`Surface.key_env`).
+    `env_vars` defaults to `ZAI_API_KEY` then `ZHIPUAI_API_KEY`; a gateway preset
+    names its own variable (`Surface.key_env`).
     """
     key = api_key or next((os.environ[n] for n in env_vars if os.environ.get(n)), None)
     key = check_api_key(key) if key else key
@@ -272,7 +272,7 @@ def resolve_api_key(api_key: str | None, env_vars: tuple[str, ...] = ZAI_KEY_ENV
 
 
 def check_api_key(key: str) -> str:
-    """``key`` without surrounding whitespace (a key read from a file ends in a newline).
+    """`key` without surrounding whitespace (a key read from a file ends in a newline).
 
     Raises:
         ValueError: the key holds a control character or a character HTTP headers cannot
@@ -293,13 +293,13 @@ MASK = "**********"
 
 
 def is_credential_header(name: str) -> bool:
-    """Whether a header's value is a credential (Authorization, ``*-key``, ``*token*``...)."""
+    """Whether a header's value is a credential (Authorization, `*-key`, `*token*`...)."""
     lowered = name.lower()
     return any(word in lowered for word in _CREDENTIAL_HEADER_WORDS)
 
 
 def mask_credential_headers(headers: Mapping[str, str] | None) -> dict[str, str] | None:
-    """``headers`` with credential values replaced by ``**********`` (for repr and dumps)."""
+    """`headers` with credential values replaced by `**********` (for repr and dumps)."""
     if headers is None:
         return None
     return {k: MASK if is_credential_header(k) else v for k, v in headers.items()}
@@ -310,17 +310,17 @@ def _char_name(char: str) -> str:
 
 
 def env_api_key(base_url: str | None) -> str | None:
-    """The key the environment holds for ``base_url``'s surface (its own variables), or None.
+    """The key the environment holds for `base_url`'s surface (its own variables), or None.
 
     For classes that resolve their key when built: a gateway preset never picks up
-    ``ZAI_API_KEY``.
+    `ZAI_API_KEY`.
     """
     names = resolve_surface(base_url).key_env
     return next((os.environ[n] for n in names if os.environ.get(n)), None)
 
 
 def resolve_timeout(timeout: TimeoutLike) -> httpx.Timeout:
-    """``None`` means the default (600 s read, 10 s connect); a number sets every phase."""
+    """`None` means the default (600 s read, 10 s connect); a number sets every phase."""
     if timeout is None:
         return DEFAULT_TIMEOUT
     if isinstance(timeout, httpx.Timeout):
@@ -336,11 +336,11 @@ def resolve_timeout(timeout: TimeoutLike) -> httpx.Timeout:
 def check_config_words(base_url: str | None, timeout: Any, max_retries: int | None) -> Surface:
     """The checks every integration class runs on its configuration words when it is made.
 
-    Returns the surface ``base_url`` names (``ZAI_BASE_URL`` or the default when ``None``).
+    Returns the surface `base_url` names (`ZAI_BASE_URL` or the default when `None`).
 
     Raises:
-        ValueError: ``base_url`` is neither a URL nor a preset (or carries a key),
-            ``timeout`` is not positive, or ``max_retries`` is negative.
+        ValueError: `base_url` is neither a URL nor a preset (or carries a key),
+            `timeout` is not positive, or `max_retries` is negative.
     """
     if max_retries is not None and max_retries < 0:
         raise ValueError(f"max_retries must be >= 0, got {max_retries}")
@@ -350,7 +350,7 @@ def check_config_words(base_url: str | None, timeout: Any, max_retries: int | No
 
 @dataclass(frozen=True)
 class ZaiConfig:
-    """Resolved configuration of one client. The key never appears in ``repr``."""
+    """Resolved configuration of one client. The key never appears in `repr`."""
 
     api_key: str = field(repr=False)
     surface: Surface
@@ -389,10 +389,10 @@ class ZaiConfig:
 def pickle_state_without_secrets(state: dict[Any, Any]) -> dict[Any, Any]:
     """An object's pickle state without its key and without the client that holds it.
 
-    For the integration classes' ``__getstate__``: ``state`` is a pydantic model's state
-    (``__dict__`` and ``__pydantic_private__`` inside) or a plain object's ``__dict__``. The
+    For the integration classes' `__getstate__`: `state` is a pydantic model's state
+    (`__dict__` and `__pydantic_private__` inside) or a plain object's `__dict__`. The
     unpickled object reads its key from the environment again and makes a new client on first
-    use. Never mutates ``state``.
+    use. Never mutates `state`.
     """
     if "__pydantic_private__" in state and isinstance(state.get("__dict__"), dict):
         out = dict(state)

@@ -1,28 +1,28 @@
-"""Embeddings over ``POST /embeddings``: model limits, batching, validation, send loops.
+"""Embeddings over `POST /embeddings`: model limits, batching, validation, send loops.
 
-Every decision lives in pure functions (:func:`plan_embeddings`, :func:`parse_embedding_response`,
-:func:`assemble_embeddings`, :func:`input_error_for`); :func:`embed_texts` and
-:func:`aembed_texts` only send the planned requests, one after another or with bounded
+Every decision lives in pure functions (`plan_embeddings`, `parse_embedding_response`,
+`assemble_embeddings`, `input_error_for`); `embed_texts` and
+`aembed_texts` only send the planned requests, one after another or with bounded
 concurrency.
 
 Policies (the same in LangChain and LlamaIndex):
 
 - **Batching.** As many inputs per request as the model allows, in input order: at most 64
-  for ``embedding-3``; for ``embedding-2`` also at most 8K tokens per request, counted with a
+  for `embedding-3`; for `embedding-2` also at most 8K tokens per request, counted with a
   safe upper bound (UTF-8 bytes + 2 per input), so a packed request can never go over.
-- **Empty input.** An empty list returns ``[]`` without a request. Z.ai rejects empty text
-  (400 / 1214), so empty or whitespace-only texts are never sent. With ``empty="placeholder"``
+- **Empty input.** An empty list returns `[]` without a request. Z.ai rejects empty text
+  (400 / 1214), so empty or whitespace-only texts are never sent. With `empty="placeholder"`
   (documents) each gets a fixed unit vector (1.0 in the first dimension, 0 elsewhere): the
   result has one vector per input in the same positions, cosine similarity stays finite (a
   zero vector would make it NaN), and an empty document scores about 0 against real queries.
-  With ``empty="error"`` (queries) :class:`EmptyEmbeddingInputError` is raised.
+  With `empty="error"` (queries) `EmptyEmbeddingInputError` is raised.
 - **Token limits.** There is no local tokenizer, so the only local check is one that cannot
   be wrong: every whitespace-separated word is at least one token, so an input with more words
   than the model's per-input limit is certainly too long and raises
-  :class:`EmbeddingInputTooLongError` before any request. Anything subtler is left to the
+  `EmbeddingInputTooLongError` before any request. Anything subtler is left to the
   server, whose over-length answer is re-raised as the same class, naming the input.
-- **Dimensions** are checked before any request: 256, 512, 1024 or 2048 for ``embedding-3``
-  (the API default is 2048), only 1024 for ``embedding-2``; any positive integer for models
+- **Dimensions** are checked before any request: 256, 512, 1024 or 2048 for `embedding-3`
+  (the API default is 2048), only 1024 for `embedding-2`; any positive integer for models
   this table does not know.
 """
 
@@ -84,7 +84,7 @@ EmptyPolicy = Literal["placeholder", "error"]
 class EmptyEmbeddingInputError(ZaiError, ValueError):
     """An empty or whitespace-only text where a vector is required (e.g. a query).
 
-    Raised before any request. ``indices`` are the positions of the empty inputs.
+    Raised before any request. `indices` are the positions of the empty inputs.
     """
 
     def __init__(self, message: str = "", *, indices: Sequence[int] = (), **_: Any) -> None:
@@ -96,10 +96,10 @@ class EmptyEmbeddingInputError(ZaiError, ValueError):
 
 
 class EmbeddingInputTooLongError(ContextWindowExceededError, ValueError):
-    """An input is over the model's token limit; ``indices`` name the input(s).
+    """An input is over the model's token limit; `indices` name the input(s).
 
     Raised before any request when the input is certainly too long (more words than the
-    limit has tokens; ``status_code`` is 0), or when Z.ai rejects a request as too long
+    limit has tokens; `status_code` is 0), or when Z.ai rejects a request as too long
     (the server's status, code and request id are kept).
 
     Attributes:
@@ -131,16 +131,16 @@ class EmbeddingInputTooLongError(ContextWindowExceededError, ValueError):
 
 @dataclass(frozen=True)
 class EmbeddingModelLimits:
-    """What one embedding model accepts (``reference/zai-api.md`` section 4.1).
+    """What one embedding model accepts (`reference/zai-api.md` section 4.1).
 
     Attributes:
         name: the model id.
         max_items: inputs per request.
-        max_item_tokens: tokens per input, or ``None`` when unknown.
-        max_request_tokens: tokens per request (all inputs together), or ``None``.
-        dimensions: accepted ``dimensions`` values; empty means not checked.
-        default_dimensions: vector size when ``dimensions`` is not sent, if known.
-        known: the name is in :data:`EMBEDDING_MODELS`.
+        max_item_tokens: tokens per input, or `None` when unknown.
+        max_request_tokens: tokens per request (all inputs together), or `None`.
+        dimensions: accepted `dimensions` values; empty means not checked.
+        default_dimensions: vector size when `dimensions` is not sent, if known.
+        known: the name is in `EMBEDDING_MODELS`.
     """
 
     name: str
@@ -172,13 +172,13 @@ EMBEDDING_MODELS: dict[str, EmbeddingModelLimits] = {
 
 
 def get_embedding_limits(model: str) -> EmbeddingModelLimits:
-    """The limits of ``model``; an unknown name gets 64 inputs per request and no checks."""
+    """The limits of `model`; an unknown name gets 64 inputs per request and no checks."""
     known = EMBEDDING_MODELS.get(model) or EMBEDDING_MODELS.get(model.lower())
     return known or EmbeddingModelLimits(model, known=False)
 
 
 def validate_dimensions(model: str, dimensions: int | None) -> int | None:
-    """``dimensions`` if ``model`` accepts it; a clear ``ValueError`` otherwise."""
+    """`dimensions` if `model` accepts it; a clear `ValueError` otherwise."""
     if dimensions is None:
         return None
     if isinstance(dimensions, bool) or not isinstance(dimensions, int) or dimensions <= 0:
@@ -191,7 +191,7 @@ def validate_dimensions(model: str, dimensions: int | None) -> int | None:
 
 
 def token_lower_bound(text: str) -> int:
-    """Tokens ``text`` has at least: one per whitespace-separated word.
+    """Tokens `text` has at least: one per whitespace-separated word.
 
     Holds for byte-level BPE and SentencePiece alike: no token spans whitespace between
     two non-space characters. Weak for scripts written without spaces (Chinese), never wrong.
@@ -200,7 +200,7 @@ def token_lower_bound(text: str) -> int:
 
 
 def token_upper_bound(text: str) -> int:
-    """Tokens ``text`` has at most: its UTF-8 bytes (every token covers one byte or more)
+    """Tokens `text` has at most: its UTF-8 bytes (every token covers one byte or more)
     plus a margin for special tokens."""
     return len(text.encode("utf-8")) + _ITEM_TOKEN_MARGIN
 
@@ -215,7 +215,7 @@ def empty_input_vector(size: int) -> list[float]:
 
 @dataclass(frozen=True)
 class EmbeddingRequest:
-    """One ``POST /embeddings``: the caller's input ``positions`` and the JSON ``body``."""
+    """One `POST /embeddings`: the caller's input `positions` and the JSON `body`."""
 
     positions: tuple[int, ...]
     body: dict[str, Any]
@@ -227,10 +227,10 @@ class EmbeddingPlan:
 
     Attributes:
         model: the model id.
-        dimensions: the ``dimensions`` sent, or ``None``.
+        dimensions: the `dimensions` sent, or `None`.
         size: number of inputs.
         requests: the requests, each covering consecutive non-empty inputs.
-        empty: positions of empty inputs, answered with :func:`empty_input_vector`.
+        empty: positions of empty inputs, answered with `empty_input_vector`.
         lengths: character count of each input (for error messages).
     """
 
@@ -319,21 +319,21 @@ def plan_embeddings(
     empty: EmptyPolicy = "placeholder",
     extra_body: Mapping[str, Any] | None = None,
 ) -> EmbeddingPlan:
-    """Validate ``texts`` and split them into requests. Pure: no I/O.
+    """Validate `texts` and split them into requests. Pure: no I/O.
 
     Args:
         model: embedding model id.
         texts: the inputs, in order.
-        dimensions: vector size to ask for (validated per model), or ``None``.
+        dimensions: vector size to ask for (validated per model), or `None`.
         max_batch_size: inputs per request; capped at the model's limit.
-        empty: ``"placeholder"`` (empty texts get :func:`empty_input_vector`) or
-            ``"error"`` (raise :class:`EmptyEmbeddingInputError`).
+        empty: `"placeholder"` (empty texts get `empty_input_vector`) or
+            `"error"` (raise `EmptyEmbeddingInputError`).
         extra_body: extra JSON fields sent with every request.
 
     Raises:
-        TypeError: ``texts`` is a str, or holds a non-str.
-        ValueError: bad ``dimensions`` / ``max_batch_size`` / ``empty``.
-        EmptyEmbeddingInputError: an empty text with ``empty="error"``.
+        TypeError: `texts` is a str, or holds a non-str.
+        ValueError: bad `dimensions` / `max_batch_size` / `empty`.
+        EmptyEmbeddingInputError: an empty text with `empty="error"`.
         EmbeddingInputTooLongError: an input certainly over the model's per-input limit.
     """
     _check_texts(texts)
@@ -374,7 +374,7 @@ class EmbeddingResult:
 
     Attributes:
         embeddings: one vector per input, in input order.
-        usage: ``prompt_tokens`` and ``total_tokens`` over all requests.
+        usage: `prompt_tokens` and `total_tokens` over all requests.
         requests: how many requests were sent.
     """
 
@@ -390,10 +390,10 @@ def _bad(message: str, answer: Any) -> APIResponseValidationError:
 def parse_embedding_response(
     answer: Any, expected: int, dimensions: int | None = None
 ) -> tuple[list[list[float]], dict[str, int]]:
-    """Vectors ordered by their ``index``, and the usage, from one answer. Pure.
+    """Vectors ordered by their `index`, and the usage, from one answer. Pure.
 
-    Raises :class:`APIResponseValidationError` when the answer does not have exactly one
-    float vector per input, or (with ``dimensions``) a vector of another size.
+    Raises `APIResponseValidationError` when the answer does not have exactly one
+    float vector per input, or (with `dimensions`) a vector of another size.
     """
     data = answer.get("data") if isinstance(answer, dict) else None
     if not isinstance(data, list):
@@ -457,7 +457,7 @@ _LENGTH_WORDS = ("length", "too long", "exceed", "token", "超过", "长度")
 
 def input_error_for(error: ZaiError, plan: EmbeddingPlan, request_no: int) -> ZaiError:
     """The error to raise for a failed request: an over-length rejection becomes
-    :class:`EmbeddingInputTooLongError` naming the input(s); anything else is unchanged."""
+    `EmbeddingInputTooLongError` naming the input(s); anything else is unchanged."""
     if not isinstance(error, APIStatusError):
         return error
     too_long = isinstance(error, ContextWindowExceededError) or (
@@ -496,7 +496,7 @@ def input_error_for(error: ZaiError, plan: EmbeddingPlan, request_no: int) -> Za
 
 
 class ConcurrencyLimiter:
-    """At most ``limit`` embedding requests in flight per event loop.
+    """At most `limit` embedding requests in flight per event loop.
 
     One limiter per embeddings object bounds every async call made through it, including
     calls that a framework starts side by side (LlamaIndex gathers all batches at once).
@@ -512,7 +512,7 @@ class ConcurrencyLimiter:
 
     @classmethod
     def reuse(cls, current: ConcurrencyLimiter | None, limit: int) -> ConcurrencyLimiter:
-        """``current`` while its limit is still ``limit``, else a new limiter."""
+        """`current` while its limit is still `limit`, else a new limiter."""
         if current is not None and current.limit == limit:
             return current
         return cls(limit)
@@ -545,11 +545,11 @@ def embed_texts(
     empty: EmptyPolicy = "placeholder",
     extra_body: Mapping[str, Any] | None = None,
 ) -> EmbeddingResult:
-    """Embed ``texts`` with one request per planned batch, in order.
+    """Embed `texts` with one request per planned batch, in order.
 
-    See :func:`plan_embeddings` for the arguments and the errors raised before any request;
-    API errors are :mod:`zai_core.errors` classes, over-length rejections
-    :class:`EmbeddingInputTooLongError`.
+    See `plan_embeddings` for the arguments and the errors raised before any request;
+    API errors are `zai_core.errors` classes, over-length rejections
+    `EmbeddingInputTooLongError`.
     """
     plan = plan_embeddings(
         model,
@@ -583,8 +583,8 @@ async def aembed_texts(
     extra_body: Mapping[str, Any] | None = None,
     limiter: ConcurrencyLimiter | None = None,
 ) -> EmbeddingResult:
-    """Async :func:`embed_texts`: batches go out concurrently, at most ``limiter.limit`` at
-    once (default :data:`DEFAULT_MAX_CONCURRENCY`); the first failure cancels the rest."""
+    """Async `embed_texts`: batches go out concurrently, at most `limiter.limit` at
+    once (default `DEFAULT_MAX_CONCURRENCY`); the first failure cancels the rest."""
     plan = plan_embeddings(
         model,
         texts,

@@ -20,7 +20,7 @@ ZaiError
 
 Every class takes keyword arguments only, so framework packages can subclass one of these
 together with their own exception type and rebuild it from an instance with
-:func:`copy_error_as`.
+`copy_error_as`.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ class APITimeoutError(APIConnectionError):
 
 
 class StreamInterruptedError(ZaiError):
-    """The connection failed after streaming began; ``partial_text`` holds what arrived.
+    """The connection failed after streaming began; `partial_text` holds what arrived.
 
     Never retried: part of the answer was already handed to the caller.
     """
@@ -116,7 +116,7 @@ class APIStatusError(ZaiError):
 
     Attributes:
         status_code: HTTP status (200 for an error event inside a stream).
-        code: Z.ai business code as a string (``"1113"``), or ``None``.
+        code: Z.ai business code as a string (`"1113"`), or `None`.
         message: the server's message, or the meaning of the code.
         request_id: the request id, when the server named one.
         body: the parsed JSON body, or the raw text when it was not JSON.
@@ -164,7 +164,7 @@ class BadRequestError(APIStatusError):
 
 
 class ContextWindowExceededError(BadRequestError):
-    """1261 / "Prompt exceeds max length", or finish_reason ``model_context_window_exceeded``."""
+    """1261 / "Prompt exceeds max length", or finish_reason `model_context_window_exceeded`."""
 
 
 class ContentFilterError(BadRequestError):
@@ -302,8 +302,8 @@ def error_class_for(status_code: int, code: str | None, message: str = "") -> ty
 def parse_error_body(body: Any) -> tuple[str | None, str]:
     """Business code and message from any error body shape Z.ai or a gateway sends.
 
-    Accepts ``{"error": {"code", "message"}}``, flat ``{"code", "message"}``, the gateway
-    wrapper ``{"data": {"error": ...}}`` and ``{"type": "error", "error": ...}``; codes may be
+    Accepts `{"error": {"code", "message"}}`, flat `{"code", "message"}`, the gateway
+    wrapper `{"data": {"error": ...}}` and `{"type": "error", "error": ...}`; codes may be
     strings or numbers.
     """
     if not isinstance(body, dict):
@@ -324,7 +324,7 @@ def parse_error_body(body: Any) -> tuple[str | None, str]:
 def make_status_error(
     status_code: int, body: Any, *, request_id: str | None = None
 ) -> APIStatusError:
-    """Build the right :class:`APIStatusError` subclass for a status and a body."""
+    """Build the right `APIStatusError` subclass for a status and a body."""
     code, message = parse_error_body(body)
     if not message and code is not None:
         message = BUSINESS_CODE_MEANINGS.get(code, "")
@@ -339,7 +339,7 @@ E = TypeVar("E", bound=ZaiError)
 
 
 def copy_error_as(error: ZaiError, cls: type[E]) -> E:
-    """Rebuild ``error`` as ``cls`` (a subclass of its own class), keeping every field."""
+    """Rebuild `error` as `cls` (a subclass of its own class), keeping every field."""
     new = cls(**error._fields())
     new.__cause__ = error.__cause__
     return new

@@ -1,7 +1,7 @@
 """The one factory of clients: configuration words in, the transport that serves them out.
 
-:func:`create_client` picks the transport from the surface (:class:`zai_core.ZaiClient` over
-HTTP, :class:`zai_core.xpay.XpayClient` over MCP); :func:`cached_client` keeps one client per
+`create_client` picks the transport from the surface (`zai_core.ZaiClient` over
+HTTP, `zai_core.xpay.XpayClient` over MCP); `cached_client` keeps one client per
 integration object while its configuration words are unchanged. The integration classes of
 both frameworks build every client here.
 """
@@ -34,16 +34,16 @@ def create_client(
     """The client for a configuration; every integration class builds its client here.
 
     Takes the shared configuration words; which kind of client serves them is decided here,
-    once, from the surface's ``transport``: Z.ai's REST API and the HTTP gateways
-    (LowCodeAPI, PowerTokens) get a :class:`ZaiClient`; ``base_url="xpay"`` gets a
-    :class:`zai_core.xpay.XpayClient` (chat only, through the MCP tool
-    ``zai_chat_completion``; needs the ``xpay`` extra).
+    once, from the surface's `transport`: Z.ai's REST API and the HTTP gateways
+    (LowCodeAPI, PowerTokens) get a `ZaiClient`; `base_url="xpay"` gets a
+    `zai_core.xpay.XpayClient` (chat only, through the MCP tool
+    `zai_chat_completion`; needs the `xpay` extra).
 
     Example:
-        .. code-block:: python
-
-            client = create_client(base_url="xpay")  # key from XPAY_API_KEY
-            answer = client.chat({"model": "glm-4.7", "messages": hello})
+        ```python
+        client = create_client(base_url="xpay")  # key from XPAY_API_KEY
+        answer = client.chat({"model": "glm-4.7", "messages": hello})
+        ```
     """
     config = ZaiConfig.resolve(
         api_key=api_key,
@@ -76,17 +76,17 @@ CONFIG_WORDS = (
 
 
 class ClientCache(NamedTuple):
-    """A client and the configuration words it was made from (see :func:`cached_client`)."""
+    """A client and the configuration words it was made from (see `cached_client`)."""
 
     client: ChatTransport
     words: tuple[Any, ...]
 
 
 def cached_client(settings: Any, cached: ClientCache | None, **overrides: Any) -> ClientCache:
-    """``cached`` while ``settings``' configuration words are unchanged, else a new client.
+    """`cached` while `settings`' configuration words are unchanged, else a new client.
 
     Integration classes keep the result in a private attribute: a copy made with other words
-    (``model_copy(update={"base_url": ...})``) or a changed attribute gets its own client
+    (`model_copy(update={"base_url": ...})`) or a changed attribute gets its own client
     instead of sending the old key to the old URL.
     """
     words = tuple(getattr(settings, name, None) for name in CONFIG_WORDS) + tuple(
@@ -100,11 +100,11 @@ def cached_client(settings: Any, cached: ClientCache | None, **overrides: Any) -
 def client_for(settings: Any, **overrides: Any) -> ChatTransport:
     """The client for an object that carries the configuration words as attributes.
 
-    Every class of both integrations has ``api_key`` (a plain string, or a secret with
-    ``get_secret_value()`` such as pydantic's ``SecretStr``), ``base_url``, ``timeout``,
-    ``max_retries``, ``default_headers``, ``http_client``, ``http_async_client`` and
-    ``total_timeout``; missing
-    attributes count as unset. ``overrides`` win (for words an object keeps elsewhere).
+    Every class of both integrations has `api_key` (a plain string, or a secret with
+    `get_secret_value()` such as pydantic's `SecretStr`), `base_url`, `timeout`,
+    `max_retries`, `default_headers`, `http_client`, `http_async_client` and
+    `total_timeout`; missing
+    attributes count as unset. `overrides` win (for words an object keeps elsewhere).
     """
     words = {name: getattr(settings, name, None) for name in CONFIG_WORDS}
     key = words["api_key"]

@@ -1,18 +1,18 @@
-"""File upload (``POST /files``, multipart) and the file sources every upload reads.
+"""File upload (`POST /files`, multipart) and the file sources every upload reads.
 
-A source is a path, bytes, or a binary file object; :func:`read_file_source` turns any of
-them into a :class:`FilePayload` (name, bytes, MIME type) before anything is sent.
-:func:`upload_file` / :func:`aupload_file` upload it with a ``purpose`` (``"agent"`` for files
-agents read, such as a translation glossary; ``"user_data"``) and return an
-:class:`UploadedFile` whose ``id`` agent messages and ``custom_variables`` refer to.
+A source is a path, bytes, or a binary file object; `read_file_source` turns any of
+them into a `FilePayload` (name, bytes, MIME type) before anything is sent.
+`upload_file` / `aupload_file` upload it with a `purpose` (`"agent"` for files
+agents read, such as a translation glossary; `"user_data"`) and return an
+`UploadedFile` whose `id` agent messages and `custom_variables` refer to.
 
 Example:
-    .. code-block:: python
+    ```python
+    from zai_core import create_client, upload_file
 
-        from zai_core import create_client, upload_file
-
-        glossary = upload_file(create_client(), "glossary.csv", purpose="agent")
-        print(glossary.id)
+    glossary = upload_file(create_client(), "glossary.csv", purpose="agent")
+    print(glossary.id)
+    ```
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ _MAGIC = ((b"%PDF-", ".pdf"), (b"\x89PNG\r\n\x1a\n", ".png"), (b"\xff\xd8\xff", 
 
 @dataclass(frozen=True)
 class FilePayload:
-    """A file ready to send: name, bytes and MIME type (the bytes never in ``repr``)."""
+    """A file ready to send: name, bytes and MIME type (the bytes never in `repr`)."""
 
     filename: str
     content: bytes
@@ -65,13 +65,13 @@ class FilePayload:
 
 @dataclass(frozen=True)
 class UploadedFile:
-    """What ``POST /files`` returned.
+    """What `POST /files` returned.
 
     Attributes:
         id: the file id agents refer to.
         filename: the name it was stored under.
         bytes: its size.
-        purpose: ``"agent"`` or ``"user_data"``.
+        purpose: `"agent"` or `"user_data"`.
         created_at: creation time (Unix seconds), when given.
     """
 
@@ -83,7 +83,7 @@ class UploadedFile:
 
 
 def sniff_suffix(data: bytes) -> str | None:
-    """``".pdf"``, ``".png"`` or ``".jpg"`` from the first bytes, else ``None``. Pure."""
+    """`".pdf"`, `".png"` or `".jpg"` from the first bytes, else `None`. Pure."""
     return next((suffix for magic, suffix in _MAGIC if data.startswith(magic)), None)
 
 
@@ -95,9 +95,9 @@ def _payload(data: bytes, name: str) -> FilePayload:
 
 
 def read_file_source(source: FileSource, filename: str | None = None) -> FilePayload:
-    """A :class:`FilePayload` from a path, bytes or a binary file object.
+    """A `FilePayload` from a path, bytes or a binary file object.
 
-    Bytes without a ``filename`` are named ``file`` plus the suffix their first bytes show.
+    Bytes without a `filename` are named `file` plus the suffix their first bytes show.
 
     Raises:
         ValueError: the path does not exist, the file is empty, or a text stream was given.
@@ -120,14 +120,14 @@ def read_file_source(source: FileSource, filename: str | None = None) -> FilePay
 
 
 def build_upload_fields(purpose: str = "agent") -> dict[str, str]:
-    """The form fields of ``POST /files`` (all but the file). Pure."""
+    """The form fields of `POST /files` (all but the file). Pure."""
     if purpose not in FILE_PURPOSES:
         raise ValueError(f"purpose must be one of {', '.join(FILE_PURPOSES)}; got {purpose!r}")
     return {"purpose": purpose}
 
 
 def parse_uploaded_file(body: Any) -> UploadedFile:
-    """An :class:`UploadedFile` from the ``/files`` answer. Pure."""
+    """An `UploadedFile` from the `/files` answer. Pure."""
     if not isinstance(body, Mapping) or not body.get("id"):
         raise APIResponseValidationError(
             f"file upload answer has no 'id': {str(body)[:200]!r}", body=body
@@ -154,7 +154,7 @@ def _form(
 def upload_file(
     client: Transport, source: FileSource, *, purpose: str = "agent", filename: str | None = None
 ) -> UploadedFile:
-    """Upload a path, bytes or binary file object: ``POST /files`` (multipart)."""
+    """Upload a path, bytes or binary file object: `POST /files` (multipart)."""
     build_upload_fields(purpose)  # a bad purpose fails before the file is read
     if filename is not None:
         require_text("filename", filename)
@@ -165,7 +165,7 @@ def upload_file(
 async def aupload_file(
     client: Transport, source: FileSource, *, purpose: str = "agent", filename: str | None = None
 ) -> UploadedFile:
-    """Async :func:`upload_file` (a path is read in a worker thread)."""
+    """Async `upload_file` (a path is read in a worker thread)."""
     build_upload_fields(purpose)
     if filename is not None:
         require_text("filename", filename)

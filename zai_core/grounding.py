@@ -1,13 +1,13 @@
-"""Answers grounded by Z.ai's built-in ``web_search`` tool: results and the ``[ref_N]`` citations.
+"""Answers grounded by Z.ai's built-in `web_search` tool: results and the `[ref_N]` citations.
 
-With ``{"type": "web_search", "web_search": {..., "search_result": True}}`` in ``tools``, a chat
-answer carries the hits in a top-level ``web_search`` list (``title``, ``content``, ``link``,
-``media``, ``icon``, ``refer``, ``publish_date``), and the answer text cites them by their
-``refer`` value in brackets: ``... released in December [ref_1].`` This shape is documented by
+With `{"type": "web_search", "web_search": {..., "search_result": True}}` in `tools`, a chat
+answer carries the hits in a top-level `web_search` list (`title`, `content`, `link`,
+`media`, `icon`, `refer`, `publish_date`), and the answer text cites them by their
+`refer` value in brackets: `... released in December [ref_1].` This shape is documented by
 Z.ai (docs.z.ai, chat completion response schema); no public real recording of it exists.
 
-Pure functions, framework-free: both adapters turn :func:`find_citations` into their own
-citation form (LangChain ``Citation`` annotations, LlamaIndex ``CitationBlock``).
+Pure functions, framework-free: both adapters turn `find_citations` into their own
+citation form (LangChain `Citation` annotations, LlamaIndex `CitationBlock`).
 """
 
 from __future__ import annotations
@@ -35,14 +35,14 @@ _BOUNDARY = re.compile(r"[.!?;](?=\s)|[\u3002\uff01\uff1f\uff1b\n]")  # CJK full
 
 @dataclass(frozen=True)
 class WebCitation:
-    """One ``[ref_N]`` in an answer, resolved to the search result it names.
+    """One `[ref_N]` in an answer, resolved to the search result it names.
 
     Attributes:
-        refer: the marker's name (``"ref_1"``).
-        result: the ``web_search`` item whose ``refer`` it is.
+        refer: the marker's name (`"ref_1"`).
+        result: the `web_search` item whose `refer` it is.
         start, end: the span of the answer text the marker supports: the claim before the
             marker, from the previous sentence end (or marker) up to the marker, trimmed.
-        marker_start, marker_end: the span of the ``[ref_N]`` marker itself.
+        marker_start, marker_end: the span of the `[ref_N]` marker itself.
     """
 
     refer: str
@@ -66,13 +66,13 @@ class WebCitation:
 
     @property
     def snippet(self) -> str | None:
-        """The result's text the model read (``content``)."""
+        """The result's text the model read (`content`)."""
         content = self.result.get("content")
         return content if isinstance(content, str) and content else None
 
 
 def search_results(value: Any) -> list[dict[str, Any]]:
-    """The well-formed items of a ``web_search`` list (dicts), in order; ``[]`` otherwise."""
+    """The well-formed items of a `web_search` list (dicts), in order; `[]` otherwise."""
     if not isinstance(value, Sequence) or isinstance(value, (str, bytes)):
         return []
     return [dict(item) for item in value if isinstance(item, Mapping)]
@@ -93,9 +93,9 @@ def _claim_span(text: str, floor: int, marker_start: int) -> tuple[int, int]:
 
 
 def find_citations(text: str, results: Any) -> list[WebCitation]:
-    """Every ``[ref_N]`` in ``text`` that names one of ``results``, in order of appearance.
+    """Every `[ref_N]` in `text` that names one of `results`, in order of appearance.
 
-    A marker right after another (``[ref_1][ref_2]``) supports the same claim. Markers that
+    A marker right after another (`[ref_1][ref_2]`) supports the same claim. Markers that
     name no result are left out. Pure.
     """
     by_refer = {r["refer"]: r for r in search_results(results) if isinstance(r.get("refer"), str)}
@@ -117,7 +117,7 @@ def find_citations(text: str, results: Any) -> list[WebCitation]:
 
 
 def forced_search_query(tools: Any) -> str | None:
-    """The ``search_query`` a request's built-in ``web_search`` tool forces, if any.
+    """The `search_query` a request's built-in `web_search` tool forces, if any.
 
     Z.ai reports no query of its own: when the model chooses the query, the answer does
     not say which it was, so this is the only query a client can know.

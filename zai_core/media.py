@@ -1,12 +1,12 @@
 """Image generation and audio transcription.
 
-- ``POST /images/generations``: :func:`generate_image` -> :class:`ImageResult` (the URLs).
-- ``POST /audio/transcriptions`` (multipart): :func:`transcribe` a ``.wav`` / ``.mp3`` path or
-  bytes -> :class:`Transcription`.
+- `POST /images/generations`: `generate_image` -> `ImageResult` (the URLs).
+- `POST /audio/transcriptions` (multipart): `transcribe` a `.wav` / `.mp3` path or
+  bytes -> `Transcription`.
 
-Every ``build_*`` function is pure and raises ValueError before any request; every
-``parse_*`` function is pure and raises :class:`~zai_core.errors.APIResponseValidationError`
-on an answer of the wrong shape. Videos live in :mod:`zai_core.video`.
+Every `build_*` function is pure and raises ValueError before any request; every
+`parse_*` function is pure and raises `zai_core.errors.APIResponseValidationError`
+on an answer of the wrong shape. Videos live in `zai_core.video`.
 """
 
 from __future__ import annotations
@@ -80,12 +80,12 @@ _IMAGE_SIZE_RULES: dict[str, _SizeRule] = {
 
 @dataclass(frozen=True)
 class ImageResult:
-    """What ``POST /images/generations`` returned.
+    """What `POST /images/generations` returned.
 
     Attributes:
         urls: image URLs (Z.ai keeps them for 30 days).
         created: Unix time of creation, when given.
-        content_filter: moderation verdicts (``{"role", "level"}``), when given.
+        content_filter: moderation verdicts (`{"role", "level"}`), when given.
     """
 
     urls: tuple[str, ...]
@@ -101,7 +101,7 @@ def _image_rule(model: str) -> _SizeRule | None:
 
 
 def check_image_size(model: str, size: str) -> str:
-    """``size`` when it is ``WxH`` and fits ``model``'s documented bounds, else a ValueError."""
+    """`size` when it is `WxH` and fits `model`'s documented bounds, else a ValueError."""
     match = _SIZE.fullmatch(size.strip()) if isinstance(size, str) else None
     if not match:
         raise ValueError(f"size must look like '1280x1280' (width x height), got {size!r}")
@@ -136,14 +136,14 @@ def build_image_body(
     request_id: str | None = None,
     user_id: str | None = None,
 ) -> dict[str, Any]:
-    """The ``POST /images/generations`` body; raises ValueError on a bad value.
+    """The `POST /images/generations` body; raises ValueError on a bad value.
 
     Args:
         prompt: what to draw (required).
-        model: ``"glm-image"`` (default) or ``"cogview-4-250304"``...
-        size: ``"WxH"``; glm-image: a preset such as ``1280x1280`` or 1024-2048 px sides in
+        model: `"glm-image"` (default) or `"cogview-4-250304"`...
+        size: `"WxH"`; glm-image: a preset such as `1280x1280` or 1024-2048 px sides in
             multiples of 32; cogview-4: a preset or 512-2048 px sides in multiples of 16.
-        quality: ``"hd"`` or ``"standard"`` (server default: hd for glm-image).
+        quality: `"hd"` or `"standard"` (server default: hd for glm-image).
         watermark_enabled: ask for a visible watermark (or not).
         request_id / user_id: your ids for the request and the end user.
     """
@@ -162,7 +162,7 @@ def build_image_body(
 
 
 def parse_image_result(body: Any) -> ImageResult:
-    """The URLs of an ``/images/generations`` answer (``data[*].url``)."""
+    """The URLs of an `/images/generations` answer (`data[*].url`)."""
     data = body.get("data") if isinstance(body, Mapping) else None
     urls = tuple(
         str(item["url"]) for item in data or () if isinstance(item, Mapping) and item.get("url")
@@ -181,13 +181,13 @@ def parse_image_result(body: Any) -> ImageResult:
 
 
 def generate_image(client: Transport, prompt: str, **options: Any) -> ImageResult:
-    """Draw one image: ``options`` as in :func:`build_image_body`."""
+    """Draw one image: `options` as in `build_image_body`."""
     body = build_image_body(prompt, **options)
     return parse_image_result(client.request("POST", "/images/generations", json=body))
 
 
 async def agenerate_image(client: Transport, prompt: str, **options: Any) -> ImageResult:
-    """Async :func:`generate_image`."""
+    """Async `generate_image`."""
     body = build_image_body(prompt, **options)
     return parse_image_result(await client.arequest("POST", "/images/generations", json=body))
 
@@ -205,7 +205,7 @@ AudioSource = str | os.PathLike[str] | bytes
 
 @dataclass(frozen=True)
 class AudioFile:
-    """An audio file ready to upload: name, bytes and MIME type (bytes never in ``repr``)."""
+    """An audio file ready to upload: name, bytes and MIME type (bytes never in `repr`)."""
 
     filename: str
     content: bytes
@@ -217,7 +217,7 @@ class AudioFile:
 
 @dataclass(frozen=True)
 class Transcription:
-    """What ``POST /audio/transcriptions`` returned: the ``text`` and its ids."""
+    """What `POST /audio/transcriptions` returned: the `text` and its ids."""
 
     text: str
     id: str | None = None
@@ -226,7 +226,7 @@ class Transcription:
 
 
 def sniff_audio_suffix(data: bytes) -> str | None:
-    """``".wav"`` or ``".mp3"`` from the first bytes, or ``None``."""
+    """`".wav"` or `".mp3"` from the first bytes, or `None`."""
     if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
         return ".wav"
     if data[:3] == b"ID3" or (len(data) > 1 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0):
@@ -242,7 +242,7 @@ def _check_audio_size(name: str, size: int) -> None:
 
 
 def audio_from_bytes(data: bytes, filename: str | None = None) -> AudioFile:
-    """An :class:`AudioFile` from bytes; the format comes from ``filename`` or the bytes."""
+    """An `AudioFile` from bytes; the format comes from `filename` or the bytes."""
     name = filename or "audio"
     _check_audio_size(name, len(data))
     suffix = Path(name).suffix.lower() if filename else sniff_audio_suffix(data)
@@ -257,7 +257,7 @@ def audio_from_bytes(data: bytes, filename: str | None = None) -> AudioFile:
 
 
 def load_audio(source: AudioSource, filename: str | None = None) -> AudioFile:
-    """An :class:`AudioFile` from a path or bytes, checked: exists, ``.wav``/``.mp3``, <= 25 MB."""
+    """An `AudioFile` from a path or bytes, checked: exists, `.wav`/`.mp3`, <= 25 MB."""
     if isinstance(source, (bytes, bytearray, memoryview)):
         return audio_from_bytes(bytes(source), filename)
     path = Path(os.fspath(source))
@@ -278,10 +278,10 @@ def build_transcription_fields(
     request_id: str | None = None,
     user_id: str | None = None,
 ) -> dict[str, str]:
-    """The form fields of ``POST /audio/transcriptions`` (all but the file); pure.
+    """The form fields of `POST /audio/transcriptions` (all but the file); pure.
 
     Args:
-        model: ``"glm-asr-2512"`` (default).
+        model: `"glm-asr-2512"` (default).
         prompt: earlier transcript as context (under 8000 characters).
         hotwords: up to 100 words to favour (sent as a JSON array, as the docs show).
         request_id / user_id: your ids for the request and the end user.
@@ -305,7 +305,7 @@ def build_transcription_fields(
 def build_transcription_form(
     audio: AudioFile, **options: Any
 ) -> tuple[dict[str, str], dict[str, tuple[str, bytes, str]]]:
-    """The multipart form ``(fields, files)``; ``options`` as in :func:`build_transcription_fields`.
+    """The multipart form `(fields, files)`; `options` as in `build_transcription_fields`.
 
     Pure: the options are checked first, then paired with the (already checked) file.
     """
@@ -314,7 +314,7 @@ def build_transcription_form(
 
 
 def parse_transcription(body: Any) -> Transcription:
-    """The text of an ``/audio/transcriptions`` answer."""
+    """The text of an `/audio/transcriptions` answer."""
     if not isinstance(body, Mapping) or not isinstance(body.get("text"), str):
         raise APIResponseValidationError(
             f"transcription answer has no 'text': {str(body)[:200]!r}", body=body
@@ -330,9 +330,9 @@ def parse_transcription(body: Any) -> Transcription:
 def transcribe(
     client: Transport, source: AudioSource, *, filename: str | None = None, **options: Any
 ) -> Transcription:
-    """Transcribe a ``.wav`` / ``.mp3`` path or bytes (<= 25 MB, <= 30 s of audio).
+    """Transcribe a `.wav` / `.mp3` path or bytes (<= 25 MB, <= 30 s of audio).
 
-    ``options`` as in :func:`build_transcription_fields` (checked before the file is read).
+    `options` as in `build_transcription_fields` (checked before the file is read).
     """
     build_transcription_fields(**options)
     fields, files = build_transcription_form(load_audio(source, filename), **options)
@@ -343,7 +343,7 @@ def transcribe(
 async def atranscribe(
     client: Transport, source: AudioSource, *, filename: str | None = None, **options: Any
 ) -> Transcription:
-    """Async :func:`transcribe` (the file is read in a worker thread)."""
+    """Async `transcribe` (the file is read in a worker thread)."""
     build_transcription_fields(**options)
     audio = await asyncio.to_thread(load_audio, source, filename)
     fields, files = build_transcription_form(audio, **options)

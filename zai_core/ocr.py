@@ -1,24 +1,24 @@
-"""GLM-OCR layout parsing (``POST /layout_parsing``): PDFs and images to Markdown, page by page.
+"""GLM-OCR layout parsing (`POST /layout_parsing`): PDFs and images to Markdown, page by page.
 
-:func:`load_document` turns a URL, a path, bytes or a binary file object into an
-:class:`OCRDocument` (a URL as it is; a file base64-encoded) and checks Z.ai's limits before
+`load_document` turns a URL, a path, bytes or a binary file object into an
+`OCRDocument` (a URL as it is; a file base64-encoded) and checks Z.ai's limits before
 anything is sent: images (JPG, PNG) up to 10 MB, PDFs up to 50 MB and 100 pages (the page
 count is read from the PDF when it shows it; a URL's size and pages cannot be known).
-:func:`build_layout_body` adds the options (page range...); :func:`parse_layout_result` turns
-the answer into a :class:`LayoutResult` of :class:`LayoutPage` objects, each with its Markdown,
-size and :class:`LayoutElement` list (label, box, content). :func:`read_document` /
-:func:`aread_document` do all three around the one client.
+`build_layout_body` adds the options (page range...); `parse_layout_result` turns
+the answer into a `LayoutResult` of `LayoutPage` objects, each with its Markdown,
+size and `LayoutElement` list (label, box, content). `read_document` /
+`aread_document` do all three around the one client.
 
 The shapes are documented (docs.z.ai "Layout Parsing"), never recorded.
 
 Example:
-    .. code-block:: python
+    ```python
+    from zai_core import create_client, read_document
 
-        from zai_core import create_client, read_document
-
-        result = read_document(create_client(), "scan.pdf", start_page_id=1, end_page_id=3)
-        for page in result.pages:
-            print(page.number, page.width, page.height, page.markdown[:80])
+    result = read_document(create_client(), "scan.pdf", start_page_id=1, end_page_id=3)
+    for page in result.pages:
+        print(page.number, page.width, page.height, page.markdown[:80])
+    ```
 """
 
 from __future__ import annotations
@@ -68,11 +68,11 @@ _PDF_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
 
 @dataclass(frozen=True)
 class OCRDocument:
-    """A document ready for ``/layout_parsing`` (the payload never in ``repr``).
+    """A document ready for `/layout_parsing` (the payload never in `repr`).
 
     Attributes:
         source: what the caller named it by (path, URL, file name) for metadata.
-        kind: ``"pdf"``, ``"image"`` or ``"url"`` (size and pages unknown).
+        kind: `"pdf"`, `"image"` or `"url"` (size and pages unknown).
         file: the URL, or the file's bytes base64-encoded.
         size: bytes, when known.
         pages: PDF pages, when the file shows them.
@@ -87,8 +87,8 @@ class OCRDocument:
 
 @dataclass(frozen=True)
 class LayoutElement:
-    """One block on a page: ``label`` (``"text"``, ``"table"``, ``"image"``...), ``bbox``
-    ``(x0, y0, x1, y1)`` as Z.ai gives it, the block's ``content`` and its reading ``index``."""
+    """One block on a page: `label` (`"text"`, `"table"`, `"image"`...), `bbox`
+    `(x0, y0, x1, y1)` as Z.ai gives it, the block's `content` and its reading `index`."""
 
     index: int
     label: str
@@ -100,8 +100,8 @@ class LayoutElement:
 
 @dataclass(frozen=True)
 class LayoutPage:
-    """One page: its ``number`` (from 1, counting from the document's first page), Markdown,
-    size (``width`` / ``height`` when Z.ai gives them) and layout elements."""
+    """One page: its `number` (from 1, counting from the document's first page), Markdown,
+    size (`width` / `height` when Z.ai gives them) and layout elements."""
 
     number: int
     markdown: str
@@ -112,7 +112,7 @@ class LayoutPage:
 
 @dataclass(frozen=True)
 class LayoutResult:
-    """A parsed document: the whole ``markdown``, its ``pages``, and the answer's ids."""
+    """A parsed document: the whole `markdown`, its `pages`, and the answer's ids."""
 
     markdown: str
     pages: tuple[LayoutPage, ...]
@@ -128,7 +128,7 @@ class LayoutResult:
 
 
 def count_pdf_pages(data: bytes) -> int | None:
-    """Pages of a PDF from its page objects, or ``None`` when they are compressed away. Pure."""
+    """Pages of a PDF from its page objects, or `None` when they are compressed away. Pure."""
     count = len(_PDF_PAGE.findall(data))
     return count or None
 
@@ -172,7 +172,7 @@ def check_document_limits(
 
 
 def check_page_range(start: int | None, end: int | None) -> None:
-    """Raise ValueError unless ``start`` / ``end`` are page numbers >= 1 in order. Pure."""
+    """Raise ValueError unless `start` / `end` are page numbers >= 1 in order. Pure."""
     for name, value in (("start_page_id", start), ("end_page_id", end)):
         if value is not None and (
             isinstance(value, bool) or not isinstance(value, int) or value < 1
@@ -193,7 +193,7 @@ def load_document(
     start_page_id: int | None = None,
     end_page_id: int | None = None,
 ) -> OCRDocument:
-    """An :class:`OCRDocument` from a URL, a path, bytes or a binary file object, checked.
+    """An `OCRDocument` from a URL, a path, bytes or a binary file object, checked.
 
     Raises:
         ValueError: not a PDF / JPG / PNG, too big, too many pages, a bad page range, or a
@@ -238,7 +238,7 @@ def build_layout_body(
     request_id: str | None = None,
     user_id: str | None = None,
 ) -> dict[str, Any]:
-    """The ``POST /layout_parsing`` body; checks the page range against the document. Pure."""
+    """The `POST /layout_parsing` body; checks the page range against the document. Pure."""
     check_document_limits(
         document.kind,
         document.size,
@@ -307,11 +307,11 @@ def _page(
 
 
 def parse_layout_result(body: Any, *, first_page: int = 1) -> LayoutResult:
-    """A :class:`LayoutResult` from a ``/layout_parsing`` answer. Pure.
+    """A `LayoutResult` from a `/layout_parsing` answer. Pure.
 
-    Each page's Markdown is its elements' content in reading order (``md_results`` is the
-    whole document); ``md_results`` given as a list is taken page by page. ``first_page``
-    numbers the pages (the ``start_page_id`` that was sent).
+    Each page's Markdown is its elements' content in reading order (`md_results` is the
+    whole document); `md_results` given as a list is taken page by page. `first_page`
+    numbers the pages (the `start_page_id` that was sent).
     """
     if not isinstance(body, Mapping) or "md_results" not in body:
         raise APIResponseValidationError(
@@ -350,9 +350,9 @@ def parse_layout_result(body: Any, *, first_page: int = 1) -> LayoutResult:
 def read_document(
     client: Transport, source: FileSource, *, filename: str | None = None, **options: Any
 ) -> LayoutResult:
-    """Parse a PDF or image (URL, path, bytes, binary file): ``POST /layout_parsing``.
+    """Parse a PDF or image (URL, path, bytes, binary file): `POST /layout_parsing`.
 
-    ``options`` as in :func:`build_layout_body`; every limit is checked before sending.
+    `options` as in `build_layout_body`; every limit is checked before sending.
     """
     start, end = options.get("start_page_id"), options.get("end_page_id")
     document = load_document(source, filename=filename, start_page_id=start, end_page_id=end)
@@ -365,7 +365,7 @@ def read_document(
 async def aread_document(
     client: Transport, source: FileSource, *, filename: str | None = None, **options: Any
 ) -> LayoutResult:
-    """Async :func:`read_document` (a file is read and encoded in a worker thread)."""
+    """Async `read_document` (a file is read and encoded in a worker thread)."""
     start, end = options.get("start_page_id"), options.get("end_page_id")
     document = await asyncio.to_thread(
         load_document, source, filename=filename, start_page_id=start, end_page_id=end

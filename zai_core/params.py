@@ -1,11 +1,11 @@
 """Z.ai's chat request parameters, declared once: the table both integrations inherit.
 
-:class:`ChatParameters` is the single declaration of every wire parameter of
-``POST /chat/completions`` (its type, default and description as a pydantic field, and as
-:class:`Wire` metadata: the values accepted, the check made before sending, which catalog
-models take it, whether the xpay gateway takes it). ``ChatZai`` and ``Zai`` inherit it, so
-their fields are these; :func:`build_chat_body` turns settings into the request body by
-walking the same table; :func:`parameters_markdown` renders it for ``docs/parameters.md``.
+`ChatParameters` is the single declaration of every wire parameter of
+`POST /chat/completions` (its type, default and description as a pydantic field, and as
+`Wire` metadata: the values accepted, the check made before sending, which catalog
+models take it, whether the xpay gateway takes it). `ChatZai` and `Zai` inherit it, so
+their fields are these; `build_chat_body` turns settings into the request body by
+walking the same table; `parameters_markdown` renders it for `docs/parameters.md`.
 
 Adding a parameter is one field here (and the regenerated docs page).
 
@@ -42,7 +42,7 @@ Check = Callable[[str, Any, ModelInfo], Any]
 
 
 def normalize_thinking(thinking: ThinkingLike) -> dict[str, Any] | None:
-    """``True`` -> enabled, ``False`` -> disabled, a dict is checked and passed on."""
+    """`True` -> enabled, `False` -> disabled, a dict is checked and passed on."""
     if thinking is None:
         return None
     if thinking is True:
@@ -152,13 +152,13 @@ def _include_usage(name: str, value: Any, info: ModelInfo) -> Any:
 
 @dataclass(frozen=True)
 class Wire:
-    """How one chat parameter goes on the wire (metadata of a :class:`ChatParameters` field).
+    """How one chat parameter goes on the wire (metadata of a `ChatParameters` field).
 
     Attributes:
         values: the values Z.ai accepts, in words (for the docs).
-        check: validates a set value and returns what is sent (``None``: left out).
-        models: which catalog models take it (``None``: every model).
-        models_text: ``models`` in words, for the docs.
+        check: validates a set value and returns what is sent (`None`: left out).
+        models: which catalog models take it (`None`: every model).
+        models_text: `models` in words, for the docs.
         xpay: the xpay gateway's tool takes it.
         stream_only: sent on streamed calls only.
         key: the body key, when it is not the parameter's name.
@@ -174,10 +174,10 @@ class Wire:
 
 
 class ChatParameters(BaseModel):
-    """The chat request parameters Z.ai documents, shared by ``ChatZai`` and ``Zai``.
+    """The chat request parameters Z.ai documents, shared by `ChatZai` and `Zai`.
 
-    Every field is ``None`` (or its default) unless set; unset values are left out of the
-    request so the server's per-model defaults apply. See ``docs/parameters.md``.
+    Every field is `None` (or its default) unless set; unset values are left out of the
+    request so the server's per-model defaults apply. See `docs/parameters.md`.
     """
 
     temperature: Annotated[float | None, Wire("0.0 - 1.0", _between(0.0, 1.0))] = Field(
@@ -304,11 +304,11 @@ def build_chat_body(
     extra_body: Mapping[str, Any] | None = None,
     **settings: Any,
 ) -> dict[str, Any]:
-    """The JSON body of ``POST /chat/completions``.
+    """The JSON body of `POST /chat/completions`.
 
-    ``settings`` are :class:`ChatParameters` by name. Unset (``None``) settings are left out
-    so the server's per-model defaults apply; stream-only ones (``tool_stream``,
-    ``stream_usage`` as ``stream_options``) are sent on streamed calls only. ``extra_body``
+    `settings` are `ChatParameters` by name. Unset (`None`) settings are left out
+    so the server's per-model defaults apply; stream-only ones (`tool_stream`,
+    `stream_usage` as `stream_options`) are sent on streamed calls only. `extra_body`
     keys are merged last and win.
 
     Raises:
@@ -350,8 +350,8 @@ def _models_cell(wire: Wire) -> str:
 
 
 def parameters_markdown() -> str:
-    """``docs/parameters.md``: the parameter table, rendered from :class:`ChatParameters`,
-    and the message and tool rules, rendered from :mod:`zai_core.chat_rules`."""
+    """`docs/parameters.md`: the parameter table, rendered from `ChatParameters`,
+    and the message and tool rules, rendered from `zai_core.chat_rules`."""
     lines = [
         "# Chat parameters",
         "",

@@ -1,6 +1,6 @@
 """The retry policy as pure functions: which failures retry, and how long to wait.
 
-No I/O and no clock reads unless the caller leaves ``now`` / ``rng`` unset, so every
+No I/O and no clock reads unless the caller leaves `now` / `rng` unset, so every
 decision is table-testable. Both the sync and the async client call these.
 """
 
@@ -38,7 +38,7 @@ RETRYABLE_STATUSES = frozenset({408, 409, 429})
 def should_retry_status(status_code: int, code: str | None, headers: Mapping[str, str]) -> bool:
     """Whether a response with this status, business code and headers should be retried.
 
-    ``x-should-retry: true|false`` from the server wins; then non-retryable business codes
+    `x-should-retry: true|false` from the server wins; then non-retryable business codes
     (1113 and the other balance/plan codes, bad parameters, moderation) never retry; then
     408, 409, 429 and every 5xx retry.
     """
@@ -53,7 +53,7 @@ def should_retry_status(status_code: int, code: str | None, headers: Mapping[str
 
 
 def parse_retry_after(headers: Mapping[str, str], now: float | None = None) -> float | None:
-    """Seconds to wait from ``retry-after-ms``, else ``retry-after`` (seconds or HTTP-date)."""
+    """Seconds to wait from `retry-after-ms`, else `retry-after` (seconds or HTTP-date)."""
     raw_ms = headers.get("retry-after-ms")
     if raw_ms is not None:
         try:
@@ -85,8 +85,8 @@ def retry_delay(
 ) -> float:
     """How long to sleep before the next attempt.
 
-    A server's ``retry-after-ms`` / ``retry-after`` is honoured when it is in (0, 60] s;
-    otherwise ``min(0.5 * 2**retries_taken, 8) * (1 - 0.25 * rng())``.
+    A server's `retry-after-ms` / `retry-after` is honoured when it is in (0, 60] s;
+    otherwise `min(0.5 * 2**retries_taken, 8) * (1 - 0.25 * rng())`.
     """
     if headers:
         after = parse_retry_after(headers, now)

@@ -1,11 +1,11 @@
 """What both frameworks' configuration bases do with the configuration words (pydantic).
 
-:class:`ConfigWordsModel` is the behaviour behind ``langchain_zai``'s and ``llama_index_zai``'s
-``ZaiSettings``: ``max_retries=None`` means the default, every word is checked when the object
-is made (:func:`zai_core.config.check_config_words`), the client comes from
-:func:`zai_core.cached_client` (a new one when a word changes) and pickling drops the key and
+`ConfigWordsModel` is the behaviour behind `langchain_zai`'s and `llama_index_zai`'s
+`ZaiSettings`: `max_retries=None` means the default, every word is checked when the object
+is made (`zai_core.config.check_config_words`), the client comes from
+`zai_core.cached_client` (a new one when a word changes) and pickling drops the key and
 the client. Each framework declares the fields themselves, in its own house style (aliases and
-``lc_secrets`` for LangChain, field descriptions and a key that is never serialized for
+`lc_secrets` for LangChain, field descriptions and a key that is never serialized for
 LlamaIndex).
 """
 

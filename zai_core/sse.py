@@ -2,8 +2,8 @@
 
 Only CR, LF and CRLF end a line (httpx-sse >= 0.4.2), so U+2028 inside JSON is safe, and
 bytes are decoded incrementally, so a multibyte character split across network chunks is
-safe. Comments and empty events are skipped; ``[DONE]`` ends the stream; an error payload
-raises the matching :mod:`zai_core.errors` class.
+safe. Comments and empty events are skipped; `[DONE]` ends the stream; an error payload
+raises the matching `zai_core.errors` class.
 """
 
 from __future__ import annotations
@@ -112,10 +112,10 @@ _loads = json.loads
 
 
 def decode_event(sse: ServerSentEvent, envelope: str | None = None) -> Any:
-    """One SSE event to a dict, ``None`` (skip it) or :data:`DONE`.
+    """One SSE event to a dict, `None` (skip it) or `DONE`.
 
     Raises:
-        APIStatusError: the event is an error (``event: error`` or ``{"error": ...}``).
+        APIStatusError: the event is an error (`event: error` or `{"error": ...}`).
         APIResponseValidationError: the data is not JSON.
     """
     data = sse.data

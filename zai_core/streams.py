@@ -1,9 +1,9 @@
 """Chat answers as they come back: failing finish reasons, and the stream wrappers.
 
-:class:`ChatStream` / :class:`AsyncChatStream` wrap the event iterators of
-:class:`zai_core.ZaiClient` (or any client with the same chat interface): they fold every
-chunk into a :class:`StreamAccumulator`, raise on a failing finish reason, put the partial
-answer on a :class:`StreamInterruptedError`, and always close the response.
+`ChatStream` / `AsyncChatStream` wrap the event iterators of
+`zai_core.ZaiClient` (or any client with the same chat interface): they fold every
+chunk into a `StreamAccumulator`, raise on a failing finish reason, put the partial
+answer on a `StreamInterruptedError`, and always close the response.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ __all__ = [
 class FailingFinish:
     """A finish reason that means the answer failed: the error it raises.
 
-    ``in_stream`` replaces ``error`` once streaming began (the partial answer was handed
+    `in_stream` replaces `error` once streaming began (the partial answer was handed
     out, so it must not be retried).
     """
 
@@ -71,8 +71,8 @@ FAILING_FINISH_REASONS: dict[str, FailingFinish] = {
 def finish_reason_error(
     finish_reason: str | None, *, partial_text: str, request_id: str | None, stream: bool
 ) -> ZaiError | None:
-    """The error a failing finish reason stands for (:data:`FAILING_FINISH_REASONS`), or
-    ``None`` for a normal finish. The partial answer rides on the error, never returned as
+    """The error a failing finish reason stands for (`FAILING_FINISH_REASONS`), or
+    `None` for a normal finish. The partial answer rides on the error, never returned as
     if complete.
     """
     rule = FAILING_FINISH_REASONS.get(finish_reason or "")
@@ -144,9 +144,9 @@ def _fail_on_finish(accumulator: StreamAccumulator) -> None:
 
 
 class ChatStream:
-    """A streamed chat answer: iterate chunk dicts; ``accumulator`` holds the whole so far.
+    """A streamed chat answer: iterate chunk dicts; `accumulator` holds the whole so far.
 
-    Use it as a context manager (``with client.stream_chat(body) as stream``) so the
+    Use it as a context manager (`with client.stream_chat(body) as stream`) so the
     response is closed even when the loop is left early; a failing finish reason raises.
     """
 
@@ -193,7 +193,7 @@ class ChatStream:
 
 
 class AsyncChatStream:
-    """Async :class:`ChatStream`: ``async with`` / ``async for``."""
+    """Async `ChatStream`: `async with` / `async for`."""
 
     def __init__(self, events: AsyncIterator[dict[str, Any]], accumulator: StreamAccumulator):
         self.accumulator = accumulator

@@ -1,12 +1,12 @@
-"""Token counts from Z.ai's ``POST /tokenizer`` (counts only; no token ids).
+"""Token counts from Z.ai's `POST /tokenizer` (counts only; no token ids).
 
 One request per call: the endpoint is exact for the model and counts tools and images,
-which no local tokenizer can. Callers cache where the input repeats (:class:`CountCache`).
+which no local tokenizer can. Callers cache where the input repeats (`CountCache`).
 
 The endpoint counts chat messages, template included. A text's own count is the count of
 the text as one user message minus the template tokens around a message, measured once by
-counting :data:`PROBE_TEXT` (one token): :func:`message_overhead` and :func:`text_tokens`.
-Both frameworks' text counters (``ChatZai.get_num_tokens``, ``ZaiTokenizer``) use them.
+counting `PROBE_TEXT` (one token): `message_overhead` and `text_tokens`.
+Both frameworks' text counters (`ChatZai.get_num_tokens`, `ZaiTokenizer`) use them.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def tokenizer_body(
     messages: Sequence[Mapping[str, Any]],
     tools: Sequence[Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """The request body; ``tools`` are counted too (function tools only)."""
+    """The request body; `tools` are counted too (function tools only)."""
     body: dict[str, Any] = {"model": model, "messages": list(messages)}
     functions = [t for t in tools or () if t.get("type", "function") == "function"]
     if functions:
@@ -81,7 +81,7 @@ def count_tokens(
     messages: Sequence[Mapping[str, Any]],
     tools: Sequence[Mapping[str, Any]] | None = None,
 ) -> int:
-    """Prompt tokens of ``messages`` (and ``tools``) for ``model``: one request."""
+    """Prompt tokens of `messages` (and `tools`) for `model`: one request."""
     return _total(client.request("POST", "/tokenizer", json=tokenizer_body(model, messages, tools)))
 
 
@@ -91,7 +91,7 @@ async def acount_tokens(
     messages: Sequence[Mapping[str, Any]],
     tools: Sequence[Mapping[str, Any]] | None = None,
 ) -> int:
-    """Async :func:`count_tokens`."""
+    """Async `count_tokens`."""
     answer = await client.arequest(
         "POST", "/tokenizer", json=tokenizer_body(model, messages, tools)
     )
@@ -99,7 +99,7 @@ async def acount_tokens(
 
 
 def message_overhead(probe_count: int) -> int:
-    """Template tokens around one message, from the count of :data:`PROBE_TEXT` as a message."""
+    """Template tokens around one message, from the count of `PROBE_TEXT` as a message."""
     return max(0, probe_count - 1)
 
 
@@ -109,7 +109,7 @@ def text_tokens(message_count: int, overhead: int) -> int:
 
 
 def user_message(text: str) -> list[dict[str, str]]:
-    """``text`` as the one-message conversation the endpoint counts."""
+    """`text` as the one-message conversation the endpoint counts."""
     return [{"role": "user", "content": text}]
 
 
@@ -124,7 +124,7 @@ def count_key(
 
 
 class CountCacheInfo(NamedTuple):
-    """Cache statistics: ``hits``, ``misses`` (= tokenizer requests), ``size``, ``maxsize``."""
+    """Cache statistics: `hits`, `misses` (= tokenizer requests), `size`, `maxsize`."""
 
     hits: int
     misses: int
@@ -133,9 +133,9 @@ class CountCacheInfo(NamedTuple):
 
 
 class CountCache:
-    """A bounded, thread-safe LRU of token counts keyed by :func:`count_key`.
+    """A bounded, thread-safe LRU of token counts keyed by `count_key`.
 
-    Safe because a model's count for a given request never changes. ``maxsize=0`` keeps
+    Safe because a model's count for a given request never changes. `maxsize=0` keeps
     nothing (every count is a request) but still counts misses.
     """
 
@@ -153,7 +153,7 @@ class CountCache:
         return (CountCache, (self.maxsize,))
 
     def get(self, key: bytes) -> int | None:
-        """The cached count (marked recently used), or ``None``."""
+        """The cached count (marked recently used), or `None`."""
         with self._lock:
             count = self._data.get(key)
             if count is not None:
@@ -162,7 +162,7 @@ class CountCache:
             return count
 
     def put(self, key: bytes, count: int) -> int:
-        """Store ``count`` (one miss: it took a request) and return it."""
+        """Store `count` (one miss: it took a request) and return it."""
         with self._lock:
             self._misses += 1
             if self.maxsize:
@@ -187,8 +187,8 @@ class CountCache:
 class TokenCounter:
     """Cached counts for one model: conversations (template included) and bare texts.
 
-    The shared logic of ``ChatZai.get_num_tokens*`` and ``ZaiTokenizer``. ``client`` is a
-    callable so a cached answer needs no key. ``overhead`` is the per-message template,
+    The shared logic of `ChatZai.get_num_tokens*` and `ZaiTokenizer`. `client` is a
+    callable so a cached answer needs no key. `overhead` is the per-message template,
     measured on the first text count unless given.
     """
 
@@ -209,7 +209,7 @@ class TokenCounter:
         messages: Sequence[Mapping[str, Any]],
         tools: Sequence[Mapping[str, Any]] | None = None,
     ) -> int:
-        """Prompt tokens of ``messages`` with their template: the cache, else one request."""
+        """Prompt tokens of `messages` with their template: the cache, else one request."""
         key = count_key(model, messages, tools)
         cached = self.cache.get(key)
         if cached is not None:
@@ -223,7 +223,7 @@ class TokenCounter:
         messages: Sequence[Mapping[str, Any]],
         tools: Sequence[Mapping[str, Any]] | None = None,
     ) -> int:
-        """Async :meth:`messages` (same cache)."""
+        """Async `messages` (same cache)."""
         key = count_key(model, messages, tools)
         cached = self.cache.get(key)
         if cached is not None:
@@ -231,7 +231,7 @@ class TokenCounter:
         return self.cache.put(key, await acount_tokens(client(), model, messages, tools))
 
     def text(self, client: Callable[[], Transport], model: str, text: str) -> int:
-        """Tokens of ``text`` alone (``""`` is 0 without a request)."""
+        """Tokens of `text` alone (`""` is 0 without a request)."""
         if not text:
             return 0
         if self.overhead is None:
@@ -239,7 +239,7 @@ class TokenCounter:
         return text_tokens(self.messages(client, model, user_message(text)), self.overhead)
 
     async def atext(self, client: Callable[[], Transport], model: str, text: str) -> int:
-        """Async :meth:`text` (same cache)."""
+        """Async `text` (same cache)."""
         if not text:
             return 0
         if self.overhead is None:

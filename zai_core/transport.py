@@ -1,15 +1,15 @@
 """What every Z.ai client is: a small transport protocol, and chat built once on top of it.
 
-Two transports implement :class:`Transport`: :class:`zai_core.ZaiClient` (Z.ai's REST API and
-the HTTP gateways, over httpx) and :class:`zai_core.xpay.XpayClient` (the xpay MCP gateway,
-which serves ``POST /chat/completions`` through a tool and answers
-:class:`~zai_core.xpay.GatewayNotSupportedError` for any other path, as a server answers an
-unknown route). :class:`ChatMethods` writes ``chat`` / ``achat`` / ``stream_chat`` /
-``astream_chat`` once over any transport, so neither client refuses a method of the other.
+Two transports implement `Transport`: `zai_core.ZaiClient` (Z.ai's REST API and
+the HTTP gateways, over httpx) and `zai_core.xpay.XpayClient` (the xpay MCP gateway,
+which serves `POST /chat/completions` through a tool and answers
+`zai_core.xpay.GatewayNotSupportedError` for any other path, as a server answers an
+unknown route). `ChatMethods` writes `chat` / `achat` / `stream_chat` /
+`astream_chat` once over any transport, so neither client refuses a method of the other.
 
-The endpoint helpers (:mod:`zai_core.web`, :mod:`zai_core.media`, ...) take a
-:class:`Transport`; the integration classes hold a :class:`ChatTransport` made by
-:func:`zai_core.create_client`.
+The endpoint helpers (`zai_core.web`, `zai_core.media`, ...) take a
+`Transport`; the integration classes hold a `ChatTransport` made by
+`zai_core.create_client`.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ CHAT_PATH = "/chat/completions"
 class Transport(Protocol):
     """Requests to Z.ai endpoints: one JSON answer, or a stream of JSON events, with retries.
 
-    ``total_timeout`` (else the configuration's) bounds one call, every attempt and retry
+    `total_timeout` (else the configuration's) bounds one call, every attempt and retry
     wait included.
 
     Attributes:
@@ -52,7 +52,7 @@ class Transport(Protocol):
         validate: Callable[[Any], None] | None = None,
         total_timeout: float | None = None,
     ) -> Any:
-        """The parsed JSON answer of ``method path``; ``validate`` runs on it."""
+        """The parsed JSON answer of `method path`; `validate` runs on it."""
         ...
 
     async def arequest(
@@ -68,7 +68,7 @@ class Transport(Protocol):
         validate: Callable[[Any], None] | None = None,
         total_timeout: float | None = None,
     ) -> Any:
-        """Async :meth:`request`."""
+        """Async `request`."""
         ...
 
     def stream_events(
@@ -94,7 +94,7 @@ class Transport(Protocol):
         finished: Callable[[], bool] | None = None,
         total_timeout: float | None = None,
     ) -> AsyncIterator[dict[str, Any]]:
-        """Async :meth:`stream_events`."""
+        """Async `stream_events`."""
         ...
 
     def close(self) -> None:
@@ -102,12 +102,12 @@ class Transport(Protocol):
         ...
 
     async def aclose(self) -> None:
-        """Async :meth:`close`."""
+        """Async `close`."""
         ...
 
 
 class ChatTransport(Transport, Protocol):
-    """A :class:`Transport` with the chat methods of :class:`ChatMethods`."""
+    """A `Transport` with the chat methods of `ChatMethods`."""
 
     def chat(
         self,
@@ -126,7 +126,7 @@ class ChatTransport(Transport, Protocol):
         timeout: TimeoutLike = None,
         total_timeout: float | None = None,
     ) -> dict[str, Any]:
-        """Async :meth:`chat`."""
+        """Async `chat`."""
         ...
 
     def stream_chat(
@@ -146,12 +146,12 @@ class ChatTransport(Transport, Protocol):
         timeout: TimeoutLike = None,
         total_timeout: float | None = None,
     ) -> AsyncChatStream:
-        """Async :meth:`stream_chat`."""
+        """Async `stream_chat`."""
         ...
 
 
 class ChatMethods:
-    """``POST /chat/completions`` over the transport methods of the class it is mixed into."""
+    """`POST /chat/completions` over the transport methods of the class it is mixed into."""
 
     # The transport methods this mixin calls (given by the class it is mixed into).
     request: Callable[..., Any]
@@ -166,7 +166,7 @@ class ChatMethods:
         timeout: TimeoutLike = None,
         total_timeout: float | None = None,
     ) -> dict[str, Any]:
-        """``POST /chat/completions`` without streaming; raises on a failing finish reason."""
+        """`POST /chat/completions` without streaming; raises on a failing finish reason."""
         return self.request(  # type: ignore[no-any-return]
             "POST",
             CHAT_PATH,
@@ -183,7 +183,7 @@ class ChatMethods:
         timeout: TimeoutLike = None,
         total_timeout: float | None = None,
     ) -> dict[str, Any]:
-        """Async :meth:`chat`."""
+        """Async `chat`."""
         return await self.arequest(  # type: ignore[no-any-return]
             "POST",
             CHAT_PATH,
@@ -200,7 +200,7 @@ class ChatMethods:
         timeout: TimeoutLike = None,
         total_timeout: float | None = None,
     ) -> ChatStream:
-        """``POST /chat/completions`` streamed: a :class:`ChatStream` of chunk dicts."""
+        """`POST /chat/completions` streamed: a `ChatStream` of chunk dicts."""
         accumulator = StreamAccumulator()
         events = self.stream_events(
             "POST",
@@ -219,7 +219,7 @@ class ChatMethods:
         timeout: TimeoutLike = None,
         total_timeout: float | None = None,
     ) -> AsyncChatStream:
-        """Async :meth:`stream_chat`: an :class:`AsyncChatStream` of chunk dicts."""
+        """Async `stream_chat`: an `AsyncChatStream` of chunk dicts."""
         accumulator = StreamAccumulator()
         events = self.astream_events(
             "POST",

@@ -1,26 +1,26 @@
-"""Video generation: submit (``POST /videos/generations``), then poll (``GET /async-result/{id}``).
+"""Video generation: submit (`POST /videos/generations`), then poll (`GET /async-result/{id}`).
 
-:func:`submit_video` starts a task, :func:`wait_for_video` / :func:`await_video` poll it with
-backoff until ``SUCCESS``, ``FAIL`` or the caller's timeout, and :func:`generate_video` /
-:func:`agenerate_video` do both. One pure function, :func:`next_poll_step`, decides what to do
+`submit_video` starts a task, `wait_for_video` / `await_video` poll it with
+backoff until `SUCCESS`, `FAIL` or the caller's timeout, and `generate_video` /
+`agenerate_video` do both. One pure function, `next_poll_step`, decides what to do
 after each poll, for the sync and the async loop alike; a progress callback hears about every
-poll. ``FAIL`` raises :class:`~zai_core.errors.InternalServerError` naming the task id;
-running out of time raises :class:`~zai_core.errors.APITimeoutError` naming it too, so the
+poll. `FAIL` raises `zai_core.errors.InternalServerError` naming the task id;
+running out of time raises `zai_core.errors.APITimeoutError` naming it too, so the
 task can be polled again later.
 
 Example:
-    .. code-block:: python
+    ```python
+    from zai_core import PollPolicy, create_client, generate_video
 
-        from zai_core import PollPolicy, create_client, generate_video
-
-        task = generate_video(
-            create_client(),
-            "A cat chasing a laser dot, cinematic",
-            size="1920x1080",
-            policy=PollPolicy(timeout=900),
-            on_progress=lambda p: print(p.task.status, round(p.elapsed)),
-        )
-        print(task.video_urls[0])
+    task = generate_video(
+        create_client(),
+        "A cat chasing a laser dot, cinematic",
+        size="1920x1080",
+        policy=PollPolicy(timeout=900),
+        on_progress=lambda p: print(p.task.status, round(p.elapsed)),
+    )
+    print(task.video_urls[0])
+    ```
 """
 
 from __future__ import annotations
@@ -83,12 +83,12 @@ class VideoTask:
     """A video generation task, as submitted or as polled.
 
     Attributes:
-        id: the task id to poll (``GET /async-result/{id}``).
-        status: ``"PROCESSING"``, ``"SUCCESS"`` or ``"FAIL"``.
+        id: the task id to poll (`GET /async-result/{id}`).
+        status: `"PROCESSING"`, `"SUCCESS"` or `"FAIL"`.
         model: the model, when given.
         request_id: Z.ai's request id, when given.
-        video_urls: the videos, once ``SUCCESS``.
-        cover_urls: their cover images, once ``SUCCESS``.
+        video_urls: the videos, once `SUCCESS`.
+        cover_urls: their cover images, once `SUCCESS`.
     """
 
     id: str
@@ -129,16 +129,16 @@ def build_video_body(
     request_id: str | None = None,
     user_id: str | None = None,
 ) -> dict[str, Any]:
-    """The ``POST /videos/generations`` body; raises ValueError on a bad value.
+    """The `POST /videos/generations` body; raises ValueError on a bad value.
 
     Args:
-        prompt: what to film (at most 512 characters); required unless ``image_url`` is given.
-        model: ``"cogvideox-3"`` (default) or another video model (``viduq1-text``...).
-        image_url: a URL or base64 image to animate, or ``[first_frame, last_frame]``.
-        quality: ``"speed"`` or ``"quality"``.
+        prompt: what to film (at most 512 characters); required unless `image_url` is given.
+        model: `"cogvideox-3"` (default) or another video model (`viduq1-text`...).
+        image_url: a URL or base64 image to animate, or `[first_frame, last_frame]`.
+        quality: `"speed"` or `"quality"`.
         with_audio: add AI sound effects.
-        size: one of ``1280x720, 720x1280, 1024x1024, 1920x1080, 1080x1920, 2048x1080,
-            3840x2160`` for CogVideoX (any ``WxH`` for other models).
+        size: one of `1280x720, 720x1280, 1024x1024, 1920x1080, 1080x1920, 2048x1080,
+            3840x2160` for CogVideoX (any `WxH` for other models).
         fps: 30 or 60 for CogVideoX.
         duration: 5 or 10 seconds for CogVideoX.
         request_id / user_id: your ids for the request and the end user.
@@ -176,15 +176,15 @@ def build_video_body(
 
 
 def normalize_task_status(value: Any) -> str:
-    """A task status in upper case, every spelling of failure as ``"FAIL"``. Pure."""
+    """A task status in upper case, every spelling of failure as `"FAIL"`. Pure."""
     status = str(value or "").upper()
     return "FAIL" if status in ("FAIL", "FAILED", "FAILURE", "ERROR") else status
 
 
 def parse_video_task(body: Any, *, task_id: str | None = None) -> VideoTask:
-    """A :class:`VideoTask` from a submit answer or an ``/async-result`` answer.
+    """A `VideoTask` from a submit answer or an `/async-result` answer.
 
-    ``task_id`` stands in for an id the poll answer leaves out.
+    `task_id` stands in for an id the poll answer leaves out.
     """
     if not isinstance(body, Mapping) or not body.get("task_status"):
         raise APIResponseValidationError(
@@ -206,7 +206,7 @@ def parse_video_task(body: Any, *, task_id: str | None = None) -> VideoTask:
 
 @dataclass(frozen=True)
 class PollPolicy:
-    """How to wait for a task: first ``interval``, growing by ``backoff`` up to ``max_interval``.
+    """How to wait for a task: first `interval`, growing by `backoff` up to `max_interval`.
 
     Attributes:
         timeout: total seconds to wait for the task before giving up.
@@ -233,7 +233,7 @@ class PollPolicy:
 
 @dataclass(frozen=True)
 class PollStep:
-    """The decision after one poll: ``done``, ``failed``, ``timeout``, or ``wait`` ``delay`` s."""
+    """The decision after one poll: `done`, `failed`, `timeout`, or `wait` `delay` s."""
 
     action: Literal["done", "failed", "timeout", "wait"]
     delay: float = 0.0
@@ -257,18 +257,18 @@ class VideoProgress:
 
 
 class PolledTask(Protocol):
-    """Anything polled until done: a status of ``SUCCESS``, ``FAIL`` or still running."""
+    """Anything polled until done: a status of `SUCCESS`, `FAIL` or still running."""
 
     @property
     def status(self) -> str:
-        """``"SUCCESS"``, ``"FAIL"``, or anything else while the task runs."""
+        """`"SUCCESS"`, `"FAIL"`, or anything else while the task runs."""
         ...
 
 
 def next_poll_step(
     task: PolledTask, *, attempt: int, elapsed: float, policy: PollPolicy
 ) -> PollStep:
-    """Decide after poll number ``attempt`` (from 0), ``elapsed`` seconds in. Pure.
+    """Decide after poll number `attempt` (from 0), `elapsed` seconds in. Pure.
 
     Shared by every polled task (videos, async agent results).
     """
@@ -286,7 +286,7 @@ def next_poll_step(
 def video_task_error(
     task: VideoTask, step: PollStep, *, elapsed: float, policy: PollPolicy, body: Any
 ) -> InternalServerError | APITimeoutError:
-    """The error a ``failed`` or ``timeout`` step stands for; both name the task id."""
+    """The error a `failed` or `timeout` step stands for; both name the task id."""
     if step.action == "failed":
         return InternalServerError(
             f"Z.ai video task {task.id} failed (task_status=FAIL)",
@@ -305,24 +305,24 @@ def _poll_path(task_id: str) -> str:
 
 
 def submit_video(client: Transport, prompt: str | None = None, **options: Any) -> VideoTask:
-    """Start a video: ``POST /videos/generations``; ``options`` as in :func:`build_video_body`."""
+    """Start a video: `POST /videos/generations`; `options` as in `build_video_body`."""
     body = build_video_body(prompt, **options)
     return parse_video_task(client.request("POST", "/videos/generations", json=body))
 
 
 async def asubmit_video(client: Transport, prompt: str | None = None, **options: Any) -> VideoTask:
-    """Async :func:`submit_video`."""
+    """Async `submit_video`."""
     body = build_video_body(prompt, **options)
     return parse_video_task(await client.arequest("POST", "/videos/generations", json=body))
 
 
 def get_video_task(client: Transport, task_id: str) -> VideoTask:
-    """Poll a task once: ``GET /async-result/{task_id}``."""
+    """Poll a task once: `GET /async-result/{task_id}`."""
     return parse_video_task(client.request("GET", _poll_path(task_id)), task_id=task_id)
 
 
 async def aget_video_task(client: Transport, task_id: str) -> VideoTask:
-    """Async :func:`get_video_task`."""
+    """Async `get_video_task`."""
     return parse_video_task(await client.arequest("GET", _poll_path(task_id)), task_id=task_id)
 
 
@@ -338,17 +338,17 @@ def wait_for_video(
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
 ) -> VideoTask:
-    """Poll ``task_id`` until ``SUCCESS`` (returned), ``FAIL`` or the policy's timeout (raised).
+    """Poll `task_id` until `SUCCESS` (returned), `FAIL` or the policy's timeout (raised).
 
     Args:
         client: the client.
-        task_id: the id :func:`submit_video` returned.
-        policy: timeout and backoff (:class:`PollPolicy`).
-        on_progress: called with a :class:`VideoProgress` after every poll.
+        task_id: the id `submit_video` returned.
+        policy: timeout and backoff (`PollPolicy`).
+        on_progress: called with a `VideoProgress` after every poll.
         sleep / clock: injectable for tests.
 
     Raises:
-        InternalServerError: the task ended with ``FAIL`` (the message names the task id).
+        InternalServerError: the task ended with `FAIL` (the message names the task id).
         APITimeoutError: the task was still running when the timeout passed.
     """
     policy = policy or PollPolicy()
@@ -377,7 +377,7 @@ async def await_video(
     sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     clock: Callable[[], float] = time.monotonic,
 ) -> VideoTask:
-    """Async :func:`wait_for_video`; ``on_progress`` may be a plain or an async function."""
+    """Async `wait_for_video`; `on_progress` may be a plain or an async function."""
     policy = policy or PollPolicy()
     path, start, attempt = _poll_path(task_id), clock(), 0
     while True:
@@ -407,7 +407,7 @@ def generate_video(
     clock: Callable[[], float] = time.monotonic,
     **options: Any,
 ) -> VideoTask:
-    """Submit a video and wait for it (:func:`submit_video` then :func:`wait_for_video`)."""
+    """Submit a video and wait for it (`submit_video` then `wait_for_video`)."""
     task = submit_video(client, prompt, **options)
     return wait_for_video(
         client, task.id, policy=policy, on_progress=on_progress, sleep=sleep, clock=clock
@@ -424,7 +424,7 @@ async def agenerate_video(
     clock: Callable[[], float] = time.monotonic,
     **options: Any,
 ) -> VideoTask:
-    """Async :func:`generate_video`."""
+    """Async `generate_video`."""
     task = await asubmit_video(client, prompt, **options)
     return await await_video(
         client, task.id, policy=policy, on_progress=on_progress, sleep=sleep, clock=clock

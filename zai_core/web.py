@@ -1,20 +1,20 @@
-"""Web search (``POST /web_search``) and the web reader (``POST /reader``).
+"""Web search (`POST /web_search`) and the web reader (`POST /reader`).
 
-Request bodies come from pure ``build_*`` functions that check every value before anything is
-sent; answers are parsed by pure ``parse_*`` functions into small frozen dataclasses. The I/O
-functions (:func:`web_search`, :func:`read_url` and their ``a``-prefixed twins) only glue the
-two together around :meth:`Transport.request` / :meth:`Transport.arequest`.
+Request bodies come from pure `build_*` functions that check every value before anything is
+sent; answers are parsed by pure `parse_*` functions into small frozen dataclasses. The I/O
+functions (`web_search`, `read_url` and their `a`-prefixed twins) only glue the
+two together around `Transport.request` / `Transport.arequest`.
 
 Example:
-    .. code-block:: python
+    ```python
+    from zai_core import create_client, read_url, web_search
 
-        from zai_core import create_client, read_url, web_search
-
-        client = create_client()
-        for hit in web_search(client, "GLM-4.7 release", count=3, recency_filter="oneMonth"):
-            print(hit.title, hit.link, hit.publish_date)
-        page = read_url(client, "https://docs.z.ai/guides/overview/quick-start")
-        print(page.title, page.content[:200])
+    client = create_client()
+    for hit in web_search(client, "GLM-4.7 release", count=3, recency_filter="oneMonth"):
+        print(hit.title, hit.link, hit.publish_date)
+    page = read_url(client, "https://docs.z.ai/guides/overview/quick-start")
+    print(page.title, page.content[:200])
+    ```
 """
 
 from __future__ import annotations
@@ -62,16 +62,16 @@ MAX_SEARCH_COUNT = 50
 
 @dataclass(frozen=True)
 class WebSearchResult:
-    """One hit of ``POST /web_search``.
+    """One hit of `POST /web_search`.
 
     Attributes:
         title: page title.
         link: page URL.
         content: the snippet Z.ai extracted.
-        publish_date: publication date as Z.ai gives it (``"2025-06-01"``), or ``None``.
+        publish_date: publication date as Z.ai gives it (`"2025-06-01"`), or `None`.
         media: site name.
         icon: site icon URL.
-        refer: reference label (``"ref_1"``) for citing the hit.
+        refer: reference label (`"ref_1"`) for citing the hit.
     """
 
     title: str
@@ -85,17 +85,17 @@ class WebSearchResult:
 
 @dataclass(frozen=True)
 class WebPage:
-    """A page read by ``POST /reader``.
+    """A page read by `POST /reader`.
 
     Attributes:
         url: the page URL (as the reader resolved it).
         title: page title.
         description: the page's meta description.
         content: the page as markdown or plain text.
-        metadata: the reader's ``metadata`` object (open graph and similar fields).
+        metadata: the reader's `metadata` object (open graph and similar fields).
         published_time: publication time when the reader found one.
-        images: image summary (``with_images_summary=True``), name -> URL.
-        links: link summary (``with_links_summary=True``), text -> URL.
+        images: image summary (`with_images_summary=True`), name -> URL.
+        links: link summary (`with_links_summary=True`), text -> URL.
         request_id: Z.ai's request id.
     """
 
@@ -114,14 +114,14 @@ class WebPage:
 
 
 def require_text(name: str, value: Any) -> str:
-    """``value`` stripped, or a ValueError naming ``name`` when it is not a non-empty string."""
+    """`value` stripped, or a ValueError naming `name` when it is not a non-empty string."""
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"{name} must be a non-empty string, got {value!r}")
     return value.strip()
 
 
 def optional_ids(request_id: str | None, user_id: str | None) -> dict[str, str]:
-    """``request_id`` / ``user_id`` fields; Z.ai wants a ``user_id`` of 6 to 128 characters."""
+    """`request_id` / `user_id` fields; Z.ai wants a `user_id` of 6 to 128 characters."""
     fields: dict[str, str] = {}
     if request_id is not None:
         fields["request_id"] = require_text("request_id", request_id)
@@ -134,7 +134,7 @@ def optional_ids(request_id: str | None, user_id: str | None) -> dict[str, str]:
 
 
 def require_http_url(name: str, value: Any) -> str:
-    """``value`` when it is an absolute http(s) URL with a host, else a ValueError."""
+    """`value` when it is an absolute http(s) URL with a host, else a ValueError."""
     url = require_text(name, value)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or " " in url:
@@ -169,17 +169,17 @@ def build_web_search_body(
     request_id: str | None = None,
     user_id: str | None = None,
 ) -> dict[str, Any]:
-    """The ``POST /web_search`` body; raises ValueError on a bad value before any request.
+    """The `POST /web_search` body; raises ValueError on a bad value before any request.
 
     Args:
         query: what to search for (required, non-empty).
-        engine: ``"search-prime"`` (default, docs.z.ai) or a mainland engine
-            (``search_std``, ``search_pro``, ``search_pro_sogou``, ``search_pro_quark``);
+        engine: `"search-prime"` (default, docs.z.ai) or a mainland engine
+            (`search_std`, `search_pro`, `search_pro_sogou`, `search_pro_quark`);
             other names are sent as they are.
         count: number of results, 1 to 50.
-        domain_filter: only results from this domain (``"www.example.com"``).
-        recency_filter: ``oneDay``, ``oneWeek``, ``oneMonth``, ``oneYear`` or ``noLimit``.
-        content_size: ``medium`` or ``high`` (mainland: snippet length).
+        domain_filter: only results from this domain (`"www.example.com"`).
+        recency_filter: `oneDay`, `oneWeek`, `oneMonth`, `oneYear` or `noLimit`.
+        content_size: `medium` or `high` (mainland: snippet length).
         search_intent: ask the engine to detect the search intent first (mainland).
         request_id: your id for the request.
         user_id: your end user's id (6 to 128 characters).
@@ -233,9 +233,9 @@ def _search_result(item: Any) -> WebSearchResult:
 
 
 def parse_web_search_results(body: Any) -> tuple[WebSearchResult, ...]:
-    """The hits of a ``/web_search`` answer (``search_result``; a lone object is accepted).
+    """The hits of a `/web_search` answer (`search_result`; a lone object is accepted).
 
-    An answer without ``search_result`` raises :class:`APIResponseValidationError`; an empty
+    An answer without `search_result` raises `APIResponseValidationError`; an empty
     list is a valid "nothing found".
     """
     if not isinstance(body, Mapping) or "search_result" not in body:
@@ -254,13 +254,13 @@ def parse_web_search_results(body: Any) -> tuple[WebSearchResult, ...]:
 
 
 def web_search(client: Transport, query: str, **options: Any) -> list[WebSearchResult]:
-    """Search the web: one ``POST /web_search``; ``options`` as in :func:`build_web_search_body`."""
+    """Search the web: one `POST /web_search`; `options` as in `build_web_search_body`."""
     body = build_web_search_body(query, **options)
     return list(parse_web_search_results(client.request("POST", "/web_search", json=body)))
 
 
 async def aweb_search(client: Transport, query: str, **options: Any) -> list[WebSearchResult]:
-    """Async :func:`web_search`."""
+    """Async `web_search`."""
     body = build_web_search_body(query, **options)
     answer = await client.arequest("POST", "/web_search", json=body)
     return list(parse_web_search_results(answer))
@@ -283,17 +283,17 @@ def build_reader_body(
     request_id: str | None = None,
     user_id: str | None = None,
 ) -> dict[str, Any]:
-    """The ``POST /reader`` body; raises ValueError on a bad value before any request.
+    """The `POST /reader` body; raises ValueError on a bad value before any request.
 
     Args:
         url: the page to read (absolute http(s) URL).
-        return_format: ``"markdown"`` (default) or ``"text"``.
+        return_format: `"markdown"` (default) or `"text"`.
         retain_images: keep images in the content (server default: yes).
         no_cache: bypass Z.ai's page cache.
-        page_timeout: seconds the reader may spend fetching the page (sent as ``timeout``;
+        page_timeout: seconds the reader may spend fetching the page (sent as `timeout`;
             server default 20).
         no_gfm: plain markdown instead of GitHub-flavoured markdown.
-        keep_img_data_url: keep ``data:`` image URLs.
+        keep_img_data_url: keep `data:` image URLs.
         with_images_summary: add a summary of the page's images.
         with_links_summary: add a summary of the page's links.
         request_id: your id for the request.
@@ -328,7 +328,7 @@ def _mapping(value: Any) -> dict[str, Any]:
 
 
 def parse_web_page(body: Any, *, url: str = "") -> WebPage:
-    """The page of a ``/reader`` answer (``reader_result``); ``url`` fills a missing URL."""
+    """The page of a `/reader` answer (`reader_result`); `url` fills a missing URL."""
     result = body.get("reader_result") if isinstance(body, Mapping) else None
     if not isinstance(result, Mapping) or not isinstance(result.get("content"), str):
         raise APIResponseValidationError(
@@ -351,13 +351,13 @@ def parse_web_page(body: Any, *, url: str = "") -> WebPage:
 
 
 def read_url(client: Transport, url: str, **options: Any) -> WebPage:
-    """Read one page: one ``POST /reader``; ``options`` as in :func:`build_reader_body`."""
+    """Read one page: one `POST /reader`; `options` as in `build_reader_body`."""
     body = build_reader_body(url, **options)
     return parse_web_page(client.request("POST", "/reader", json=body), url=body["url"])
 
 
 async def aread_url(client: Transport, url: str, **options: Any) -> WebPage:
-    """Async :func:`read_url`."""
+    """Async `read_url`."""
     body = build_reader_body(url, **options)
     answer = await client.arequest("POST", "/reader", json=body)
     return parse_web_page(answer, url=body["url"])

@@ -1,35 +1,35 @@
-"""The xpay gateway: Z.ai chat completions through the MCP tool ``zai_chat_completion``.
+"""The xpay gateway: Z.ai chat completions through the MCP tool `zai_chat_completion`.
 
-xpay (``seeds/000``, ``seeds/001``) exposes Z.ai's chat completion as one tool of an MCP
-server at ``https://zai.mcp.xpay.sh/mcp?key=<XPAY_KEY>``, billed per call from an xpay
-balance (no Z.ai account needed). :class:`XpayClient` speaks to it with the official ``mcp``
-package (streamable HTTP) and offers the same chat interface as :class:`ZaiClient`, so
-``create_client(base_url="xpay")`` (and ``ChatZai(base_url="xpay")`` /
-``Zai(base_url="xpay")``) work by configuration alone.
+xpay (`seeds/000`, `seeds/001`) exposes Z.ai's chat completion as one tool of an MCP
+server at `https://zai.mcp.xpay.sh/mcp?key=<XPAY_KEY>`, billed per call from an xpay
+balance (no Z.ai account needed). `XpayClient` speaks to it with the official `mcp`
+package (streamable HTTP) and offers the same chat interface as `ZaiClient`, so
+`create_client(base_url="xpay")` (and `ChatZai(base_url="xpay")` /
+`Zai(base_url="xpay")`) work by configuration alone.
 
 How it maps:
 
 - The chat body's fields become the tool's arguments (its 15 documented inputs; any other
-  field is refused with a :class:`ValueError` before anything is sent). ``stream`` is always
-  sent as ``false``: the tool answers with a whole completion.
-- Streaming: :meth:`XpayClient.stream_chat` / :meth:`~XpayClient.astream_chat` return a
-  normal :class:`ChatStream` / :class:`AsyncChatStream` that yields the whole answer as ONE
-  chunk in Z.ai's chunk shape (content, reasoning, tool calls, ``finish_reason`` and usage).
-- Errors: a tool result flagged ``isError`` is parsed for a Z.ai error body (``{"error":
-  {"code": "1113", ...}}``) and an HTTP status and raised as the matching
-  :mod:`zai_core.errors` class; an HTTP error from the gateway itself (401 bad key, 402 no
-  balance -> :class:`QuotaExceededError`, 5xx) and JSON-RPC errors are mapped the same way;
+  field is refused with a `ValueError` before anything is sent). `stream` is always
+  sent as `false`: the tool answers with a whole completion.
+- Streaming: `XpayClient.stream_chat` / `XpayClient.astream_chat` return a
+  normal `ChatStream` / `AsyncChatStream` that yields the whole answer as ONE
+  chunk in Z.ai's chunk shape (content, reasoning, tool calls, `finish_reason` and usage).
+- Errors: a tool result flagged `isError` is parsed for a Z.ai error body (`{"error":
+  {"code": "1113", ...}}`) and an HTTP status and raised as the matching
+  `zai_core.errors` class; an HTTP error from the gateway itself (401 bad key, 402 no
+  balance -> `QuotaExceededError`, 5xx) and JSON-RPC errors are mapped the same way;
   retries follow the shared policy.
-- A transport like :class:`ZaiClient` (:class:`zai_core.transport.Transport`) that routes
-  one path: ``POST /chat/completions`` through :meth:`~XpayClient.request`,
-  :meth:`~XpayClient.stream_events` and their async twins; any other path raises
-  :class:`GatewayNotSupportedError` (tokenizer, embeddings, web search... are not offered by
-  this gateway). The chat methods are the shared :class:`zai_core.transport.ChatMethods`.
-- Each call opens one MCP session (initialize, ``tools/call``, close). Sync methods run the
-  async client with ``asyncio.run``; when the calling thread already runs an event loop they
+- A transport like `ZaiClient` (`zai_core.transport.Transport`) that routes
+  one path: `POST /chat/completions` through `XpayClient.request`,
+  `XpayClient.stream_events` and their async twins; any other path raises
+  `GatewayNotSupportedError` (tokenizer, embeddings, web search... are not offered by
+  this gateway). The chat methods are the shared `zai_core.transport.ChatMethods`.
+- Each call opens one MCP session (initialize, `tools/call`, close). Sync methods run the
+  async client with `asyncio.run`; when the calling thread already runs an event loop they
   run it in a worker thread.
 - The key is added to the URL by the innermost transport only, so it appears in no URL that
-  ``mcp`` or ``httpx2`` log, in no exception and in no ``repr``.
+  `mcp` or `httpx2` log, in no exception and in no `repr`.
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ class GatewayNotSupportedError(ZaiError, NotImplementedError):
 
 
 class ToolSession(Protocol):
-    """What :class:`XpayClient` needs of an MCP session: one tool call."""
+    """What `XpayClient` needs of an MCP session: one tool call."""
 
     async def call_tool(
         self,
@@ -122,7 +122,7 @@ class ToolSession(Protocol):
         arguments: dict[str, Any] | None = None,
         read_timeout_seconds: float | None = None,
     ) -> Any:
-        """Call tool ``name``; returns an ``mcp.types.CallToolResult``."""
+        """Call tool `name`; returns an `mcp.types.CallToolResult`."""
 
 
 SessionFactory = Callable[[], AbstractAsyncContextManager[ToolSession]]
@@ -139,13 +139,13 @@ class _HTTPFailure:
 
 
 def build_tool_arguments(body: Mapping[str, Any]) -> dict[str, Any]:
-    """The arguments of ``zai_chat_completion`` for a chat body (never mutates ``body``).
+    """The arguments of `zai_chat_completion` for a chat body (never mutates `body`).
 
-    ``None`` values are left out, ``stream_options`` / ``tool_stream`` dropped and
-    ``stream`` sent as ``false`` (the tool answers whole).
+    `None` values are left out, `stream_options` / `tool_stream` dropped and
+    `stream` sent as `false` (the tool answers whole).
 
     Raises:
-        ValueError: ``model`` or ``messages`` is missing, or the body holds a field the tool
+        ValueError: `model` or `messages` is missing, or the body holds a field the tool
             does not take (named in the message).
     """
     missing = [k for k in ("model", "messages") if not body.get(k)]
@@ -236,10 +236,10 @@ def _payment_error(error: APIStatusError, text: str) -> APIStatusError:
 
 
 def error_from_tool_text(text: str, structured: Any = None) -> APIStatusError:
-    """The error a tool result flagged ``isError`` stands for.
+    """The error a tool result flagged `isError` stands for.
 
-    Reads a Z.ai error body (``{"error": {"code", "message"}}``, possibly wrapped or inside
-    prose such as ``"Z.ai API request failed (HTTP 429): {...}"``) and an HTTP status when
+    Reads a Z.ai error body (`{"error": {"code", "message"}}`, possibly wrapped or inside
+    prose such as `"Z.ai API request failed (HTTP 429): {...}"`) and an HTTP status when
     the text names one; plain text becomes the message of a generic error.
     """
     text = _http.redact(text)
@@ -252,14 +252,14 @@ def error_from_tool_text(text: str, structured: Any = None) -> APIStatusError:
 
 
 def parse_tool_result(result: Any) -> dict[str, Any]:
-    """A ``chat.completion`` dict from an ``mcp.types.CallToolResult``.
+    """A `chat.completion` dict from an `mcp.types.CallToolResult`.
 
-    The answer is looked for in ``structuredContent`` first, then in the text content
-    (JSON, possibly wrapped in ``{"result": ...}`` / ``{"data": ...}``). Plain text that is
-    not JSON becomes the assistant's message with ``finish_reason="stop"``.
+    The answer is looked for in `structuredContent` first, then in the text content
+    (JSON, possibly wrapped in `{"result": ...}` / `{"data": ...}`). Plain text that is
+    not JSON becomes the assistant's message with `finish_reason="stop"`.
 
     Raises:
-        APIStatusError: the result is flagged ``isError``, or carries a Z.ai error body.
+        APIStatusError: the result is flagged `isError`, or carries a Z.ai error body.
         APIResponseValidationError: the result holds no answer.
     """
     text = "".join(
@@ -300,7 +300,7 @@ def parse_tool_result(result: Any) -> dict[str, Any]:
 def error_from_mcp(
     code: int, message: str, data: Any = None, http_failure: _HTTPFailure | None = None
 ) -> ZaiError:
-    """The :mod:`zai_core.errors` class for a JSON-RPC error of the MCP session.
+    """The `zai_core.errors` class for a JSON-RPC error of the MCP session.
 
     An HTTP error answer seen on the way (401 bad key, 402 no balance, 429, 5xx) wins: it is
     mapped like any Z.ai HTTP error. Otherwise a Z.ai error body inside the message or data
@@ -406,71 +406,71 @@ class _KeyedTransport(httpx2.AsyncBaseTransport):
 
 
 class XpayClient(ClientPolicy, ChatMethods):
-    """Z.ai chat completions through xpay's MCP tool ``zai_chat_completion``.
+    """Z.ai chat completions through xpay's MCP tool `zai_chat_completion`.
 
-    The same chat interface as :class:`ZaiClient` (``chat`` / ``achat`` / ``stream_chat``
-    / ``astream_chat``), so every integration class takes it by configuration:
-    ``base_url="xpay"`` makes :func:`zai_core.create_client` return one.
+    The same chat interface as `ZaiClient` (`chat` / `achat` / `stream_chat`
+    / `astream_chat`), so every integration class takes it by configuration:
+    `base_url="xpay"` makes `zai_core.create_client` return one.
 
     Setup:
         Install the extra and set your xpay key (xpay.tools; no Z.ai account needed):
 
-        .. code-block:: bash
-
-            pip install "zai-integrations[xpay]"
-            export XPAY_API_KEY="your-xpay-key"
+        ```bash
+        pip install ".[xpay]"
+        export XPAY_API_KEY="your-xpay-key"
+        ```
 
     Args:
-        api_key: the xpay key; else ``XPAY_API_KEY`` (never ``ZAI_API_KEY``). Sent as the
-            ``key`` query parameter of ``https://zai.mcp.xpay.sh/mcp``, never logged.
-        base_url: ``"xpay"`` (the default; the only surface this client speaks).
-        timeout: seconds or an ``httpx.Timeout`` (default 600 s read, 10 s connect).
+        api_key: the xpay key; else `XPAY_API_KEY` (never `ZAI_API_KEY`). Sent as the
+            `key` query parameter of `https://zai.mcp.xpay.sh/mcp`, never logged.
+        base_url: `"xpay"` (the default; the only surface this client speaks).
+        timeout: seconds or an `httpx.Timeout` (default 600 s read, 10 s connect).
         max_retries: retries after the first attempt for connection errors, 429 and 5xx
             (default 2); a tool call is paid, so a quota or payment error is never retried.
         default_headers: extra headers on every MCP request.
         session_factory: advanced/tests: a callable returning an async context manager
-            that yields an object with ``call_tool(name, arguments, read_timeout_seconds)``;
-            default: an ``mcp.Client`` over streamable HTTP.
+            that yields an object with `call_tool(name, arguments, read_timeout_seconds)`;
+            default: an `mcp.Client` over streamable HTTP.
 
     Instantiate:
-        .. code-block:: python
+        ```python
+        from zai_core import create_client
 
-            from zai_core import create_client
-
-            client = create_client(base_url="xpay")
+        client = create_client(base_url="xpay")
+        ```
 
     Invoke:
-        .. code-block:: python
-
-            hello = [{"role": "user", "content": "Hello!"}]
-            answer = client.chat({"model": "glm-4.7", "messages": hello})
-            print(answer["choices"][0]["message"]["content"])
+        ```python
+        hello = [{"role": "user", "content": "Hello!"}]
+        answer = client.chat({"model": "glm-4.7", "messages": hello})
+        print(answer["choices"][0]["message"]["content"])
+        ```
 
     Stream:
         The gateway answers whole: the stream yields one chunk with the whole answer,
-        its ``finish_reason`` and usage.
+        its `finish_reason` and usage.
 
-        .. code-block:: python
-
-            with client.stream_chat({"model": "glm-4.7", "messages": hello}) as stream:
-                for chunk in stream:
-                    print(chunk["choices"][0]["delta"].get("content", ""))
-            print(stream.accumulator.usage)
+        ```python
+        with client.stream_chat({"model": "glm-4.7", "messages": hello}) as stream:
+            for chunk in stream:
+                print(chunk["choices"][0]["delta"].get("content", ""))
+        print(stream.accumulator.usage)
+        ```
 
     Async:
-        .. code-block:: python
-
-            answer = await client.achat({"model": "glm-4.7", "messages": hello})
-            async with client.astream_chat({"model": "glm-4.7", "messages": hello}) as s:
-                async for chunk in s:
-                    ...
+        ```python
+        answer = await client.achat({"model": "glm-4.7", "messages": hello})
+        async with client.astream_chat({"model": "glm-4.7", "messages": hello}) as s:
+            async for chunk in s:
+                ...
+        ```
 
     Tool calling:
-        .. code-block:: python
-
-            weather = {"type": "function", "function": {"name": "get_weather", ...}}
-            answer = client.chat({"model": "glm-4.7", "messages": hello, "tools": [weather]})
-            calls = answer["choices"][0]["message"].get("tool_calls", [])
+        ```python
+        weather = {"type": "function", "function": {"name": "get_weather", ...}}
+        answer = client.chat({"model": "glm-4.7", "messages": hello, "tools": [weather]})
+        calls = answer["choices"][0]["message"].get("tool_calls", [])
+        ```
     """
 
     _transport = "mcp"
@@ -613,10 +613,10 @@ class XpayClient(ClientPolicy, ChatMethods):
         total_timeout: float | None = None,
         **form: Any,
     ) -> Any:
-        """``POST /chat/completions``: the tool's whole answer, a ``chat.completion`` dict.
+        """`POST /chat/completions`: the tool's whole answer, a `chat.completion` dict.
 
-        Any other path, or form fields (``params`` / ``files`` / ``data``), raise
-        :class:`GatewayNotSupportedError`; ``validate`` runs on the answer after the retries.
+        Any other path, or form fields (`params` / `files` / `data`), raise
+        `GatewayNotSupportedError`; `validate` runs on the answer after the retries.
         """
         arguments = self._tool_arguments(method, path, json, form=any(form.values()))
         answer = await self._call(arguments, timeout, total_timeout)
@@ -625,7 +625,7 @@ class XpayClient(ClientPolicy, ChatMethods):
         return answer
 
     def request(self, method: str, path: str, **options: Any) -> Any:
-        """Sync :meth:`arequest` (``asyncio.run``, in a worker thread under a running loop)."""
+        """Sync `arequest` (`asyncio.run`, in a worker thread under a running loop)."""
         coroutine = self.arequest(method, path, **options)
         return _run_sync(lambda: coroutine)
 
@@ -641,8 +641,8 @@ class XpayClient(ClientPolicy, ChatMethods):
     ) -> AsyncIterator[dict[str, Any]]:
         """The whole answer as ONE chunk event (the tool does not stream); sent when iterated.
 
-        The path and arguments are checked now: any other path than ``POST
-        /chat/completions`` raises :class:`GatewayNotSupportedError` at once.
+        The path and arguments are checked now: any other path than `POST
+        /chat/completions` raises `GatewayNotSupportedError` at once.
         """
         arguments = self._tool_arguments(method, path, json)
 
@@ -661,7 +661,7 @@ class XpayClient(ClientPolicy, ChatMethods):
         total_timeout: float | None = None,
         **_: Any,
     ) -> Iterator[dict[str, Any]]:
-        """Sync :meth:`astream_events`."""
+        """Sync `astream_events`."""
         arguments = self._tool_arguments(method, path, json)
 
         def chunks() -> Iterator[dict[str, Any]]:
@@ -675,4 +675,4 @@ class XpayClient(ClientPolicy, ChatMethods):
         """Nothing to close: each call opens and closes its own MCP session."""
 
     async def aclose(self) -> None:
-        """Async :meth:`close`."""
+        """Async `close`."""
