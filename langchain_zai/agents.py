@@ -335,7 +335,8 @@ class ZaiAgentTool(_ZaiAgentRunner):
     `failed` (`zai_core.InternalServerError`) or `poll_timeout`
     (`zai_core.APITimeoutError`); both errors name the async id.
 
-    Instantiate:
+    ??? info "Instantiate"
+
         ```python
         from langchain_zai import ZaiAgentTool
 
@@ -352,7 +353,8 @@ class ZaiAgentTool(_ZaiAgentRunner):
         )
         ```
 
-    Invoke:
+    ??? info "Invoke"
+
         ```python
         msg = slides.invoke(
             {"name": "make_slides", "args": {"message": "GLM-4.7 in 5 slides"},
@@ -361,7 +363,8 @@ class ZaiAgentTool(_ZaiAgentRunner):
         msg.artifact["conversation_id"]
         ```
 
-    Progress:
+    ??? info "Progress"
+
         ```python
         async for event in video.astream_events({"message": "..."}, version="v2"):
             if event["event"] == "on_custom_event":

@@ -224,7 +224,8 @@ class ZaiAudioParser(_ZaiClientHolder, BaseBlobParser):
     path), `model` and `request_id` in `metadata`. A blob without a path needs a
     `mimetype` (`audio/wav`, `audio/mpeg`) or recognisable WAV / MP3 bytes.
 
-    Instantiate:
+    ??? info "Instantiate"
+
         ```python
         from langchain_core.documents import Blob
         from langchain_zai import ZaiAudioParser
@@ -232,20 +233,23 @@ class ZaiAudioParser(_ZaiClientHolder, BaseBlobParser):
         parser = ZaiAudioParser(hotwords=["GLM", "Zhipu"])  # model="glm-asr-2512"
         ```
 
-    Parse:
+    ??? info "Parse"
+
         ```python
         docs = parser.parse(Blob.from_path("meeting.wav"))
         docs = parser.parse(Blob.from_data(wav_bytes, mime_type="audio/wav"))
         ```
 
-    With a blob loader:
+    ??? info "With a blob loader"
+
         ```python
         from langchain_community.document_loaders.generic import GenericLoader
 
         loader = GenericLoader.from_filesystem("recordings/", glob="*.mp3", parser=parser)
         ```
 
-    Async:
+    ??? info "Async"
+
         ```python
         docs = [doc async for doc in parser.alazy_parse(blob)]
         ```

@@ -86,7 +86,8 @@ class ZaiOCRParser(_ZaiClientHolder, BaseBlobParser):
     `mode="page"` (default) gives one `Document` per page; `mode="single"` one for the
     whole document, with every page's size and layout under `metadata["pages"]`.
 
-    Instantiate:
+    ??? info "Instantiate"
+
         ```python
         from langchain_core.documents import Blob
         from langchain_zai import ZaiOCRParser
@@ -94,13 +95,15 @@ class ZaiOCRParser(_ZaiClientHolder, BaseBlobParser):
         parser = ZaiOCRParser(mode="page")  # start_page_id=1, end_page_id=10
         ```
 
-    Parse:
+    ??? info "Parse"
+
         ```python
         docs = parser.parse(Blob.from_path("scan.pdf"))
         docs[0].metadata["page"], docs[0].metadata["layout_elements"][0]["label"]
         ```
 
-    With a blob loader:
+    ??? info "With a blob loader"
+
         ```python
         from langchain_community.document_loaders.generic import GenericLoader
 

@@ -234,7 +234,8 @@ class ZaiWebReaderTool(ZaiSettings, BaseTool):
     The model reads a short header (title, URL, description) and the page; the artifact is a
     `Document` with `source`, `url`, `title` and `description` metadata.
 
-    Instantiate:
+    ??? info "Instantiate"
+
         ```python
         from langchain_zai import ZaiWebReaderTool
 
@@ -245,17 +246,20 @@ class ZaiWebReaderTool(ZaiSettings, BaseTool):
         )
         ```
 
-    Invoke:
+    ??? info "Invoke"
+
         ```python
         print(tool.invoke({"url": "https://docs.z.ai/guides/overview/quick-start"}))
         ```
 
-    Async:
+    ??? info "Async"
+
         ```python
         await tool.ainvoke({"url": "https://docs.z.ai/guides/overview/quick-start"})
         ```
 
-    Tool calling:
+    ??? info "Tool calling"
+
         ```python
         llm = ChatZai(model="glm-4.7").bind_tools([tool])
         ```
@@ -334,19 +338,22 @@ class ZaiImageGenerationTool(ZaiSettings, BaseTool):
     The model reads the image URL(s); the artifact is `{"urls", "created",
     "content_filter"}`. Z.ai keeps the files for 30 days.
 
-    Instantiate:
+    ??? info "Instantiate"
+
         ```python
         from langchain_zai import ZaiImageGenerationTool
 
         tool = ZaiImageGenerationTool(model="glm-image", size="1280x1280", quality="hd")
         ```
 
-    Invoke:
+    ??? info "Invoke"
+
         ```python
         url = tool.invoke({"prompt": "A watercolor fox in the snow"})
         ```
 
-    Async:
+    ??? info "Async"
+
         ```python
         url = await tool.ainvoke({"prompt": "A watercolor fox", "size": "1568x1056"})
         ```
@@ -460,7 +467,8 @@ class ZaiVideoGenerationTool(ZaiSettings, BaseTool):
     `zai_core.InternalServerError`; running out of time raises `zai_core.APITimeoutError`;
     both messages name the task id.
 
-    Instantiate:
+    ??? info "Instantiate"
+
         ```python
         from langchain_zai import ZaiVideoGenerationTool
 
@@ -475,12 +483,14 @@ class ZaiVideoGenerationTool(ZaiSettings, BaseTool):
         )
         ```
 
-    Invoke:
+    ??? info "Invoke"
+
         ```python
         print(tool.invoke({"prompt": "A paper boat on a rainy street"}))
         ```
 
-    Progress:
+    ??? info "Progress"
+
         ```python
         async for event in tool.astream_events({"prompt": "..."}, version="v2"):
             if event["event"] == "on_custom_event":
@@ -612,19 +622,22 @@ class ZaiTranscriptionTool(ZaiSettings, BaseTool):
     and `request_id` metadata. The file is checked (exists, `.wav` / `.mp3`, <= 25 MB)
     before anything is sent.
 
-    Instantiate:
+    ??? info "Instantiate"
+
         ```python
         from langchain_zai import ZaiTranscriptionTool
 
         tool = ZaiTranscriptionTool(hotwords=["GLM", "Zhipu"])  # model="glm-asr-2512"
         ```
 
-    Invoke:
+    ??? info "Invoke"
+
         ```python
         text = tool.invoke({"file_path": "meeting.wav"})
         ```
 
-    Async:
+    ??? info "Async"
+
         ```python
         text = await tool.ainvoke({"file_path": "meeting.mp3"})
         ```

@@ -78,13 +78,16 @@ class ZaiAgentProgressEvent(BaseEvent):
 class ZaiAgentToolSpec(BaseToolSpec):
     """Z.ai agents as tools: `translate` and `call_agent`.
 
-    Setup:
+    Examples:
+        Setup:
+
         ```bash
         pip install ".[llama-index]"
         export ZAI_API_KEY="your-key"
         ```
 
-    Instantiate:
+        Instantiate:
+
         ```python
         from llama_index_zai import ZaiAgentToolSpec
 
@@ -98,7 +101,8 @@ class ZaiAgentToolSpec(BaseToolSpec):
         tools = spec.to_tool_list()
         ```
 
-    Call directly:
+        Call directly:
+
         ```python
         spec.translate("Guten Morgen", source_lang="de")  # 'Good morning'
         await spec.acall_agent("Five slides on GLM-OCR")

@@ -115,26 +115,31 @@ class ZaiOCRReader(_ZaiReaderConfig):
     `content`) as metadata; only `file_name` and `page_label` are embedded and shown to
     the LLM, so answers can cite pages. `mode="single"` gives one Document per file.
 
-    Setup:
+    Examples:
+        Setup:
+
         ```bash
         pip install ".[llama-index]"
         export ZAI_API_KEY="your-key"
         ```
 
-    Instantiate:
+        Instantiate:
+
         ```python
         from llama_index_zai import ZaiOCRReader
 
         reader = ZaiOCRReader()  # mode="single", start_page_id=1, end_page_id=20
         ```
 
-    Load:
+        Load:
+
         ```python
         docs = reader.load_data("scan.pdf")
         docs[0].metadata["page_label"], docs[0].metadata["layout_elements"][0]["label"]
         ```
 
-    With SimpleDirectoryReader and an index:
+        With SimpleDirectoryReader and an index:
+
         ```python
         from llama_index.core import SimpleDirectoryReader, VectorStoreIndex
 
@@ -144,7 +149,8 @@ class ZaiOCRReader(_ZaiReaderConfig):
         index = VectorStoreIndex.from_documents(docs)
         ```
 
-    Async:
+        Async:
+
         ```python
         docs = await reader.aload_data("scan.pdf")
         ```

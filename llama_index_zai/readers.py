@@ -121,13 +121,16 @@ class ZaiWebReader(_ZaiReaderConfig):
     One Document per URL: the page as markdown (or text), `id_` set to the URL, and
     `url`, `title`, `description` (and `published_time` when known) as metadata.
 
-    Setup:
+    Examples:
+        Setup:
+
         ```bash
         pip install ".[llama-index]"
         export ZAI_API_KEY="your-key"
         ```
 
-    Instantiate:
+        Instantiate:
+
         ```python
         from llama_index_zai import ZaiWebReader
 
@@ -139,13 +142,15 @@ class ZaiWebReader(_ZaiReaderConfig):
         )
         ```
 
-    Load:
+        Load:
+
         ```python
         docs = reader.load_data(["https://docs.z.ai/guides/overview/quick-start"])
         index = VectorStoreIndex.from_documents(docs)
         ```
 
-    Async:
+        Async:
+
         ```python
         docs = await reader.aload_data(["https://docs.z.ai/guides/overview/quick-start"])
         ```
@@ -230,21 +235,25 @@ class ZaiTranscriptionReader(_ZaiReaderConfig):
     `file_path`, `file_name`, `model`, `request_id` (plus any `extra_info`) as
     metadata. Bytes work too (WAV / MP3 recognised from their first bytes).
 
-    Instantiate:
+    Examples:
+        Instantiate:
+
         ```python
         from llama_index_zai import ZaiTranscriptionReader
 
         reader = ZaiTranscriptionReader(hotwords=["GLM", "Zhipu"])
         ```
 
-    Load:
+        Load:
+
         ```python
         docs = reader.load_data("meeting.wav")
         docs = reader.load_data(["a.wav", "b.mp3"])
         docs = reader.load_data(wav_bytes)
         ```
 
-    With SimpleDirectoryReader:
+        With SimpleDirectoryReader:
+
         ```python
         from llama_index.core import SimpleDirectoryReader
 
@@ -253,7 +262,8 @@ class ZaiTranscriptionReader(_ZaiReaderConfig):
         ).load_data()
         ```
 
-    Async:
+        Async:
+
         ```python
         docs = await reader.aload_data("meeting.mp3")
         ```

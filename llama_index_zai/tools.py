@@ -99,13 +99,16 @@ def _drop_none(values: Mapping[str, Any]) -> dict[str, Any]:
 class ZaiToolSpec(BaseToolSpec):
     """Z.ai web search, web reader, image and video generation, and transcription tools.
 
-    Setup:
+    Examples:
+        Setup:
+
         ```bash
         pip install ".[llama-index]"
         export ZAI_API_KEY="your-key"
         ```
 
-    Instantiate:
+        Instantiate:
+
         ```python
         from llama_index_zai import ZaiToolSpec
 
@@ -119,7 +122,8 @@ class ZaiToolSpec(BaseToolSpec):
         tools = spec.to_tool_list()  # sync + async function per tool
         ```
 
-    Call directly:
+        Call directly:
+
         ```python
         hits = spec.web_search("GLM-4.7 release")  # list[Document]
         page = spec.read_url("https://docs.z.ai/guides/overview/quick-start")
@@ -127,12 +131,14 @@ class ZaiToolSpec(BaseToolSpec):
         text = spec.transcribe("meeting.wav")
         ```
 
-    Async:
+        Async:
+
         ```python
         hits = await spec.aweb_search("GLM-4.7 release")
         ```
 
-    In an agent:
+        In an agent:
+
         ```python
         from llama_index.core.agent.workflow import FunctionAgent
         from llama_index_zai import Zai
@@ -141,7 +147,8 @@ class ZaiToolSpec(BaseToolSpec):
         answer = await agent.run("What's new in GLM-4.7? Search the web.")
         ```
 
-    Video progress:
+        Video progress:
+
         ```python
         from llama_index.core.instrumentation import get_dispatcher
         from llama_index.core.instrumentation.event_handlers import BaseEventHandler

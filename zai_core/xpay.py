@@ -412,7 +412,8 @@ class XpayClient(ClientPolicy, ChatMethods):
     / `astream_chat`), so every integration class takes it by configuration:
     `base_url="xpay"` makes `zai_core.create_client` return one.
 
-    Setup:
+    ???+ info "Setup"
+
         Install the extra and set your xpay key (xpay.tools; no Z.ai account needed):
 
         ```bash
@@ -432,21 +433,24 @@ class XpayClient(ClientPolicy, ChatMethods):
             that yields an object with `call_tool(name, arguments, read_timeout_seconds)`;
             default: an `mcp.Client` over streamable HTTP.
 
-    Instantiate:
+    ??? info "Instantiate"
+
         ```python
         from zai_core import create_client
 
         client = create_client(base_url="xpay")
         ```
 
-    Invoke:
+    ??? info "Invoke"
+
         ```python
         hello = [{"role": "user", "content": "Hello!"}]
         answer = client.chat({"model": "glm-4.7", "messages": hello})
         print(answer["choices"][0]["message"]["content"])
         ```
 
-    Stream:
+    ??? info "Stream"
+
         The gateway answers whole: the stream yields one chunk with the whole answer,
         its `finish_reason` and usage.
 
@@ -457,7 +461,8 @@ class XpayClient(ClientPolicy, ChatMethods):
         print(stream.accumulator.usage)
         ```
 
-    Async:
+    ??? info "Async"
+
         ```python
         answer = await client.achat({"model": "glm-4.7", "messages": hello})
         async with client.astream_chat({"model": "glm-4.7", "messages": hello}) as s:
@@ -465,7 +470,8 @@ class XpayClient(ClientPolicy, ChatMethods):
                 ...
         ```
 
-    Tool calling:
+    ??? info "Tool calling"
+
         ```python
         weather = {"type": "function", "function": {"name": "get_weather", ...}}
         answer = client.chat({"model": "glm-4.7", "messages": hello, "tools": [weather]})
