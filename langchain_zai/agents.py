@@ -260,6 +260,16 @@ class ZaiTranslationTool(_ZaiAgentRunner):
         ```python
         await tool.ainvoke({"text": "Bonjour", "target_lang": "ja"})
         ```
+
+    ??? info "Use within an agent"
+
+        ```python
+        from langchain.agents import create_agent  # pip install ".[langchain-agents]"
+        from langchain_zai import ChatZai
+
+        agent = create_agent(ChatZai(model="glm-4.7"), tools=[tool])
+        agent.invoke({"messages": [("user", "Translate 'Guten Morgen' into English")]})
+        ```
     """
 
     name: str = "zai_translation"
@@ -335,6 +345,13 @@ class ZaiAgentTool(_ZaiAgentRunner):
     `failed` (`zai_core.InternalServerError`) or `poll_timeout`
     (`zai_core.APITimeoutError`); both errors name the async id.
 
+    ???+ info "Setup"
+
+        ```bash
+        pip install ".[langchain]"
+        export ZAI_API_KEY="your-key"
+        ```
+
     ??? info "Instantiate"
 
         ```python
@@ -369,6 +386,16 @@ class ZaiAgentTool(_ZaiAgentRunner):
         async for event in video.astream_events({"message": "..."}, version="v2"):
             if event["event"] == "on_custom_event":
                 print(event["name"], event["data"])
+        ```
+
+    ??? info "Use within an agent"
+
+        ```python
+        from langchain.agents import create_agent  # pip install ".[langchain-agents]"
+        from langchain_zai import ChatZai
+
+        agent = create_agent(ChatZai(model="glm-4.7"), tools=[slides])
+        agent.invoke({"messages": [("user", "Make a slide deck about GLM-4.7")]})
         ```
     """
 

@@ -224,6 +224,13 @@ class ZaiAudioParser(_ZaiClientHolder, BaseBlobParser):
     path), `model` and `request_id` in `metadata`. A blob without a path needs a
     `mimetype` (`audio/wav`, `audio/mpeg`) or recognisable WAV / MP3 bytes.
 
+    ???+ info "Setup"
+
+        ```bash
+        pip install ".[langchain]"
+        export ZAI_API_KEY="your-key"
+        ```
+
     ??? info "Instantiate"
 
         ```python

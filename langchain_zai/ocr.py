@@ -86,6 +86,13 @@ class ZaiOCRParser(_ZaiClientHolder, BaseBlobParser):
     `mode="page"` (default) gives one `Document` per page; `mode="single"` one for the
     whole document, with every page's size and layout under `metadata["pages"]`.
 
+    ???+ info "Setup"
+
+        ```bash
+        pip install ".[langchain]"
+        export ZAI_API_KEY="your-key"
+        ```
+
     ??? info "Instantiate"
 
         ```python

@@ -148,6 +148,16 @@ class ZaiWebSearchTool(ZaiSettings, BaseTool):
         llm = ChatZai(model="glm-4.7").bind_tools([tool])
         ai_msg = llm.invoke("What's new in GLM-4.7? Search the web.")
         ```
+
+    ??? info "Use within an agent"
+
+        ```python
+        from langchain.agents import create_agent  # pip install ".[langchain-agents]"
+        from langchain_zai import ChatZai
+
+        agent = create_agent(ChatZai(model="glm-4.7"), tools=[tool])
+        agent.invoke({"messages": [("user", "What's new in GLM-4.7? Search the web.")]})
+        ```
     """
 
     name: str = "zai_web_search"
@@ -234,6 +244,13 @@ class ZaiWebReaderTool(ZaiSettings, BaseTool):
     The model reads a short header (title, URL, description) and the page; the artifact is a
     `Document` with `source`, `url`, `title` and `description` metadata.
 
+    ???+ info "Setup"
+
+        ```bash
+        pip install ".[langchain]"
+        export ZAI_API_KEY="your-key"
+        ```
+
     ??? info "Instantiate"
 
         ```python
@@ -262,6 +279,16 @@ class ZaiWebReaderTool(ZaiSettings, BaseTool):
 
         ```python
         llm = ChatZai(model="glm-4.7").bind_tools([tool])
+        ```
+
+    ??? info "Use within an agent"
+
+        ```python
+        from langchain.agents import create_agent  # pip install ".[langchain-agents]"
+        from langchain_zai import ChatZai
+
+        agent = create_agent(ChatZai(model="glm-4.7"), tools=[tool])
+        agent.invoke({"messages": [("user", "Summarize https://docs.z.ai/guides/overview/quick-start")]})
         ```
     """
 
@@ -338,6 +365,13 @@ class ZaiImageGenerationTool(ZaiSettings, BaseTool):
     The model reads the image URL(s); the artifact is `{"urls", "created",
     "content_filter"}`. Z.ai keeps the files for 30 days.
 
+    ???+ info "Setup"
+
+        ```bash
+        pip install ".[langchain]"
+        export ZAI_API_KEY="your-key"
+        ```
+
     ??? info "Instantiate"
 
         ```python
@@ -356,6 +390,16 @@ class ZaiImageGenerationTool(ZaiSettings, BaseTool):
 
         ```python
         url = await tool.ainvoke({"prompt": "A watercolor fox", "size": "1568x1056"})
+        ```
+
+    ??? info "Use within an agent"
+
+        ```python
+        from langchain.agents import create_agent  # pip install ".[langchain-agents]"
+        from langchain_zai import ChatZai
+
+        agent = create_agent(ChatZai(model="glm-4.7"), tools=[tool])
+        agent.invoke({"messages": [("user", "Draw a watercolor fox in the snow")]})
         ```
     """
 
@@ -467,6 +511,13 @@ class ZaiVideoGenerationTool(ZaiSettings, BaseTool):
     `zai_core.InternalServerError`; running out of time raises `zai_core.APITimeoutError`;
     both messages name the task id.
 
+    ???+ info "Setup"
+
+        ```bash
+        pip install ".[langchain]"
+        export ZAI_API_KEY="your-key"
+        ```
+
     ??? info "Instantiate"
 
         ```python
@@ -495,6 +546,16 @@ class ZaiVideoGenerationTool(ZaiSettings, BaseTool):
         async for event in tool.astream_events({"prompt": "..."}, version="v2"):
             if event["event"] == "on_custom_event":
                 print(event["data"]["status"], event["data"]["elapsed"])
+        ```
+
+    ??? info "Use within an agent"
+
+        ```python
+        from langchain.agents import create_agent  # pip install ".[langchain-agents]"
+        from langchain_zai import ChatZai
+
+        agent = create_agent(ChatZai(model="glm-4.7"), tools=[tool])
+        agent.invoke({"messages": [("user", "A 5-second video of a paper boat on a rainy street")]})
         ```
     """
 
@@ -622,6 +683,13 @@ class ZaiTranscriptionTool(ZaiSettings, BaseTool):
     and `request_id` metadata. The file is checked (exists, `.wav` / `.mp3`, <= 25 MB)
     before anything is sent.
 
+    ???+ info "Setup"
+
+        ```bash
+        pip install ".[langchain]"
+        export ZAI_API_KEY="your-key"
+        ```
+
     ??? info "Instantiate"
 
         ```python
@@ -640,6 +708,16 @@ class ZaiTranscriptionTool(ZaiSettings, BaseTool):
 
         ```python
         text = await tool.ainvoke({"file_path": "meeting.mp3"})
+        ```
+
+    ??? info "Use within an agent"
+
+        ```python
+        from langchain.agents import create_agent  # pip install ".[langchain-agents]"
+        from langchain_zai import ChatZai
+
+        agent = create_agent(ChatZai(model="glm-4.7"), tools=[tool])
+        agent.invoke({"messages": [("user", "Transcribe meeting.wav and list the action items")]})
         ```
     """
 

@@ -78,6 +78,26 @@ class ZaiAgentProgressEvent(BaseEvent):
 class ZaiAgentToolSpec(BaseToolSpec):
     """Z.ai agents as tools: `translate` and `call_agent`.
 
+    Args:
+        target_lang: default target language of `translate`, default `"en"`.
+        source_lang: default source language (detected when unset).
+        strategy: translation strategy (`"general"`, `"paraphrase"`, `"two_step"`,
+            `"three_step"`, `"reflection"`, `"cot"`).
+        glossary: id of a glossary uploaded with `zai_core.upload_file`.
+        suggestion: a style suggestion for the translator.
+        agent_id: the agent `call_agent` talks to, default `"general_translation"`.
+        custom_variables: the agent's `custom_variables`.
+        streaming: stream the agent's answer (each piece is a `ZaiAgentChunkEvent`).
+        agent_poll_timeout: seconds to wait for an asynchronous answer.
+        agent_poll_interval: seconds before the second poll.
+        agent_max_poll_interval: longest pause between polls.
+        agent_poll_backoff: factor the pause grows by after each poll.
+        on_agent_progress: called with each poll's `AgentProgress` (a
+            `ZaiAgentProgressEvent` is also sent to LlamaIndex instrumentation).
+        api_key, base_url, timeout, max_retries, default_headers, http_client,
+            http_async_client: the shared Z.ai configuration (key from `ZAI_API_KEY` by
+            default; never serialized).
+
     Examples:
         Setup:
 

@@ -115,6 +115,17 @@ class ZaiOCRReader(_ZaiReaderConfig):
     `content`) as metadata; only `file_name` and `page_label` are embedded and shown to
     the LLM, so answers can cite pages. `mode="single"` gives one Document per file.
 
+    Args:
+        mode: `"page"` (default, one Document per page) or `"single"` (one per file).
+        model: OCR model, default `"glm-ocr"`.
+        start_page_id: first PDF page to parse (from 1).
+        end_page_id: last PDF page to parse.
+        return_crop_images: ask Z.ai for the cropped images of the layout elements.
+        need_layout_visualization: ask Z.ai for the layout visualisation images.
+        api_key, base_url, timeout, max_retries, default_headers, http_client,
+            http_async_client: the shared Z.ai configuration (key from `ZAI_API_KEY` by
+            default; never serialized).
+
     Examples:
         Setup:
 

@@ -121,6 +121,16 @@ class ZaiWebReader(_ZaiReaderConfig):
     One Document per URL: the page as markdown (or text), `id_` set to the URL, and
     `url`, `title`, `description` (and `published_time` when known) as metadata.
 
+    Args:
+        return_format: `"markdown"` (default) or `"text"`.
+        retain_images: keep images in the text (server default: yes).
+        no_cache: bypass Z.ai's page cache.
+        page_timeout: seconds the reader may spend fetching a page (server default 20).
+        continue_on_failure: log and skip a page that fails instead of raising.
+        api_key, base_url, timeout, max_retries, default_headers, http_client,
+            http_async_client: the shared Z.ai configuration (key from `ZAI_API_KEY` by
+            default; never serialized).
+
     Examples:
         Setup:
 
@@ -234,6 +244,14 @@ class ZaiTranscriptionReader(_ZaiReaderConfig):
     One Document per file (each <= 25 MB and <= 30 s): the transcript as text, and
     `file_path`, `file_name`, `model`, `request_id` (plus any `extra_info`) as
     metadata. Bytes work too (WAV / MP3 recognised from their first bytes).
+
+    Args:
+        model: ASR model, default `"glm-asr-2512"`.
+        prompt: earlier transcript as context.
+        hotwords: up to 100 words to favour (names, jargon).
+        api_key, base_url, timeout, max_retries, default_headers, http_client,
+            http_async_client: the shared Z.ai configuration (key from `ZAI_API_KEY` by
+            default; never serialized).
 
     Examples:
         Instantiate:

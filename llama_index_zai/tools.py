@@ -99,6 +99,31 @@ def _drop_none(values: Mapping[str, Any]) -> dict[str, Any]:
 class ZaiToolSpec(BaseToolSpec):
     """Z.ai web search, web reader, image and video generation, and transcription tools.
 
+    Args:
+        search_engine: web search engine, default `"search-prime"` (mainland: `search_std`,
+            `search_pro`...).
+        search_count: default number of search results (1-50; server default 10).
+        search_recency_filter: default recency filter (`"oneDay"`, `"oneWeek"`, `"oneMonth"`,
+            `"oneYear"`, `"noLimit"`).
+        search_domain_filter: default domain filter, e.g. `"www.example.com"`.
+        reader_format: `"markdown"` (default) or `"text"` for `read_url`.
+        image_model: `"glm-image"` (default) or `"cogview-4-250304"`.
+        image_size: default image size (model default when unset).
+        image_quality: default image quality.
+        video_model: video model, default `"cogvideox-3"`.
+        video_size: default video size, e.g. `"1920x1080"`.
+        video_poll_timeout: seconds to wait for a video before raising `APITimeoutError`.
+        video_poll_interval: seconds before the second poll.
+        video_max_poll_interval: longest pause between polls.
+        video_poll_backoff: factor the pause grows by after each poll.
+        on_video_progress: called with each poll's `VideoProgress` (a
+            `ZaiVideoProgressEvent` is also sent to LlamaIndex instrumentation).
+        transcription_model: ASR model, default `"glm-asr-2512"`.
+        hotwords: up to 100 words the transcription should favour.
+        api_key, base_url, timeout, max_retries, default_headers, http_client,
+            http_async_client: the shared Z.ai configuration (key from `ZAI_API_KEY` by
+            default; never serialized).
+
     Examples:
         Setup:
 

@@ -130,3 +130,55 @@ def test_the_checks_catch_rst(doc: str, problems: int) -> None:
     found = [why for pattern, why in RST_MARKERS if pattern.search(doc)]
     found += _examples_without_fence(doc)
     assert len(found) == problems, found
+
+
+def _langchain_classes() -> list[str]:
+    import langchain_zai
+
+    return [
+        name
+        for name in langchain_zai.__all__
+        if inspect.isclass(cls := getattr(langchain_zai, name)) and not issubclass(cls, Exception)
+    ]
+
+
+def _llamaindex_classes() -> list[str]:
+    from llama_index.core.instrumentation.events import BaseEvent
+
+    import llama_index_zai
+
+    return [
+        name
+        for name in llama_index_zai.__all__
+        if not issubclass(getattr(llama_index_zai, name), BaseEvent)
+    ]
+
+
+@pytest.mark.parametrize("name", _langchain_classes())
+def test_langchain_classes_use_the_house_sections(name: str) -> None:
+    """LangChain's style: collapsible Setup (open), Instantiate, and a way to call the object."""
+    from langchain_core.tools import BaseTool
+
+    import langchain_zai
+
+    cls = getattr(langchain_zai, name)
+    doc = cls.__doc__ or ""
+    assert '???+ info "Setup"' in doc, name
+    assert 'pip install ".[langchain' in doc, name
+    assert '??? info "Instantiate"' in doc, name
+    sections = re.findall(r'^    \?\?\?\+? info "([^"]+)"', doc, re.M)
+    assert len(sections) >= 3, (name, sections)  # and at least one way to use it
+    if issubclass(cls, BaseTool):
+        assert "Use within an agent" in sections, name
+
+
+@pytest.mark.parametrize("name", _llamaindex_classes())
+def test_llamaindex_classes_use_args_and_examples(name: str) -> None:
+    """LlamaIndex's style: Google `Args:` and `Examples:` with fenced, runnable code."""
+    import llama_index_zai
+
+    doc = inspect.getdoc(getattr(llama_index_zai, name)) or ""
+    assert re.search(r"^Args:$", doc, re.M), name
+    assert re.search(r"^Examples?:$", doc, re.M), name
+    assert "```python" in doc, name
+    assert "???" not in doc, f"{name}: admonitions are LangChain's style, not LlamaIndex's"
