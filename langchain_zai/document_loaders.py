@@ -149,8 +149,10 @@ class ZaiWebReaderLoader(_ZaiClientHolder, BaseLoader):
             with_images_summary, with_links_summary: reader options, see
             `zai_core.build_reader_body`.
         continue_on_failure: log and skip a page that fails instead of raising.
-        api_key, base_url, timeout, max_retries, default_headers, http_client,
-            http_async_client, total_timeout: the shared Z.ai configuration.
+
+    The shared Z.ai settings `api_key`, `base_url`, `timeout`, `max_retries`,
+    `default_headers`, `http_client`, `http_async_client` and `total_timeout` work as on
+    `ChatZai`.
     """
 
     def __init__(
@@ -265,8 +267,10 @@ class ZaiAudioParser(_ZaiClientHolder, BaseBlobParser):
         model: `"glm-asr-2512"` (default).
         prompt: earlier transcript as context (under 8000 characters).
         hotwords: up to 100 words to favour.
-        api_key, base_url, timeout, max_retries, default_headers, http_client,
-            http_async_client, total_timeout: the shared Z.ai configuration.
+
+    The shared Z.ai settings `api_key`, `base_url`, `timeout`, `max_retries`,
+    `default_headers`, `http_client`, `http_async_client` and `total_timeout` work as on
+    `ChatZai`.
     """
 
     def __init__(
@@ -346,8 +350,10 @@ class ZaiTranscriptionLoader(BaseLoader):
     Args:
         file_path: one path or several.
         model, prompt, hotwords: as in `ZaiAudioParser`.
-        api_key, base_url, timeout, max_retries, default_headers, http_client,
-            http_async_client, total_timeout: the shared Z.ai configuration.
+
+    The shared Z.ai settings `api_key`, `base_url`, `timeout`, `max_retries`,
+    `default_headers`, `http_client`, `http_async_client` and `total_timeout` work as on
+    `ChatZai`.
     """
 
     def __init__(

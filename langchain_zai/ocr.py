@@ -122,8 +122,9 @@ class ZaiOCRParser(_ZaiClientHolder, BaseBlobParser):
         model: `"glm-ocr"` (default).
         start_page_id / end_page_id: the pages of a PDF to parse (from 1).
         return_crop_images, need_layout_visualization: layout options of Z.ai.
-        api_key, base_url, timeout, max_retries, default_headers, http_client,
-            http_async_client: the shared Z.ai configuration.
+
+    The shared Z.ai settings `api_key`, `base_url`, `timeout`, `max_retries`,
+    `default_headers`, `http_client` and `http_async_client` work as on `ChatZai`.
     """
 
     def __init__(
@@ -239,8 +240,9 @@ class ZaiOCRLoader(BaseLoader):
         file_path: one path or URL, or several.
         mode, model, start_page_id, end_page_id, return_crop_images,
             need_layout_visualization: as in `ZaiOCRParser`.
-        api_key, base_url, timeout, max_retries, default_headers, http_client,
-            http_async_client: the shared Z.ai configuration.
+
+    The shared Z.ai settings `api_key`, `base_url`, `timeout`, `max_retries`,
+    `default_headers`, `http_client` and `http_async_client` work as on `ChatZai`.
     """
 
     def __init__(

@@ -94,9 +94,10 @@ class ZaiAgentToolSpec(BaseToolSpec):
         agent_poll_backoff: factor the pause grows by after each poll.
         on_agent_progress: called with each poll's `AgentProgress` (a
             `ZaiAgentProgressEvent` is also sent to LlamaIndex instrumentation).
-        api_key, base_url, timeout, max_retries, default_headers, http_client,
-            http_async_client: the shared Z.ai configuration (key from `ZAI_API_KEY` by
-            default; never serialized).
+
+    The shared Z.ai settings `api_key`, `base_url`, `timeout`, `max_retries`,
+    `default_headers`, `http_client` and `http_async_client` work as on `Zai` (the key comes
+    from `ZAI_API_KEY` by default and is never serialized).
 
     Examples:
         Setup:

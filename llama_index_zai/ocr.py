@@ -122,9 +122,10 @@ class ZaiOCRReader(_ZaiReaderConfig):
         end_page_id: last PDF page to parse.
         return_crop_images: ask Z.ai for the cropped images of the layout elements.
         need_layout_visualization: ask Z.ai for the layout visualisation images.
-        api_key, base_url, timeout, max_retries, default_headers, http_client,
-            http_async_client: the shared Z.ai configuration (key from `ZAI_API_KEY` by
-            default; never serialized).
+
+    The shared Z.ai settings `api_key`, `base_url`, `timeout`, `max_retries`,
+    `default_headers`, `http_client` and `http_async_client` work as on `Zai` (the key comes
+    from `ZAI_API_KEY` by default and is never serialized).
 
     Examples:
         Setup:

@@ -127,9 +127,10 @@ class ZaiWebReader(_ZaiReaderConfig):
         no_cache: bypass Z.ai's page cache.
         page_timeout: seconds the reader may spend fetching a page (server default 20).
         continue_on_failure: log and skip a page that fails instead of raising.
-        api_key, base_url, timeout, max_retries, default_headers, http_client,
-            http_async_client: the shared Z.ai configuration (key from `ZAI_API_KEY` by
-            default; never serialized).
+
+    The shared Z.ai settings `api_key`, `base_url`, `timeout`, `max_retries`,
+    `default_headers`, `http_client` and `http_async_client` work as on `Zai` (the key comes
+    from `ZAI_API_KEY` by default and is never serialized).
 
     Examples:
         Setup:
@@ -249,9 +250,10 @@ class ZaiTranscriptionReader(_ZaiReaderConfig):
         model: ASR model, default `"glm-asr-2512"`.
         prompt: earlier transcript as context.
         hotwords: up to 100 words to favour (names, jargon).
-        api_key, base_url, timeout, max_retries, default_headers, http_client,
-            http_async_client: the shared Z.ai configuration (key from `ZAI_API_KEY` by
-            default; never serialized).
+
+    The shared Z.ai settings `api_key`, `base_url`, `timeout`, `max_retries`,
+    `default_headers`, `http_client` and `http_async_client` work as on `Zai` (the key comes
+    from `ZAI_API_KEY` by default and is never serialized).
 
     Examples:
         Instantiate:

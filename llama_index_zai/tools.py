@@ -120,9 +120,10 @@ class ZaiToolSpec(BaseToolSpec):
             `ZaiVideoProgressEvent` is also sent to LlamaIndex instrumentation).
         transcription_model: ASR model, default `"glm-asr-2512"`.
         hotwords: up to 100 words the transcription should favour.
-        api_key, base_url, timeout, max_retries, default_headers, http_client,
-            http_async_client: the shared Z.ai configuration (key from `ZAI_API_KEY` by
-            default; never serialized).
+
+    The shared Z.ai settings `api_key`, `base_url`, `timeout`, `max_retries`,
+    `default_headers`, `http_client` and `http_async_client` work as on `Zai` (the key comes
+    from `ZAI_API_KEY` by default and is never serialized).
 
     Examples:
         Setup:
