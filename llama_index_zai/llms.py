@@ -82,7 +82,7 @@ class Zai(ZaiSettings, FunctionCallingLLM, ChatParameters):
         model: Z.ai model name, default `"glm-4.7"`; any name is accepted.
         temperature: sampling temperature in [0, 1]; unset keeps the model's default.
         top_p: nucleus sampling in [0.01, 1].
-        max_tokens: the most tokens to generate.
+        max_tokens: the most tokens to generate; also `metadata.num_output` (`-1` when unset).
         stop: a stop sequence or up to 4 of them.
         do_sample: `False` for greedy decoding.
         thinking: `True` / `False`, or `{"type": "enabled", "clear_thinking": False}`
@@ -225,7 +225,13 @@ class Zai(ZaiSettings, FunctionCallingLLM, ChatParameters):
 
     @property
     def metadata(self) -> LLMMetadata:
-        """Limits and capabilities from the zai_core catalog (unknown models never raise)."""
+        """Limits and capabilities from the `zai_core` catalog (unknown models never raise).
+
+        `context_window` is yours if set, else the catalog's (128,000 for a model it does not
+        know); `num_output` is `max_tokens`, or `-1` when it is unset (as in
+        llama-index-llms-openai), so `PromptHelper` keeps only its small default back for the
+        answer; `is_function_calling_model` follows the catalog.
+        """
         info = get_model_info(self.model)
         return LLMMetadata(
             context_window=self.context_window or info.context_window,
