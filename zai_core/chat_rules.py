@@ -1,44 +1,44 @@
 """Z.ai's rules for chat messages and tools, stated once for both integrations.
 
 The integrations turn their own objects (LangChain messages and tools, LlamaIndex
-``ChatMessage`` s and ``BaseTool`` s) into plain dicts and apply these rules to them, so the
+`ChatMessage` s and `BaseTool` s) into plain dicts and apply these rules to them, so the
 same input makes the same request, or fails with the same error, in both frameworks.
 
 Messages and content:
 
-- **Text parts are joined with a newline** (:data:`TEXT_JOIN`) wherever the wire wants one
+- **Text parts are joined with a newline** (`TEXT_JOIN`) wherever the wire wants one
   string: a user message with text only, and every system, assistant and tool message.
-  Separate text blocks are separate pieces of text; joining them with ``""`` glues the last
-  word of one to the first of the next (``"Describe" + "this"``), and LlamaIndex's own
-  ``ChatMessage.content`` joins with a newline too.
+  Separate text blocks are separate pieces of text; joining them with `""` glues the last
+  word of one to the first of the next (`"Describe" + "this"`), and LlamaIndex's own
+  `ChatMessage.content` joins with a newline too.
 - System, assistant and tool content is a **string** (GLM's template drops list content
-  there); images, videos and files in them are refused (:func:`text_only`).
-- A user message keeps content parts only when it carries media; a ``file`` part cannot
-  share a message with images or videos (:func:`user_content`).
-- Media reach only models the catalog marks ``vision`` (:func:`check_media`).
+  there); images, videos and files in them are refused (`text_only`).
+- A user message keeps content parts only when it carries media; a `file` part cannot
+  share a message with images or videos (`user_content`).
+- Media reach only models the catalog marks `vision` (`check_media`).
 - Tool messages carry text only: images, videos and files a tool returned are sent, in
   order, in one user message right after the run of tool messages, and each tool message
-  says so (:func:`place_tool_media`).
+  says so (`place_tool_media`).
 
-Tools (:func:`check_tools`, :func:`normalize_tool`, :func:`resolve_tool_choice`):
+Tools (`check_tools`, `normalize_tool`, `resolve_tool_choice`):
 
-- function names match ``^[a-zA-Z0-9_-]{1,64}$``; at most 128 function tools;
-- ``web_search`` and ``retrieval`` (run by Z.ai) pass through untouched;
-- Z.ai documents ``tool_choice="auto"`` only; a named function is sent in the object form
+- function names match `^[a-zA-Z0-9_-]{1,64}$`; at most 128 function tools;
+- `web_search` and `retrieval` (run by Z.ai) pass through untouched;
+- Z.ai documents `tool_choice="auto"` only; a named function is sent in the object form
   (accepted by the API, zai-api.md 2.1). The mapping:
 
 ==============================  ============================================================
-``tool_choice``                 sent to Z.ai
+`tool_choice`                 sent to Z.ai
 ==============================  ============================================================
-``None`` / ``False``            nothing (server default, ``auto``)
-``"auto"``                      ``"auto"``
-``"none"``                      no ``tools`` and no ``tool_choice`` (no call is possible)
-``"any"`` / ``"required"`` /    one function tool: the object form naming it; several:
-``True``                        ``"auto"`` with the one warning (Z.ai cannot force "one of
+`None` / `False`            nothing (server default, `auto`)
+`"auto"`                      `"auto"`
+`"none"`                      no `tools` and no `tool_choice` (no call is possible)
+`"any"` / `"required"` /    one function tool: the object form naming it; several:
+`True`                        `"auto"` with the one warning (Z.ai cannot force "one of
                                 these")
-a tool name                     ``{"type": "function", "function": {"name": name}}``
-a dict (OpenAI, Responses or    the object form for the named function, ``"auto"`` for
-Anthropic shape)                ``{"type": "auto"}``, like ``"any"`` for ``{"type": "any"}``
+a tool name                     `{"type": "function", "function": {"name": name}}`
+a dict (OpenAI, Responses or    the object form for the named function, `"auto"` for
+Anthropic shape)                `{"type": "auto"}`, like `"any"` for `{"type": "any"}`
 ==============================  ============================================================
 """
 
@@ -92,7 +92,7 @@ _SEVERAL_TOOLS_WARNING = (
 
 
 def join_text(texts: Iterable[str]) -> str:
-    """Text parts as the one string the wire wants (joined with :data:`TEXT_JOIN`)."""
+    """Text parts as the one string the wire wants (joined with `TEXT_JOIN`)."""
     return TEXT_JOIN.join(texts)
 
 
@@ -100,7 +100,7 @@ def text_only(role: str, kinds: Iterable[str]) -> None:
     """Refuse media in a message whose wire content is a string.
 
     Raises:
-        ValueError: ``kinds`` (content-part types) hold an image, video or file.
+        ValueError: `kinds` (content-part types) hold an image, video or file.
     """
     media = sorted(set(kinds) & MEDIA_PART_TYPES)
     if media:
@@ -114,7 +114,7 @@ def user_content(parts: Sequence[Mapping[str, Any]]) -> str | list[dict[str, Any
     """User content from Z.ai parts: one string when all are text, else the parts.
 
     Raises:
-        ValueError: a ``file`` part shares the message with an image or a video.
+        ValueError: a `file` part shares the message with an image or a video.
     """
     if all(p["type"] == "text" for p in parts):
         return join_text(p["text"] for p in parts)
@@ -131,7 +131,7 @@ def check_media(model: str, messages: Sequence[Mapping[str, Any]]) -> None:
     """Refuse media sent to a model the catalog knows as text-only.
 
     Raises:
-        ValueError: a message carries an image, video or file part and ``model`` is a known
+        ValueError: a message carries an image, video or file part and `model` is a known
             text model (unknown names are let through).
     """
     info = get_model_info(model)
@@ -170,7 +170,7 @@ def place_tool_media(messages: Sequence[Mapping[str, Any]]) -> list[dict[str, An
     carry text only), and the tool message says so.
 
     Raises:
-        ValueError: the attachments mix a ``file`` with images or videos.
+        ValueError: the attachments mix a `file` with images or videos.
     """
     out: list[dict[str, Any]] = []
     pending: list[dict[str, Any]] = []
@@ -194,7 +194,7 @@ def place_tool_media(messages: Sequence[Mapping[str, Any]]) -> list[dict[str, An
 def arguments_json(arguments: Any) -> str:
     """Outbound tool-call arguments as the JSON string the wire wants.
 
-    A string is sent as it is (``"{}"`` when empty); anything else compact, as the model
+    A string is sent as it is (`"{}"` when empty); anything else compact, as the model
     writes it, so a history goes back unchanged.
     """
     if isinstance(arguments, str):
@@ -203,7 +203,7 @@ def arguments_json(arguments: Any) -> str:
 
 
 def arguments_text(arguments: Any) -> str:
-    """Inbound argument fragment as text: ``""`` for none, a dict (some gateways) as JSON."""
+    """Inbound argument fragment as text: `""` for none, a dict (some gateways) as JSON."""
     if arguments is None:
         return ""
     if isinstance(arguments, str):
@@ -222,8 +222,8 @@ def function_names(tools: Sequence[Mapping[str, Any]]) -> list[str]:
 def normalize_tool(tool: Mapping[str, Any]) -> dict[str, Any]:
     """A wire tool dict as Z.ai takes it: built-ins as given; function tools checked.
 
-    ``strict`` is dropped (Z.ai has no strict mode); a missing ``description`` or
-    ``parameters`` gets an empty one.
+    `strict` is dropped (Z.ai has no strict mode); a missing `description` or
+    `parameters` gets an empty one.
 
     Raises:
         ValueError: not a function or built-in tool, or a name Z.ai rejects.
@@ -266,7 +266,7 @@ def check_tools(tools: Sequence[Mapping[str, Any]]) -> None:
 
 
 class ToolChoiceResult(NamedTuple):
-    """What to send for a tool choice: ``tool_choice``, whether to keep the tools, a warning."""
+    """What to send for a tool choice: `tool_choice`, whether to keep the tools, a warning."""
 
     choice: str | dict[str, Any] | None
     keep_tools: bool = True
@@ -301,13 +301,13 @@ def _choice_of_dict(choice: Mapping[str, Any], names: Sequence[str]) -> ToolChoi
 def resolve_tool_choice(
     tool_choice: Any, names: Sequence[str], *, required: bool = False
 ) -> ToolChoiceResult:
-    """A framework's ``tool_choice`` as Z.ai takes it (the table in the module docstring).
+    """A framework's `tool_choice` as Z.ai takes it (the table in the module docstring).
 
     Args:
-        tool_choice: ``None``, a bool, ``"auto"``, ``"none"``, ``"any"``, ``"required"``, a
+        tool_choice: `None`, a bool, `"auto"`, `"none"`, `"any"`, `"required"`, a
             tool name or a dict naming one.
         names: the function tools bound.
-        required: LlamaIndex's ``tool_required``: with no ``tool_choice``, force a call.
+        required: LlamaIndex's `tool_required`: with no `tool_choice`, force a call.
 
     Raises:
         ValueError: a name that is not a bound tool, or a value with no meaning.
@@ -332,7 +332,7 @@ def resolve_tool_choice(
 
 
 def unforced_tool_warning(body: Mapping[str, Any], called: bool) -> str | None:
-    """The warning for an answer that did not call the tool ``body`` forced, else ``None``."""
+    """The warning for an answer that did not call the tool `body` forced, else `None`."""
     choice = body.get("tool_choice")
     if not isinstance(choice, Mapping) or called:
         return None

@@ -197,11 +197,11 @@ class InternalServerError(APIStatusError):
 
 @dataclass(frozen=True)
 class BusinessCode:
-    """One of Z.ai's business codes (``error.code``): what it means, the class it raises.
+    """One of Z.ai's business codes (`error.code`): what it means, the class it raises.
 
-    ``error`` is ``None`` where the HTTP status decides the class. A code is retried only
-    when its class is transient (:data:`TRANSIENT_ERRORS`) or it has none
-    (``zai_core.retry`` reads :data:`NON_RETRYABLE_CODES`).
+    `error` is `None` where the HTTP status decides the class. A code is retried only
+    when its class is transient (`TRANSIENT_ERRORS`) or it has none
+    (`zai_core.retry` reads `NON_RETRYABLE_CODES`).
     """
 
     meaning: str
@@ -260,7 +260,7 @@ _CODE_CLASSES: dict[str, type[APIStatusError]] = {
 
 
 def codes_of(cls: type[APIStatusError]) -> frozenset[str]:
-    """The business codes that raise ``cls`` (e.g. the quota codes)."""
+    """The business codes that raise `cls` (e.g. the quota codes)."""
     return frozenset(c for c, error in _CODE_CLASSES.items() if error is cls)
 
 

@@ -44,7 +44,7 @@ TOKENIZER_MODELS = ("glm-4.6", "glm-4.6v", "glm-4.5")
 
 
 def tokenizer_model(model: str) -> str:
-    """The tokenizer Z.ai documents closest to ``model`` (its endpoint knows only three)."""
+    """The tokenizer Z.ai documents closest to `model` (its endpoint knows only three)."""
     name = model.lower()
     if name in TOKENIZER_MODELS:
         return name
