@@ -550,7 +550,7 @@ class ChatZai(ZaiSettings, BaseChatModel, ChatParameters):
         parallel_tool_calls: bool | None = None,
         **kwargs: Any,
     ) -> Runnable[LanguageModelInput, AIMessage]:
-        """Bind tools: functions, pydantic classes, `BaseTool` s, dicts, and Z.ai built-ins.
+        """Bind tools: functions, pydantic classes, `BaseTool`s, dicts, and Z.ai built-ins.
 
         Args:
             tools: tool definitions; `{"type": "web_search", "web_search": {...}}` and

@@ -1,7 +1,7 @@
 """Z.ai's rules for chat messages and tools, stated once for both integrations.
 
 The integrations turn their own objects (LangChain messages and tools, LlamaIndex
-`ChatMessage` s and `BaseTool` s) into plain dicts and apply these rules to them, so the
+`ChatMessage`s and `BaseTool`s) into plain dicts and apply these rules to them, so the
 same input makes the same request, or fails with the same error, in both frameworks.
 
 Messages and content:
