@@ -129,8 +129,8 @@ class ZaiWebReader(_ZaiReaderConfig):
         continue_on_failure: log and skip a page that fails instead of raising.
 
     The shared Z.ai settings `api_key`, `base_url`, `timeout`, `max_retries`,
-    `default_headers`, `http_client` and `http_async_client` work as on `Zai` (the key comes
-    from `ZAI_API_KEY` by default and is never serialized).
+    `default_headers`, `http_client`, `http_async_client` and `total_timeout` work as on
+    `Zai` (the key comes from `ZAI_API_KEY` by default and is never serialized).
 
     Examples:
         Setup:
@@ -252,8 +252,8 @@ class ZaiTranscriptionReader(_ZaiReaderConfig):
         hotwords: up to 100 words to favour (names, jargon).
 
     The shared Z.ai settings `api_key`, `base_url`, `timeout`, `max_retries`,
-    `default_headers`, `http_client` and `http_async_client` work as on `Zai` (the key comes
-    from `ZAI_API_KEY` by default and is never serialized).
+    `default_headers`, `http_client`, `http_async_client` and `total_timeout` work as on
+    `Zai` (the key comes from `ZAI_API_KEY` by default and is never serialized).
 
     Examples:
         Instantiate:

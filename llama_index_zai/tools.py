@@ -122,8 +122,8 @@ class ZaiToolSpec(BaseToolSpec):
         hotwords: up to 100 words the transcription should favour.
 
     The shared Z.ai settings `api_key`, `base_url`, `timeout`, `max_retries`,
-    `default_headers`, `http_client` and `http_async_client` work as on `Zai` (the key comes
-    from `ZAI_API_KEY` by default and is never serialized).
+    `default_headers`, `http_client`, `http_async_client` and `total_timeout` work as on
+    `Zai` (the key comes from `ZAI_API_KEY` by default and is never serialized).
 
     Examples:
         Setup:

@@ -62,9 +62,9 @@ def shared_sync_client() -> httpx.Client:
 def shared_async_client() -> httpx.AsyncClient:
     """The pooled async client of the running event loop.
 
-    The pool is closed when its loop shuts down (``asyncio.run`` / ``asyncio.Runner`` close
+    The pool is closed when its loop shuts down (`asyncio.run` / `asyncio.Runner` close
     their loop's async generators first, and a guard generator closes the pool then), so
-    every ``asyncio.run()`` gives its connections back. A loop closed without that step is
+    every `asyncio.run()` gives its connections back. A loop closed without that step is
     forgotten on the next call, and its pool freed by the garbage collector.
     """
     loop = asyncio.get_running_loop()

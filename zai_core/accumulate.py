@@ -100,7 +100,7 @@ _COUNTS = ("prompt_tokens", "completion_tokens", "total_tokens")
 
 
 def drop_bad_usage(answer: dict[str, Any]) -> None:
-    """Remove a malformed ``usage`` from an answer or chunk (in place), with a warning.
+    """Remove a malformed `usage` from an answer or chunk (in place), with a warning.
 
     A good answer is kept when only its token counts are unreadable.
     """

@@ -97,7 +97,7 @@ class StreamInterruptedError(ZaiError):
 class APIResponseValidationError(ZaiError):
     """A successful status whose body is not the JSON or SSE that was expected.
 
-    ``request_id`` is Z.ai's id of the request when the answer carried one.
+    `request_id` is Z.ai's id of the request when the answer carried one.
     """
 
     def __init__(

@@ -1,8 +1,8 @@
 """Bounds on one call: a total deadline across attempts, and caps on what is read.
 
-:class:`Deadline` is the optional ``total_timeout`` of a call (default: none; the per-read
-``timeout`` still applies to each read). The readers below are the only places a response
-body is read: they stop at :data:`MAX_BODY_BYTES` decoded bytes (a gzip bomb of 300 KB that
+`Deadline` is the optional `total_timeout` of a call (default: none; the per-read
+`timeout` still applies to each read). The readers below are the only places a response
+body is read: they stop at `MAX_BODY_BYTES` decoded bytes (a gzip bomb of 300 KB that
 inflates to 300 MB stops at the cap) and at the deadline, checked between network chunks.
 """
 
@@ -35,7 +35,7 @@ MAX_DRAIN_BYTES = 64 * 1024
 
 
 def check_total_timeout(value: float | None) -> float | None:
-    """``value`` if it is ``None`` or a finite positive number of seconds, else ``ValueError``."""
+    """`value` if it is `None` or a finite positive number of seconds, else `ValueError`."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -46,7 +46,7 @@ def check_total_timeout(value: float | None) -> float | None:
 
 
 class Deadline:
-    """The wall-clock end of one call (``seconds=None``: no end), across every attempt."""
+    """The wall-clock end of one call (`seconds=None`: no end), across every attempt."""
 
     __slots__ = ("at", "seconds")
 
@@ -55,7 +55,7 @@ class Deadline:
         self.at = None if seconds is None else time.monotonic() + seconds
 
     def remaining(self) -> float | None:
-        """Seconds left (never below 0), or ``None`` without a deadline."""
+        """Seconds left (never below 0), or `None` without a deadline."""
         return None if self.at is None else max(0.0, self.at - time.monotonic())
 
     def expired_error(self, during: str = "") -> APITimeoutError:
@@ -66,12 +66,12 @@ class Deadline:
         )
 
     def check(self) -> None:
-        """Raise :class:`APITimeoutError` when the deadline has passed."""
+        """Raise `APITimeoutError` when the deadline has passed."""
         if self.at is not None and time.monotonic() >= self.at:
             raise self.expired_error()
 
     def clip(self, timeout: httpx.Timeout) -> httpx.Timeout:
-        """``timeout`` with every phase cut to the time left (a stall ends at the deadline)."""
+        """`timeout` with every phase cut to the time left (a stall ends at the deadline)."""
         left = self.remaining()
         if left is None:
             return timeout
@@ -89,7 +89,7 @@ class Deadline:
         )
 
     def check_wait(self, delay: float, error: ZaiError) -> None:
-        """Raise (from ``error``) when waiting ``delay`` s before a retry would pass the end."""
+        """Raise (from `error`) when waiting `delay` s before a retry would pass the end."""
         left = self.remaining()
         if left is None or delay < left:
             return
@@ -105,7 +105,7 @@ def _too_big() -> APIResponseValidationError:
 
 
 def read_body(response: httpx.Response, deadline: Deadline) -> bytes:
-    """The decoded body of a streamed ``response``, within the cap and the deadline."""
+    """The decoded body of a streamed `response`, within the cap and the deadline."""
     parts: list[bytes] = []
     size = 0
     for part in response.iter_bytes():
@@ -118,7 +118,7 @@ def read_body(response: httpx.Response, deadline: Deadline) -> bytes:
 
 
 async def aread_body(response: httpx.Response, deadline: Deadline) -> bytes:
-    """Async :func:`read_body`."""
+    """Async `read_body`."""
     parts: list[bytes] = []
     size = 0
     async for part in response.aiter_bytes():
@@ -131,7 +131,7 @@ async def aread_body(response: httpx.Response, deadline: Deadline) -> bytes:
 
 
 def drain(chunks: Iterator[str], deadline: Deadline) -> None:
-    """Read what is left of a stream after ``[DONE]`` (bounded) so its connection is reused."""
+    """Read what is left of a stream after `[DONE]` (bounded) so its connection is reused."""
     size = 0
     for text in chunks:
         size += len(text)
@@ -140,7 +140,7 @@ def drain(chunks: Iterator[str], deadline: Deadline) -> None:
 
 
 async def adrain(chunks: AsyncIterator[str], deadline: Deadline) -> None:
-    """Async :func:`drain`."""
+    """Async `drain`."""
     size = 0
     async for text in chunks:
         size += len(text)

@@ -25,11 +25,11 @@ _BOM = "\ufeff"
 
 
 class SSEParser:
-    """Text pieces in, :class:`ServerSentEvent` objects out (the WHATWG event-stream rules).
+    """Text pieces in, `ServerSentEvent` objects out (the WHATWG event-stream rules).
 
     Only CR, LF and CRLF end a line; a UTF-8 byte-order mark before the first line is
     dropped (the spec says so; it used to hide the first event); a line longer than
-    ``max_line`` characters raises :class:`APIResponseValidationError`.
+    `max_line` characters raises `APIResponseValidationError`.
     """
 
     def __init__(self, max_line: int | None = None) -> None:
@@ -42,7 +42,7 @@ class SSEParser:
         self._data: list[str] = []
 
     def feed(self, text: str) -> list[ServerSentEvent]:
-        """The events completed by ``text``."""
+        """The events completed by `text`."""
         if not self._started and text:
             self._started = True
             text = text.removeprefix(_BOM)
@@ -154,9 +154,9 @@ def decode_event(sse: ServerSentEvent, envelope: str | None = None) -> Any:
 def iter_events(
     texts: Iterable[str], envelope: str | None, check: Callable[[], None]
 ) -> Iterator[Any]:
-    """The decoded events (dicts, then :data:`DONE`) of a stream's text pieces.
+    """The decoded events (dicts, then `DONE`) of a stream's text pieces.
 
-    ``check`` runs before each piece is parsed (the call's deadline). An event the stream
+    `check` runs before each piece is parsed (the call's deadline). An event the stream
     ends in without its blank line is incomplete and dropped, as the SSE rules say.
     """
     parser = SSEParser()
@@ -171,7 +171,7 @@ def iter_events(
 async def aiter_events(
     texts: AsyncIterator[str], envelope: str | None, check: Callable[[], None]
 ) -> AsyncIterator[Any]:
-    """Async :func:`iter_events`."""
+    """Async `iter_events`."""
     parser = SSEParser()
     async for text in texts:
         check()

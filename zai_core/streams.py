@@ -93,9 +93,9 @@ def validate_chat_body(body: Any) -> None:
     """Raise on a chat answer that cannot be used or that stands for an error.
 
     Raises:
-        APIResponseValidationError: no ``choices`` list, no choice, a choice or message that
-            is not an object, ``tool_calls`` that are not objects with a ``function``.
-        ZaiError: the failing finish reason's error (:func:`finish_reason_error`).
+        APIResponseValidationError: no `choices` list, no choice, a choice or message that
+            is not an object, `tool_calls` that are not objects with a `function`.
+        ZaiError: the failing finish reason's error (`finish_reason_error`).
     """
     request_id = (body.get("request_id") or body.get("id")) if isinstance(body, dict) else None
 

@@ -1,9 +1,9 @@
 """Whether a finished tool call's arguments can be used: one rule for both integrations.
 
 A call is usable only when its arguments, once the answer is complete, are a JSON object
-(or empty / ``null``, meaning no arguments). Anything else -- text that is not JSON, a JSON
-list or number, or arguments cut off by ``finish_reason: "length"`` -- is reported as an
-invalid call (LangChain ``invalid_tool_calls``; a LlamaIndex error), never handed out as
+(or empty / `null`, meaning no arguments). Anything else -- text that is not JSON, a JSON
+list or number, or arguments cut off by `finish_reason: "length"` -- is reported as an
+invalid call (LangChain `invalid_tool_calls`; a LlamaIndex error), never handed out as
 arguments to run a tool with. Partial parsing is only for chunks shown while streaming.
 """
 
@@ -18,9 +18,9 @@ __all__ = ["is_whole_object", "parse_tool_arguments", "seal_invalid_arguments"]
 def parse_tool_arguments(
     arguments: Any, finish_reason: str | None = None
 ) -> tuple[dict[str, Any] | None, str | None]:
-    """``(arguments as a dict, None)`` when usable, else ``(None, why not)``.
+    """`(arguments as a dict, None)` when usable, else `(None, why not)`.
 
-    ``arguments`` is the wire value: a JSON string, or an object some gateways send as is.
+    `arguments` is the wire value: a JSON string, or an object some gateways send as is.
     """
     if isinstance(arguments, dict):
         return arguments, None
@@ -56,10 +56,10 @@ def is_whole_object(arguments: str) -> bool:
 
 
 def seal_invalid_arguments(text: str) -> str:
-    """A fragment that, appended to ``text``, makes any partial-JSON parser reject it.
+    """A fragment that, appended to `text`, makes any partial-JSON parser reject it.
 
     LangChain re-parses the concatenated argument fragments of a stream with a forgiving
-    partial parser (``{"city": "Par`` becomes ``{'city': 'Par'}``, ``{bad`` becomes ``{}``).
+    partial parser (`{"city": "Par` becomes `{'city': 'Par'}`, `{bad` becomes `{}`).
     Closing an open string and then a bracket that does not match marks the call as invalid
     in the aggregated message, as the non-streamed answer reports it.
     """
