@@ -34,7 +34,8 @@ from langchain_zai._documents import (
     transcription_to_document,
     web_page_to_document,
 )
-from langchain_zai.tools import _page_content, _progress_data, _progress_text
+from langchain_zai.media_tools import _progress_data, _progress_text
+from langchain_zai.tools import _page_content
 from tests.unit.services.fakes import (
     CANARY,
     IMAGE_ANSWER,
