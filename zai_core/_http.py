@@ -17,6 +17,8 @@ from collections.abc import AsyncGenerator
 
 import httpx
 
+from ._bounded import DeadlineTransport
+
 __all__ = ["RedactSecretsFilter", "make_async_transport", "make_sync_transport"]
 
 # At most 20 idle connections are kept (httpx's default). httpcore's pool checks every idle
@@ -27,8 +29,11 @@ _LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=20, keepa
 
 
 def make_sync_transport() -> httpx.BaseTransport:
-    """The transport of the shared sync client (a seam tests use to record cassettes)."""
-    return httpx.HTTPTransport(limits=_LIMITS)
+    """The transport of the shared sync client (a seam tests use to record cassettes).
+
+    Its reads and writes end at the deadline of the call (``total_timeout``), headers too.
+    """
+    return DeadlineTransport(_LIMITS)
 
 
 def make_async_transport() -> httpx.AsyncBaseTransport:

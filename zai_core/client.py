@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 
 from . import _http
+from ._bounded import bounded_by
 from ._version import __version__
 from .accumulate import completion_to_chunk
 from .config import TimeoutLike, ZaiConfig, resolve_timeout
@@ -490,7 +491,7 @@ class ZaiClient(ClientPolicy, ChatMethods):
                 data=data, timeout=timeout, deadline=deadline,
             )  # fmt: skip
             try:
-                with _map_httpx_errors():
+                with _map_httpx_errors(), bounded_by(deadline.at):  # dripped headers too
                     response = client.send(request, stream=True)
                     attempt.headers = response.headers
                     try:
@@ -570,7 +571,8 @@ class ZaiClient(ClientPolicy, ChatMethods):
             )  # fmt: skip
             try:
                 with _map_httpx_errors(attempt.was_delivered):
-                    response = client.send(request, stream=True)
+                    with bounded_by(deadline.at):  # dripped headers (the body: between chunks)
+                        response = client.send(request, stream=True)
                     attempt.headers = response.headers
                     try:
                         if self._reads_whole(response):

@@ -200,3 +200,35 @@ def test_every_class_carries_the_word(server: FaultServer) -> None:
         error, elapsed = _timed(embed)
         assert isinstance(error, APITimeoutError), repr(error)
         assert elapsed < BOUND
+
+
+def drip_headers_slow() -> Reply:
+    """The status line and headers one byte every 0.5 s (a minute of headers), then a body."""
+    content = json.dumps(chat_completion("late")).encode()
+    head = _head(200, {"Content-Type": JSON_TYPE, "Content-Length": str(len(content))})
+    steps: list[Send | Sleep] = []
+    for byte in head:
+        steps += [Send(bytes([byte])), Sleep(0.5)]
+    return Reply((*steps, Send(content)))
+
+
+#: The dripped headers alone take len(head) * 0.5 s, over 40 s; bounded by 3 s they must end
+#: well before that (generous for a loaded 2-core machine).
+SLOW_BOUND = 10.0
+
+
+@pytest.mark.parametrize("streamed", [False, True], ids=["plain", "stream"])
+def test_sync_dripped_headers_end_at_the_deadline(server: FaultServer, streamed: bool) -> None:
+    """Sync calls on the shared pool: each socket read is cut to the time left (issue 14)."""
+    server.script(drip_headers_slow())
+    client = ZaiClient(
+        api_key=CANARY, base_url=server.url, timeout=2, max_retries=2, total_timeout=3
+    )
+    if streamed:
+        error, elapsed = _timed(lambda: _consume(client.stream_chat(BODY)))
+    else:
+        error, elapsed = _timed(lambda: client.chat(BODY))
+    assert isinstance(error, APITimeoutError), repr(error)
+    assert elapsed < SLOW_BOUND
+    assert elapsed >= 2.5  # it ran to the deadline, not ended early by something else
+    assert server.count("/chat/completions") == 1
