@@ -3,8 +3,8 @@
 httpx bounds each read by the per-read ``timeout`` only, so a server that drips the status
 line and headers one byte at a time, each inside the read timeout, keeps a sync call alive
 for as long as it likes (async calls are bounded by ``asyncio.timeout``). This transport is
-httpx's plain HTTP/1.1 pool (:class:`httpcore.ConnectionPool`) over a public
-:class:`httpcore.NetworkBackend` whose streams cut the timeout of every ``read``, ``write``
+httpx's own HTTP/1.1 transport over a pool (:class:`httpcore.ConnectionPool`) whose public
+:class:`httpcore.NetworkBackend` has streams that cut the timeout of every ``read``, ``write``
 and connect to the time left before the deadline of the current call, which
 :func:`bounded_by` sets in a context variable (so it holds per thread and per call on one
 shared pool). Past the deadline a read raises ``ReadTimeout``, which the client turns into
@@ -110,75 +110,23 @@ class _BoundedBackend(httpcore.NetworkBackend):
         self._backend.sleep(seconds)
 
 
-@contextlib.contextmanager
-def _as_httpx_errors() -> Iterator[None]:
-    """httpcore's transport errors as the httpx class of the same name (as httpx does)."""
-    try:
-        yield
-    except Exception as exc:
-        for kind in type(exc).__mro__:
-            mapped = getattr(httpx, kind.__name__, None) if kind.__module__ == "httpcore" else None
-            if isinstance(mapped, type) and issubclass(mapped, httpx.TransportError):
-                raise mapped(str(exc)) from exc
-        raise
+class DeadlineTransport(httpx.HTTPTransport):
+    """``httpx.HTTPTransport(limits=limits)`` whose reads and writes end at the deadline.
 
-
-class _Body(httpx.SyncByteStream):
-    """The response body, with httpcore's errors mapped while it is read."""
-
-    def __init__(self, stream: Iterable[bytes]) -> None:
-        self._stream = stream
-
-    def __iter__(self) -> Iterator[bytes]:
-        with _as_httpx_errors():
-            yield from self._stream
-
-    def close(self) -> None:
-        close = getattr(self._stream, "close", None)
-        if close is not None:
-            with _as_httpx_errors():
-                close()
-
-
-class DeadlineTransport(httpx.BaseTransport):
-    """An HTTP/1.1 transport on :class:`httpcore.ConnectionPool` whose I/O ends at the deadline.
-
-    Same TLS defaults (``httpx.create_ssl_context()``) and pool limits as
-    ``httpx.HTTPTransport(limits=limits)``; environment proxies are not read (the shared
-    client never read them either: it is built with an explicit transport).
+    Everything but the pool's network backend is httpx's own: TLS defaults, the mapping of
+    httpcore's errors to httpx's, the response stream, and the class that cassette recorders
+    (vcrpy) hook. httpx takes no ``network_backend``, so the pool it built is replaced by the
+    same pool over :class:`_BoundedBackend`; ``_pool`` is the one attribute of httpx this
+    relies on (``tests/unit/core/test_bounded.py`` fails if that changes).
     """
 
     def __init__(self, limits: httpx.Limits) -> None:
+        ssl_context = httpx.create_ssl_context()
+        super().__init__(verify=ssl_context, limits=limits)
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(),
+            ssl_context=ssl_context,
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
             network_backend=_BoundedBackend(),
         )
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        """Send ``request`` through the pool; the body is read later through :class:`_Body`."""
-        url = request.url
-        core_request = httpcore.Request(
-            method=request.method,
-            url=httpcore.URL(
-                scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path
-            ),
-            headers=request.headers.raw,
-            content=typing.cast(Iterable[bytes], request.stream),
-            extensions=request.extensions,
-        )
-        with _as_httpx_errors():
-            response = self._pool.handle_request(core_request)
-        return httpx.Response(
-            status_code=response.status,
-            headers=response.headers,
-            stream=_Body(typing.cast(Iterable[bytes], response.stream)),
-            extensions=response.extensions,
-        )
-
-    def close(self) -> None:
-        """Close every pooled connection."""
-        with _as_httpx_errors():
-            self._pool.close()

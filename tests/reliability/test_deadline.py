@@ -203,7 +203,7 @@ def test_every_class_carries_the_word(server: FaultServer) -> None:
 
 
 def drip_headers_slow() -> Reply:
-    """The status line and headers one byte every 0.5 s (a minute of headers), then a body."""
+    """The status line and headers one byte every 0.5 s (over 40 s of headers), then a body."""
     content = json.dumps(chat_completion("late")).encode()
     head = _head(200, {"Content-Type": JSON_TYPE, "Content-Length": str(len(content))})
     steps: list[Send | Sleep] = []
