@@ -439,7 +439,9 @@ class ZaiClient(ClientPolicy, ChatMethods):
             included (default `None`: no bound beyond `timeout` per read); past it,
             `APITimeoutError` (`StreamInterruptedError` once a stream began).
         http_client / http_async_client: your own httpx clients (their pools, proxies and
-            limits are used as they are); default: process-wide pooled clients.
+            limits are used as they are); default: process-wide pooled clients. Through
+            your own sync client, headers that drip in are bounded by ``timeout`` per read
+            only, not by ``total_timeout``.
 
     Example:
         ```python
