@@ -93,8 +93,8 @@ class Deadline:
         left = self.remaining()
         if left is None or delay < left:
             return
-        if left == 0 and isinstance(error, APITimeoutError):
-            raise error  # the deadline itself ended the attempt
+        if left == 0 and isinstance(error, APITimeoutError):  # the deadline ended the attempt
+            raise self.expired_error() from error
         raise self.expired_error(f"before the retry it needed ({error.message})") from error
 
 

@@ -229,6 +229,7 @@ def test_sync_dripped_headers_end_at_the_deadline(server: FaultServer, streamed:
     else:
         error, elapsed = _timed(lambda: client.chat(BODY))
     assert isinstance(error, APITimeoutError), repr(error)
+    assert "total_timeout of 3.0 s" in str(error)
     assert elapsed < SLOW_BOUND
     assert elapsed >= 2.5  # it ran to the deadline, not ended early by something else
     assert server.count("/chat/completions") == 1
