@@ -1,14 +1,14 @@
 """The shared sync pool's transport: every socket read and write ends at the call's deadline.
 
-httpx bounds each read by the per-read ``timeout`` only, so a server that drips the status
+httpx bounds each read by the per-read `timeout` only, so a server that drips the status
 line and headers one byte at a time, each inside the read timeout, keeps a sync call alive
-for as long as it likes (async calls are bounded by ``asyncio.timeout``). This transport is
-httpx's own HTTP/1.1 transport over a pool (:class:`httpcore.ConnectionPool`) whose public
-:class:`httpcore.NetworkBackend` has streams that cut the timeout of every ``read``, ``write``
+for as long as it likes (async calls are bounded by `asyncio.timeout`). This transport is
+httpx's own HTTP/1.1 transport over a pool (`httpcore.ConnectionPool`) whose public
+`httpcore.NetworkBackend` has streams that cut the timeout of every `read`, `write`
 and connect to the time left before the deadline of the current call, which
-:func:`bounded_by` sets in a context variable (so it holds per thread and per call on one
-shared pool). Past the deadline a read raises ``ReadTimeout``, which the client turns into
-:class:`zai_core.APITimeoutError`. A caller's own ``http_client`` knows nothing of this:
+`bounded_by` sets in a context variable (so it holds per thread and per call on one
+shared pool). Past the deadline a read raises `ReadTimeout`, which the client turns into
+`zai_core.APITimeoutError`. A caller's own `http_client` knows nothing of this:
 its calls stay bounded per read only.
 """
 
@@ -26,13 +26,13 @@ import httpx
 
 __all__ = ["DeadlineTransport", "bounded_by"]
 
-#: The ``time.monotonic()`` at which the current call must end (``None``: no deadline).
+#: The `time.monotonic()` at which the current call must end (`None`: no deadline).
 _END: ContextVar[float | None] = ContextVar("zai_core_deadline", default=None)
 
 
 @contextlib.contextmanager
 def bounded_by(end: float | None) -> Iterator[None]:
-    """Within the block, reads and writes on :class:`DeadlineTransport` end at ``end``."""
+    """Within the block, reads and writes on `DeadlineTransport` end at `end`."""
     token = _END.set(end)
     try:
         yield
@@ -41,7 +41,7 @@ def bounded_by(end: float | None) -> Iterator[None]:
 
 
 def _cut(timeout: float | None, expired: type[Exception]) -> float | None:
-    """``timeout`` cut to the time left before the current deadline; ``expired`` once past."""
+    """`timeout` cut to the time left before the current deadline; `expired` once past."""
     end = _END.get()
     if end is None:
         return timeout
@@ -80,7 +80,7 @@ class _BoundedStream(httpcore.NetworkStream):
 
 
 class _BoundedBackend(httpcore.NetworkBackend):
-    """:class:`httpcore.SyncBackend` with :class:`_BoundedStream` streams."""
+    """`httpcore.SyncBackend` with `_BoundedStream` streams."""
 
     def __init__(self) -> None:
         self._backend = httpcore.SyncBackend()
@@ -111,13 +111,13 @@ class _BoundedBackend(httpcore.NetworkBackend):
 
 
 class DeadlineTransport(httpx.HTTPTransport):
-    """``httpx.HTTPTransport(limits=limits)`` whose reads and writes end at the deadline.
+    """`httpx.HTTPTransport(limits=limits)` whose reads and writes end at the deadline.
 
     Everything but the pool's network backend is httpx's own: TLS defaults, the mapping of
     httpcore's errors to httpx's, the response stream, and the class that cassette recorders
-    (vcrpy) hook. httpx takes no ``network_backend``, so the pool it built is replaced by the
-    same pool over :class:`_BoundedBackend`; ``_pool`` is the one attribute of httpx this
-    relies on (``tests/unit/core/test_bounded.py`` fails if that changes).
+    (vcrpy) hook. httpx takes no `network_backend`, so the pool it built is replaced by the
+    same pool over `_BoundedBackend`; `_pool` is the one attribute of httpx this
+    relies on (`tests/unit/core/test_bounded.py` fails if that changes).
     """
 
     def __init__(self, limits: httpx.Limits) -> None:

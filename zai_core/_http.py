@@ -31,7 +31,7 @@ _LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=20, keepa
 def make_sync_transport() -> httpx.BaseTransport:
     """The transport of the shared sync client (a seam tests use to record cassettes).
 
-    Its reads and writes end at the deadline of the call (``total_timeout``), headers too.
+    Its reads and writes end at the deadline of the call (`total_timeout`), headers too.
     """
     return DeadlineTransport(_LIMITS)
 

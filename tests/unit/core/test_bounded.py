@@ -101,9 +101,9 @@ def test_the_deadline_ends_with_its_block() -> None:
 
 
 def test_shared_sync_transport_is_httpx_own_over_the_bounded_backend() -> None:
-    """httpx's HTTPTransport (vcrpy hooks it) serving requests from the replaced ``_pool``.
+    """httpx's HTTPTransport (vcrpy hooks it) serving requests from the replaced `_pool`.
 
-    ``_pool`` is the one httpx attribute the transport relies on: if httpx renamed it, the
+    `_pool` is the one httpx attribute the transport relies on: if httpx renamed it, the
     replacement would be dead and dripped headers unbounded again.
     """
     transport = _http.make_sync_transport()
