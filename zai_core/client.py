@@ -440,8 +440,8 @@ class ZaiClient(ClientPolicy, ChatMethods):
             `APITimeoutError` (`StreamInterruptedError` once a stream began).
         http_client / http_async_client: your own httpx clients (their pools, proxies and
             limits are used as they are); default: process-wide pooled clients. Through
-            your own sync client, headers that drip in are bounded by ``timeout`` per read
-            only, not by ``total_timeout``.
+            your own sync client, headers that drip in are bounded by `timeout` per read
+            only, not by `total_timeout`.
 
     Example:
         ```python
