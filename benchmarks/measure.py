@@ -1,16 +1,21 @@
 """The measurements: timing loops, the chat / embedding / import phases, and their results.
 
-Every figure is measured the same way for every contender in the same run, wall time from
-``time.perf_counter`` except the per-chunk cost (client CPU time, ``time.process_time``):
+Every chat contender runs in the same process, alternated in ``rounds`` (each round starts
+with a different contender, so a neighbour's burst of load on a shared machine hits them all
+alike); every figure is the median over the rounds:
 
-- per call: the median of ``calls`` non-streamed calls, one at a time, after a warm-up;
-- per chunk: ``(median(2,000-chunk stream) - median(1-chunk stream)) / 1,999`` in client CPU
-  time (the server is another process), the two lengths interleaved, so per-call costs
-  cancel and only the per-chunk cost remains;
-- async: the wall time of ``async_calls`` calls with ``async_concurrency`` in flight
-  (a semaphore), median of ``async_reps`` batches on one event loop, after a warm-up batch;
-- embeddings: wall time and server-counted requests for ``embed_texts`` texts, sync and
-  async, against the server with ``embed_delay_ms`` added to every answer;
+- per call: the median of ``calls / rounds`` non-streamed calls per round (wall clock);
+- per chunk, paced (the headline): the server writes and flushes each event on its own,
+  ``paced_gap_us`` apart, as a real model does, so each event costs one socket read;
+  ``(long stream - 1-chunk stream) / (paced_chunks - 1)`` in client CPU time;
+- per chunk, burst: the whole stream in one write (many events per read, hot caches), the
+  same formula over ``chunks``;
+- async: the wall time of ``async_calls`` calls with ``async_concurrency`` in flight, one
+  batch per contender per round on one event loop, after a warm-up batch;
+- embeddings: wall time and server-counted requests for ``embed_texts`` texts at each of
+  ``embed_dims``, sync and async, the server adding ``embed_delay_ms`` to every answer;
+- scenarios (:mod:`benchmarks.scenarios`): history length, bound tools, tool-call fragments,
+  the async transports and the rate-limited corpus;
 - imports: in fresh interpreters, the time ``import X`` adds after its baseline imports,
   median of ``import_runs`` runs (after one unmeasured run that warms the bytecode cache).
 """
@@ -31,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import scenarios
 from .contenders import (
     CHAT_CONTENDERS,
     EMBED_CONTENDERS,
@@ -46,20 +52,32 @@ REPO = Path(__file__).resolve().parent.parent
 
 @dataclass(frozen=True)
 class Settings:
-    """How much to measure. :meth:`quick` is the smoke-test size."""
+    """How much to measure. :meth:`quick_settings` is the smoke-test size."""
 
+    rounds: int = 5
     calls: int = 300
     call_warmup: int = 30
     chunks: int = 2000
-    stream_reps: int = 11
+    stream_reps: int = 2
     stream_warmup: int = 2
+    paced_chunks: int = 300
+    paced_gap_us: int = 2000
     async_calls: int = 500
     async_concurrency: int = 50
-    async_reps: int = 3
+    async_budget: float = 12.0
     embed_texts: int = 10_000
     embed_delay_ms: int = 20
+    embed_dims: tuple[int, ...] = (2048, 256)
+    embed_rounds: int = 2
+    history: tuple[int, ...] = (10, 100, 1000, 5000)
+    tools: tuple[int, ...] = (1, 10, 100)
+    tool_parts: tuple[int, ...] = (100, 1000, 10_000, 50_000)
+    scenario_reps: int = 3
+    transport_concurrency: tuple[int, ...] = (50, 1000)
+    transport_calls: int = 2000
+    corpus_texts: int = 100_000
+    corpus_rate: int = 100
     import_runs: int = 5
-    async_budget: float = 12.0
     all_imports: bool = True
     quick: bool = False
 
@@ -67,15 +85,26 @@ class Settings:
     def quick_settings(cls) -> Settings:
         """Tiny counts: every figure is produced, none is meaningful."""
         return cls(
-            calls=15,
+            rounds=2,
+            calls=16,
             call_warmup=3,
             chunks=200,
-            stream_reps=2,
+            stream_reps=1,
             stream_warmup=1,
+            paced_chunks=20,
+            paced_gap_us=500,
             async_calls=40,
             async_concurrency=8,
-            async_reps=1,
             embed_texts=640,
+            embed_rounds=1,
+            history=(10, 100),
+            tools=(1, 10),
+            tool_parts=(20, 200),
+            scenario_reps=1,
+            transport_concurrency=(8, 32),
+            transport_calls=64,
+            corpus_texts=2_000,
+            corpus_rate=40,
             import_runs=1,
             all_imports=False,
             quick=True,
@@ -98,9 +127,10 @@ class Figure:
 
 @dataclass
 class EmbedFigure:
-    """Embedding ``texts`` texts: wall time and requests, sync and async."""
+    """Embedding ``texts`` texts of ``dims`` dimensions: wall time and requests, sync / async."""
 
     texts: int
+    dims: int = 256
     sync_seconds: float | None = None
     async_seconds: float | None = None
     sync_requests: int | None = None
@@ -146,8 +176,14 @@ class Results:
     settings: Settings
     chat: dict[str, dict[str, Figure]] = field(default_factory=dict)
     unavailable: dict[str, str] = field(default_factory=dict)
-    embeddings: dict[str, EmbedFigure] = field(default_factory=dict)
+    embeddings: dict[int, dict[str, EmbedFigure]] = field(default_factory=dict)
     imports: dict[str, ImportFigure] = field(default_factory=dict)
+    #: scenario name ("history 1000", "tools 10", "tool-call parts 1000") -> contender -> s
+    scenarios: dict[str, dict[str, Figure]] = field(default_factory=dict)
+    #: "<transport> @<concurrency>" -> wall seconds of ``transport_calls`` async calls
+    transports: dict[str, Figure] = field(default_factory=dict)
+    #: the rate-limited corpus runs: name -> figures (texts, seconds, requests, 429s, ...)
+    corpus: dict[str, dict[str, float]] = field(default_factory=dict)
     seconds: float = 0.0
 
 
@@ -173,43 +209,124 @@ def time_each(fn: Callable[[], Any], n: int, warmup: int) -> list[float]:
     return samples
 
 
-def per_call(runner: ChatRunner, settings: Settings) -> Figure:
-    """Median latency of one non-streamed call."""
-    samples = time_each(runner.call, settings.calls, settings.call_warmup)
-    ordered = sorted(samples)
-    p90 = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
-    return Figure(statistics.median(samples), detail={"p90": p90, "n": len(samples)})
+def _median_call(runner: ChatRunner, n: int, warmup: int) -> float:
+    return statistics.median(time_each(runner.call, max(1, n), warmup))
 
 
-def per_chunk(long: ChatRunner, short: ChatRunner, settings: Settings) -> Figure:
-    """``(median long stream - median 1-chunk stream) / (chunks - 1)``, in client CPU time.
+def _cpu_stream(runner: ChatRunner) -> tuple[float, float]:
+    cpu, wall = time.process_time, time.perf_counter
+    start_cpu, start_wall = cpu(), wall()
+    runner.stream()
+    return cpu() - start_cpu, wall() - start_wall
+
+
+def _per_chunk_round(long: ChatRunner, short: ChatRunner, chunks: int, reps: int) -> float:
+    """``(median long stream - median 1-chunk stream) / (chunks - 1)`` in client CPU time.
 
     The cost of a chunk is the CPU the client spends on it: wall time would add the moments
-    the client, faster than the server process can refill the socket, waits for bytes (on a
-    busy machine, the server waits for a core). The wall-clock figure is kept in ``detail``.
+    the client, faster than the server process, waits for bytes.
     """
-    got_long, got_short = long.stream(), short.stream()
-    if got_long != settings.chunks or got_short != 1:
-        return Figure(
-            error=f"received {got_long} / {got_short} text chunks, expected {settings.chunks} / 1"
-        )
-    for _ in range(settings.stream_warmup):
-        long.stream()
-        short.stream()
-    gc.collect()
-    cpu, wall = time.process_time, time.perf_counter
-    samples: dict[str, list[float]] = {"long": [], "short": [], "long_wall": [], "short_wall": []}
-    for _ in range(settings.stream_reps):
-        for name, runner in (("long", long), ("short", short)):
-            start_cpu, start_wall = cpu(), wall()
-            runner.stream()
-            samples[name].append(cpu() - start_cpu)
-            samples[f"{name}_wall"].append(wall() - start_wall)
-    medians = {name: statistics.median(values) for name, values in samples.items()}
-    chunks = settings.chunks - 1
-    value = (medians["long"] - medians["short"]) / chunks
-    medians["per_chunk_wall"] = (medians["long_wall"] - medians["short_wall"]) / chunks
-    return Figure(value, detail=medians)
+    longs, shorts = [], []
+    for _ in range(reps):
+        longs.append(_cpu_stream(long)[0])
+        shorts.append(_cpu_stream(short)[0])
+    return (statistics.median(longs) - statistics.median(shorts)) / (chunks - 1)
+
+
+@dataclass
+class _Runners:
+    """One contender's four runners: burst long / short, paced long / short."""
+
+    long: ChatRunner
+    short: ChatRunner
+    paced: ChatRunner
+    paced_short: ChatRunner
+
+
+def _build(contender: Any, server: BenchServer, s: Settings) -> _Runners:
+    gap = s.paced_gap_us
+    return _Runners(
+        contender.build(server.base_url(chunks=s.chunks), s.chunks),
+        contender.build(server.base_url(chunks=1), 1),
+        contender.build(server.base_url(chunks=s.paced_chunks, gap_us=gap), s.paced_chunks),
+        contender.build(server.base_url(chunks=1, gap_us=gap), 1),
+    )
+
+
+def _check_lengths(runners: _Runners, s: Settings) -> None:
+    got = (runners.long.stream(), runners.short.stream(), runners.paced.stream())
+    if got != (s.chunks, 1, s.paced_chunks):
+        raise ValueError(f"received {got} text chunks, expected {(s.chunks, 1, s.paced_chunks)}")
+    for _ in range(s.stream_warmup):
+        runners.long.stream()
+        runners.short.stream()
+
+
+def _one_round(runners: _Runners, s: Settings, first: bool) -> dict[str, float]:
+    return {
+        "per_call": _median_call(runners.long, s.calls // s.rounds, s.call_warmup if first else 2),
+        "per_chunk_burst": _per_chunk_round(runners.long, runners.short, s.chunks, s.stream_reps),
+        "per_chunk": _per_chunk_round(runners.paced, runners.paced_short, s.paced_chunks, 1),
+    }
+
+
+def rotated(keys: Sequence[str], index: int) -> list[str]:
+    """``keys`` rotated by ``index``: each round starts with a different contender."""
+    shift = index % len(keys) if keys else 0
+    return list(keys[shift:]) + list(keys[:shift])
+
+
+def measure_chat(server: BenchServer, settings: Settings, results: Results, log: Log) -> None:
+    """Per call, per chunk (paced and burst) and async figures, contenders alternated in
+    rounds inside this one process; each figure is the median over rounds."""
+    runners: dict[str, _Runners] = {}
+    for contender in CHAT_CONTENDERS:
+        try:
+            runners[contender.key] = _build(contender, server, settings)
+            _check_lengths(runners[contender.key], settings)
+        except Unavailable as exc:
+            results.unavailable[contender.key] = str(exc)
+            runners.pop(contender.key, None)
+            log(f"  {contender.label}: unavailable ({exc})")
+        except Exception as exc:  # an alternative that cannot be set up here
+            results.unavailable[contender.key] = f"cannot run: {_describe(exc)}"
+            runners.pop(contender.key, None)
+            log(f"  {contender.label}: cannot run ({_describe(exc)})")
+    rounds: dict[str, dict[str, list[float]]] = {k: {} for k in runners}
+    for index in range(settings.rounds):
+        for key in rotated(list(runners), index):
+            try:
+                for name, got in _one_round(runners[key], settings, index == 0).items():
+                    rounds[key].setdefault(name, []).append(got)
+            except Exception as exc:
+                results.chat.setdefault(key, {})["per_call"] = Figure(error=_describe(exc))
+        log(f"  round {index + 1}/{settings.rounds} done")
+    for key, by_name in rounds.items():
+        figures = results.chat.setdefault(key, {})
+        for name, values in by_name.items():
+            figures[name] = Figure(statistics.median(values), detail=_spread(values))
+    for contender in CHAT_CONTENDERS:
+        if contender.key in runners:
+            log(f"  {contender.label}: {_brief(results.chat[contender.key])}")
+
+    async def all_async() -> dict[str, list[float]]:
+        walls: dict[str, list[float]] = {key: [] for key in runners}
+        n, c = settings.async_calls, settings.async_concurrency
+        for key in runners:
+            await _batch(runners[key].long.acall, c, c)  # warm-up
+        for index in range(settings.rounds):
+            for key in rotated(list(runners), index):
+                if sum(walls[key]) < settings.async_budget:  # a slow alternative: fewer rounds
+                    walls[key].append(await _batch(runners[key].long.acall, n, c))
+        return walls
+
+    try:
+        for key, walls in asyncio.run(all_async()).items():
+            results.chat[key]["async"] = Figure(statistics.median(walls), detail=_spread(walls))
+    except Exception as exc:
+        for key in runners:
+            results.chat[key]["async"] = Figure(error=_describe(exc))
+    log("  async: " + ", ".join(f"{k} {_fmt(f.get('async'))}" for k, f in results.chat.items()))
 
 
 async def _batch(acall: Callable[[], Awaitable[Any]], total: int, concurrency: int) -> float:
@@ -224,60 +341,8 @@ async def _batch(acall: Callable[[], Awaitable[Any]], total: int, concurrency: i
     return time.perf_counter() - start
 
 
-async def async_batches(runner: ChatRunner, settings: Settings) -> Figure:
-    """Median wall time of ``async_calls`` calls at ``async_concurrency``.
-
-    ``async_reps`` batches, fewer once ``async_budget`` seconds are spent (a contender that
-    takes seconds per batch gets one or two).
-    """
-    total, concurrency = settings.async_calls, settings.async_concurrency
-    await _batch(runner.acall, concurrency, concurrency)
-    gc.collect()
-    walls: list[float] = []
-    while len(walls) < settings.async_reps and sum(walls) < settings.async_budget:
-        walls.append(await _batch(runner.acall, total, concurrency))
-    return Figure(statistics.median(walls), detail={"batches": len(walls), "min": min(walls)})
-
-
-# --------------------------------------------------------------------------- phases
-
-
-def measure_chat(server: BenchServer, settings: Settings, results: Results, log: Log) -> None:
-    """Per call, per chunk and async figures for every chat contender."""
-    runners: dict[str, ChatRunner] = {}
-    for contender in CHAT_CONTENDERS:
-        try:
-            long = contender.build(server.base_url(chunks=settings.chunks), settings.chunks)
-            short = contender.build(server.base_url(chunks=1), 1)
-        except Unavailable as exc:
-            results.unavailable[contender.key] = str(exc)
-            log(f"  {contender.label}: unavailable ({exc})")
-            continue
-        except Exception as exc:  # an alternative that cannot be set up here
-            results.unavailable[contender.key] = f"cannot be built: {_describe(exc)}"
-            log(f"  {contender.label}: cannot be built ({_describe(exc)})")
-            continue
-        figures = results.chat.setdefault(contender.key, {})
-        for name, measure in (
-            ("per_call", lambda long=long: per_call(long, settings)),
-            ("per_chunk", lambda long=long, short=short: per_chunk(long, short, settings)),
-        ):
-            try:
-                figures[name] = measure()
-            except Exception as exc:
-                figures[name] = Figure(error=_describe(exc))
-        runners[contender.key] = long
-        log(f"  {contender.label}: {_brief(figures)}")
-
-    async def all_async() -> None:
-        for key, runner in runners.items():
-            try:
-                results.chat[key]["async"] = await async_batches(runner, settings)
-            except Exception as exc:
-                results.chat[key]["async"] = Figure(error=_describe(exc))
-
-    asyncio.run(all_async())
-    log("  async: " + ", ".join(f"{k} {_fmt(f.get('async'))}" for k, f in results.chat.items()))
+def _spread(values: Sequence[float]) -> dict[str, float]:
+    return {"min": min(values), "max": max(values), "rounds": float(len(values))}
 
 
 def _fmt(figure: Figure | None, scale: float = 1e3, unit: str = "ms") -> str:
@@ -292,61 +357,77 @@ def _fmt(figure: Figure | None, scale: float = 1e3, unit: str = "ms") -> str:
 def _brief(figures: dict[str, Figure]) -> str:
     return (
         f"per call {_fmt(figures.get('per_call'), 1e6, 'us')}, "
-        f"per chunk {_fmt(figures.get('per_chunk'), 1e6, 'us')}"
+        f"per chunk paced {_fmt(figures.get('per_chunk'), 1e6, 'us')}, "
+        f"burst {_fmt(figures.get('per_chunk_burst'), 1e6, 'us')}"
     )
 
 
-def _time_embed(
-    server: BenchServer, runner: EmbedRunner, texts: list[str]
-) -> tuple[float, int, float, int]:
-    runner.embed(texts[:64])
+def _time_sync(server: BenchServer, runner: EmbedRunner, texts: list[str]) -> tuple[float, int]:
     server.reset()
     start = time.perf_counter()
     vectors = runner.embed(texts)
-    sync_wall = time.perf_counter() - start
-    sync_requests = server.stats().get("embeddings", 0)
+    wall = time.perf_counter() - start
     if vectors != len(texts):
         raise ValueError(f"sync returned {vectors} vectors for {len(texts)} texts")
+    return wall, server.stats().get("embeddings", 0)
 
-    async def timed() -> float:
-        await runner.aembed(texts[:64])
-        server.reset()
-        start = time.perf_counter()
-        count = await runner.aembed(texts)
-        wall = time.perf_counter() - start
-        if count != len(texts):
-            raise ValueError(f"async returned {count} vectors for {len(texts)} texts")
-        return wall
 
-    async_wall = asyncio.run(timed())
-    async_requests = server.stats().get("embeddings", 0)
-    return sync_wall, sync_requests, async_wall, async_requests
+async def _time_async(
+    server: BenchServer, runner: EmbedRunner, texts: list[str]
+) -> tuple[float, int]:
+    server.reset()
+    start = time.perf_counter()
+    count = await runner.aembed(texts)
+    wall = time.perf_counter() - start
+    if count != len(texts):
+        raise ValueError(f"async returned {count} vectors for {len(texts)} texts")
+    return wall, server.stats().get("embeddings", 0)
 
 
 def measure_embeddings(server: BenchServer, settings: Settings, results: Results, log: Log) -> None:
-    """Wall time and requests for embedding ``embed_texts`` texts, sync and async."""
+    """Wall time and requests for ``embed_texts`` texts at each dimension, sync and async,
+    the contenders alternated in ``embed_rounds`` rounds (medians)."""
     texts = [f"benchmark text number {i}" for i in range(settings.embed_texts)]
-    base_url = server.base_url(delay_ms=settings.embed_delay_ms)
-    for contender in EMBED_CONTENDERS:
-        figure = EmbedFigure(texts=len(texts))
-        results.embeddings[contender.key] = figure
-        try:
-            runner = contender.build(base_url)
-            (
-                figure.sync_seconds,
-                figure.sync_requests,
-                figure.async_seconds,
-                figure.async_requests,
-            ) = _time_embed(server, runner, texts)
-        except Exception as exc:
-            figure.error = str(exc) if isinstance(exc, Unavailable) else _describe(exc)
-            log(f"  {contender.label}: n/a ({figure.error})")
-            continue
-        log(
-            f"  {contender.label}: sync {figure.sync_seconds:.2f} s / "
-            f"{figure.sync_requests} requests, async {figure.async_seconds:.2f} s / "
-            f"{figure.async_requests} requests"
-        )
+    for dims in settings.embed_dims:
+        base_url = server.base_url(delay_ms=settings.embed_delay_ms, dims=dims)
+        figures = results.embeddings.setdefault(dims, {})
+        runners: dict[str, EmbedRunner] = {}
+        for contender in EMBED_CONTENDERS:
+            figures[contender.key] = EmbedFigure(texts=len(texts), dims=dims)
+            try:
+                runners[contender.key] = contender.build(base_url)
+                runners[contender.key].embed(texts[:64])
+            except Exception as exc:
+                figures[contender.key].error = (
+                    str(exc) if isinstance(exc, Unavailable) else _describe(exc)
+                )
+        walls: dict[str, dict[str, list[float]]] = {k: {"sync": [], "async": []} for k in runners}
+        for index in range(settings.embed_rounds):
+            for key in rotated(list(runners), index):
+                figure = figures[key]
+                if figure.error:
+                    continue
+                try:
+                    wall, figure.sync_requests = _time_sync(server, runners[key], texts)
+                    walls[key]["sync"].append(wall)
+                    wall, figure.async_requests = asyncio.run(
+                        _time_async(server, runners[key], texts)
+                    )
+                    walls[key]["async"].append(wall)
+                except Exception as exc:
+                    figure.error = _describe(exc)
+        for contender in EMBED_CONTENDERS:
+            figure = figures[contender.key]
+            if figure.error is None and walls[contender.key]["sync"]:
+                figure.sync_seconds = statistics.median(walls[contender.key]["sync"])
+                figure.async_seconds = statistics.median(walls[contender.key]["async"])
+                log(
+                    f"  {dims} dims, {contender.label}: sync {figure.sync_seconds:.2f} s / "
+                    f"{figure.sync_requests} requests, async {figure.async_seconds:.2f} s / "
+                    f"{figure.async_requests} requests"
+                )
+            else:
+                log(f"  {dims} dims, {contender.label}: n/a ({figure.error})")
 
 
 _IMPORT_SCRIPT = """
@@ -427,6 +508,10 @@ def run(settings: Settings, log: Log = print) -> Results:
         measure_chat(server, settings, results, log)
         log(f"embeddings ({settings.embed_texts} texts, +{settings.embed_delay_ms} ms/request):")
         measure_embeddings(server, settings, results, log)
+        log("history length and bound tools (client CPU per call):")
+        scenarios.measure_requests(server, settings, results, log)
+        log("tool-call arguments in N fragments (client CPU per fragment):")
+        scenarios.measure_tool_parts(server, settings, results, log)
     log("imports:")
     measure_imports(settings, results, log)
     results.seconds = time.perf_counter() - started

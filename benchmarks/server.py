@@ -11,6 +11,15 @@ Options ride in the path, before the API prefix, so one server serves every scen
     http://127.0.0.1:<port>/api/paas/v4            2,000-chunk streams, no delay
     http://127.0.0.1:<port>/s1/api/paas/v4         1-chunk streams
     http://127.0.0.1:<port>/d20/api/paas/v4        20 ms added before every answer
+    http://127.0.0.1:<port>/p2000/api/paas/v4      paced: one event per write, 2,000 us apart
+    http://127.0.0.1:<port>/e2048/api/paas/v4      2,048-dim embeddings (default 256)
+    http://127.0.0.1:<port>/t500/api/paas/v4       a tool call whose arguments come in 500 parts
+    http://127.0.0.1:<port>/r50/api/paas/v4        at most 50 requests a second, else 429
+
+A burst stream is written in one ``write`` (many events per socket read, hot caches); a paced
+stream writes and flushes each event on its own, as a real model does, so every event costs
+the client one socket read. The rate limit is a token bucket per server (a 429 carries
+``Retry-After`` in seconds, as Z.ai's does).
 
 Endpoints: ``POST .../chat/completions`` (JSON or SSE, by the body's ``stream``),
 ``POST .../embeddings`` (one 256-dim vector per input), ``GET /__bench/stats`` (requests per
@@ -30,11 +39,14 @@ import atexit
 import contextlib
 import http.client
 import json
+import math
 import re
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 DEFAULT_CHUNKS = 2000
@@ -44,7 +56,7 @@ _CREATED = 1782862773
 _ID = "20260701073925df703dd30a854c37"
 _MODEL = "glm-4.7"
 _TOKENS = ("Hello", ",", " this", " is", " a", " canned", " answer", " token", " by", " token", ".")
-_OPTION = re.compile(rb"^/(s|d)(\d+)(?=/)")
+_OPTION = re.compile(rb"^/([sdpetr])(\d+)(?=/)")
 _JSON_TYPE = b"application/json; charset=UTF-8"
 _SSE_TYPE = b"text/event-stream;charset=UTF-8"
 
@@ -98,6 +110,25 @@ def chat_stream_events(chunks: int) -> list[bytes]:
     return out
 
 
+def tool_stream_events(parts: int) -> list[bytes]:
+    """A streamed tool call whose ``arguments`` JSON arrives in ``parts`` fragments."""
+    head = {"id": _ID, "created": _CREATED, "object": "chat.completion.chunk", "model": _MODEL}
+    pieces = ['{"items": ['] + ['"x",'] * max(0, parts - 2) + ['"end"]}']
+    events = []
+    for i, piece in enumerate(pieces[:parts] if parts > 1 else ['{"items": []}']):
+        call: dict[str, Any] = {"index": 0, "function": {"arguments": piece}}
+        if i == 0:
+            call.update({"id": "call_bench", "type": "function"})
+            call["function"]["name"] = "record"
+        delta = {"role": "assistant", "tool_calls": [call]}
+        events.append({**head, "choices": [{"index": 0, "delta": delta}]})
+    finish = {"index": 0, "finish_reason": "tool_calls", "delta": {"role": "assistant"}}
+    events.append({**head, "choices": [finish], "usage": _usage(parts)})
+    out = [b"data: " + _dumps(e) + b"\n\n" for e in events]
+    out.append(b"data: [DONE]\n\n")
+    return out
+
+
 def embeddings_body(count: int, dims: int = EMBEDDING_DIMS) -> bytes:
     """An ``/embeddings`` answer with ``count`` canned vectors."""
     vector = [round(((i * 37) % 101) / 101 - 0.5, 6) for i in range(dims)]
@@ -134,30 +165,85 @@ class _Canned:
     def __init__(self) -> None:
         body = chat_json_body()
         self.chat_json = _head(b"200 OK", _JSON_TYPE, len(body)) + body
-        self._streams: dict[int, bytes] = {}
-        self._embeddings: dict[int, bytes] = {}
+        self._streams: dict[tuple[str, int], list[bytes]] = {}
+        self._embeddings: dict[tuple[int, int], bytes] = {}
 
-    def stream(self, chunks: int) -> bytes:
-        cached = self._streams.get(chunks)
+    def stream(self, chunks: int, tool_parts: int = 0) -> list[bytes]:
+        """The frames of a stream: the head, one HTTP chunk per event, the last chunk."""
+        key = ("t", tool_parts) if tool_parts else ("s", chunks)
+        cached = self._streams.get(key)
         if cached is None:
+            events = tool_stream_events(tool_parts) if tool_parts else chat_stream_events(chunks)
             frames = [_head(b"200 OK", _SSE_TYPE, None)]
-            for event in chat_stream_events(chunks):
-                frames.append(b"%x\r\n" % len(event) + event + b"\r\n")
+            frames += [b"%x\r\n" % len(event) + event + b"\r\n" for event in events]
             frames.append(b"0\r\n\r\n")
-            cached = self._streams[chunks] = b"".join(frames)
+            cached = self._streams[key] = frames
         return cached
 
-    def embeddings(self, count: int) -> bytes:
-        cached = self._embeddings.get(count)
+    def embeddings(self, count: int, dims: int) -> bytes:
+        cached = self._embeddings.get((count, dims))
         if cached is None:
-            body = embeddings_body(count)
-            cached = self._embeddings[count] = _head(b"200 OK", _JSON_TYPE, len(body)) + body
+            body = embeddings_body(count, dims)
+            cached = _head(b"200 OK", _JSON_TYPE, len(body)) + body
+            self._embeddings[(count, dims)] = cached
         return cached
 
 
-def _error(status: bytes, message: str) -> bytes:
+def _error(status: bytes, message: str, extra: bytes = b"") -> bytes:
     body = _dumps({"error": {"code": "1214", "message": message}})
-    return _head(status, _JSON_TYPE, len(body)) + body
+    head = _head(status, _JSON_TYPE, len(body))
+    return head[:-2] + extra + b"\r\n" + body if extra else head + body
+
+
+@dataclass
+class _Options:
+    """What the path asked for (``/s1``, ``/d20``, ``/p2000``, ``/e2048``, ``/t500``, ``/r50``)."""
+
+    chunks: int = DEFAULT_CHUNKS
+    delay: float = 0.0
+    gap: float = 0.0
+    dims: int = EMBEDDING_DIMS
+    tool_parts: int = 0
+    rate: int = 0
+
+
+def _options(path: bytes) -> tuple[_Options, bytes]:
+    options = _Options()
+    while (match := _OPTION.match(path)) is not None:
+        letter, number = match.group(1), int(match.group(2))
+        if letter == b"s":
+            options.chunks = number
+        elif letter == b"d":
+            options.delay = number / 1000.0
+        elif letter == b"p":
+            options.gap = number / 1e6
+        elif letter == b"e":
+            options.dims = number
+        elif letter == b"t":
+            options.tool_parts = number
+        else:
+            options.rate = number
+        path = path[match.end() :]
+    return options, path
+
+
+class _Bucket:
+    """A token bucket: ``rate`` requests a second, bursts up to one second's worth."""
+
+    def __init__(self, rate: int) -> None:
+        self.rate = rate
+        self.tokens = float(rate)
+        self.stamp = time.monotonic()
+
+    def take(self) -> float:
+        """0 when a request may pass now, else the seconds until one may."""
+        now = time.monotonic()
+        self.tokens = min(float(self.rate), self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1.0:
+            self.tokens -= 1.0
+            return 0.0
+        return (1.0 - self.tokens) / self.rate
 
 
 class _Server:
@@ -167,6 +253,7 @@ class _Server:
         self.max_requests = max_requests
         self.served = 0
         self.done = asyncio.Event()
+        self.buckets: dict[int, _Bucket] = {}
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -185,11 +272,10 @@ class _Server:
                     body = await reader.readexactly(length)
                 elif headers.get(b"transfer-encoding", b"").lower() == b"chunked":
                     body = await _read_chunked(reader)
-                answer, delay = self.route(method, target, body)
-                if delay:
-                    await asyncio.sleep(delay)
-                writer.write(answer)
-                await writer.drain()
+                answer, options = self.route(method, target, body)
+                if options.delay:
+                    await asyncio.sleep(options.delay)
+                await _send(writer, answer, options.gap)
                 self.served += 1
                 if self.served >= self.max_requests:
                     self.done.set()
@@ -200,44 +286,56 @@ class _Server:
         finally:
             writer.close()
 
-    def route(self, method: bytes, target: bytes, body: bytes) -> tuple[bytes, float]:
-        path = target.split(b"?", 1)[0]
-        chunks, delay_ms = DEFAULT_CHUNKS, 0
-        while True:
-            match = _OPTION.match(path)
-            if match is None:
-                break
-            if match.group(1) == b"s":
-                chunks = int(match.group(2))
-            else:
-                delay_ms = int(match.group(2))
-            path = path[match.end() :]
-        delay = delay_ms / 1000.0
+    def route(self, method: bytes, target: bytes, body: bytes) -> tuple[Any, _Options]:
+        options, path = _options(target.split(b"?", 1)[0])
+        plain = _Options()
         if path == b"/__bench/stats":
             stats = _dumps(dict(self.counts))
-            return _head(b"200 OK", _JSON_TYPE, len(stats)) + stats, 0.0
+            return _head(b"200 OK", _JSON_TYPE, len(stats)) + stats, plain
         if path == b"/__bench/reset" and method == b"POST":
             self.counts.clear()
-            return _head(b"200 OK", _JSON_TYPE, 2) + b"{}", 0.0
+            return _head(b"200 OK", _JSON_TYPE, 2) + b"{}", plain
         if method != b"POST":
-            return _error(b"405 Method Not Allowed", "POST only"), 0.0
+            return _error(b"405 Method Not Allowed", "POST only"), plain
+        if options.rate:
+            bucket = self.buckets.setdefault(options.rate, _Bucket(options.rate))
+            wait = bucket.take()
+            if wait:
+                self.counts["rate_limited"] += 1
+                retry = b"retry-after: %d\r\n" % max(1, math.ceil(wait))
+                return _error(b"429 Too Many Requests", "rate limit", retry), plain
         try:
             payload = json.loads(body) if body else {}
         except ValueError:
-            return _error(b"400 Bad Request", "body is not JSON"), 0.0
+            return _error(b"400 Bad Request", "body is not JSON"), plain
         if path.endswith(b"/chat/completions"):
             if payload.get("stream") is True:
                 self.counts["chat_stream"] += 1
-                return self.canned.stream(chunks), delay
+                return self.canned.stream(options.chunks, options.tool_parts), options
             self.counts["chat"] += 1
-            return self.canned.chat_json, delay
+            return self.canned.chat_json, options
         if path.endswith(b"/embeddings"):
             inputs = payload.get("input")
             count = 1 if isinstance(inputs, str) else len(inputs or ())
             self.counts["embeddings"] += 1
             self.counts["embedding_inputs"] += count
-            return self.canned.embeddings(count), delay
-        return _error(b"404 Not Found", f"no route for {path.decode(errors='replace')}"), 0.0
+            return self.canned.embeddings(count, options.dims), options
+        return _error(b"404 Not Found", f"no route for {path.decode(errors='replace')}"), plain
+
+
+async def _send(writer: asyncio.StreamWriter, answer: Any, gap: float) -> None:
+    """A burst (one write), or with ``gap`` one flushed write per frame ``gap`` s apart."""
+    if isinstance(answer, bytes):
+        writer.write(answer)
+    elif not gap:
+        writer.write(b"".join(answer))
+    else:
+        writer.write(answer[0])
+        for frame in answer[1:]:
+            await writer.drain()
+            await asyncio.sleep(gap)
+            writer.write(frame)
+    await writer.drain()
 
 
 def _parse_head(head: bytes) -> tuple[bytes, bytes, dict[bytes, bytes]]:
@@ -361,11 +459,29 @@ class BenchServer:
         """``http://127.0.0.1:<port>``."""
         return f"http://127.0.0.1:{self.port}"
 
-    def base_url(self, *, chunks: int = DEFAULT_CHUNKS, delay_ms: int = 0) -> str:
-        """The ``base_url`` that serves ``chunks``-chunk streams and adds ``delay_ms``."""
+    def base_url(
+        self,
+        *,
+        chunks: int = DEFAULT_CHUNKS,
+        delay_ms: int = 0,
+        gap_us: int = 0,
+        dims: int = EMBEDDING_DIMS,
+        tool_parts: int = 0,
+        rate: int = 0,
+    ) -> str:
+        """The ``base_url`` serving ``chunks``-chunk streams (paced ``gap_us`` apart when set),
+        ``dims``-dim embeddings, tool-call streams of ``tool_parts`` argument fragments, at
+        most ``rate`` requests a second, with ``delay_ms`` added to every answer."""
         prefix = "" if chunks == DEFAULT_CHUNKS else f"/s{chunks}"
-        if delay_ms:
-            prefix += f"/d{delay_ms}"
+        for letter, number in (
+            ("d", delay_ms),
+            ("p", gap_us),
+            ("e", 0 if dims == EMBEDDING_DIMS else dims),
+            ("t", tool_parts),
+            ("r", rate),
+        ):
+            if number:
+                prefix += f"/{letter}{number}"
         return f"{self.root}{prefix}/api/paas/v4"
 
     def _call(self, method: str, path: str) -> dict[str, int]:

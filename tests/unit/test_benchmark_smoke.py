@@ -8,6 +8,7 @@ process on 127.0.0.1; the client sockets are the only ones this test opens.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from pathlib import Path
@@ -29,7 +30,7 @@ pytestmark = [
 
 #: Contenders that must always run: the floors and ours (the alternatives may be missing).
 REQUIRED = ("raw", "lc_floor", "lc_wrap", "chat_zai", "li_floor", "li_wrap", "zai")
-FIGURES = ("per_call", "per_chunk", "async")
+FIGURES = ("per_call", "per_chunk", "per_chunk_burst", "async")
 
 
 @pytest.fixture(scope="module")
@@ -53,16 +54,19 @@ def test_every_chat_figure_is_a_number_or_an_explained_absence(results: Results)
         for name, figure in figures.items():
             assert figure.error is None, f"{contender.key} {name}: {figure.error}"
             assert _finite(figure.value), f"{contender.key} {name}: {figure.value}"
+            # Medians over the alternated rounds: each round left one value.
+            assert figure.detail["rounds"] == results.settings.rounds, (contender.key, name)
         assert figures["per_call"].value is not None and figures["per_call"].value > 0
         assert figures["async"].value is not None and figures["async"].value > 0
 
 
-def test_embeddings_are_counted_and_timed(results: Results) -> None:
+def test_embeddings_are_counted_and_timed_at_every_dimension(results: Results) -> None:
     texts = results.settings.embed_texts
-    for contender in EMBED_CONTENDERS:
-        figure = results.embeddings[contender.key]
+    assert set(results.embeddings) == set(results.settings.embed_dims) == {256, 2048}
+    for dims, contender in itertools.product(results.embeddings, EMBED_CONTENDERS):
+        figure = results.embeddings[dims][contender.key]
         assert figure.error is None, f"{contender.key}: {figure.error}"
-        assert figure.texts == texts
+        assert figure.texts == texts and figure.dims == dims
         for requests in (figure.sync_requests, figure.async_requests):
             # The server counted real requests; a batcher sends at least one per 64 texts.
             assert requests is not None and requests >= max_embed_requests(texts)
@@ -78,14 +82,29 @@ def test_import_times_of_our_packages_are_measured(results: Results) -> None:
         assert _finite(figure.added_seconds) and _finite(figure.baseline_seconds)
 
 
+def test_history_tools_and_fragment_rows_are_measured(results: Results) -> None:
+    s = results.settings
+    expected = [f"history {n}" for n in s.history] + [f"tools {n}" for n in s.tools]
+    expected += [f"tool-call parts {n}" for n in s.tool_parts]
+    assert list(results.scenarios) == expected
+    for name, figures in results.scenarios.items():
+        for key in ("chat_zai", "zai"):
+            assert figures[key].ok and (figures[key].value or 0) > 0, (name, figures[key])
+        mine = "raw" if not name.startswith("tool-call") else "accumulator"
+        assert figures[mine].ok, (name, figures[mine])
+
+
 def test_every_target_is_judged(results: Results) -> None:
     judged = targets(results)
-    assert len(judged) == 13
+    names = [t.name for t in judged]
+    assert len(names) == len(set(names)) == 20
     for target in judged:
         if target.status == "N/A":
-            # Only an alternative that is not installed may leave a target unjudged.
+            # An alternative that is not installed, or noise at this tiny size (said so).
             assert target.note, target.name
-            assert any(key in target.note for key in results.unavailable), target.note
+            assert any(key in target.note for key in results.unavailable) or (
+                "noise" in target.note
+            ), target.note
         else:
             assert target.status in ("PASS", "FAIL")
             assert _finite(target.measured), target.name
@@ -110,8 +129,8 @@ def test_server_serves_the_requested_stream_length() -> None:
 
     with BenchServer() as server, httpx.Client() as client:
         body = {"model": "glm-4.7", "messages": [{"role": "user", "content": "hi"}]}
-        for chunks in (1, 3):
-            url = server.base_url(chunks=chunks) + "/chat/completions"
+        for chunks, gap_us in ((1, 0), (3, 0), (3, 1000)):
+            url = server.base_url(chunks=chunks, gap_us=gap_us) + "/chat/completions"
             response = client.post(url, json={**body, "stream": True})
             events = [line for line in response.text.split("\n") if line.startswith("data: ")]
             # ``chunks`` text deltas, the finish chunk with usage, then [DONE].
@@ -119,7 +138,29 @@ def test_server_serves_the_requested_stream_length() -> None:
             assert '"usage"' in events[-2] and events[-1] == "data: [DONE]"
         answer = client.post(server.base_url() + "/chat/completions", json=body).json()
         assert answer["choices"][0]["message"]["content"]
-        assert server.stats() == {"chat_stream": 2, "chat": 1}
+        assert server.stats() == {"chat_stream": 3, "chat": 1}
+
+
+def test_server_paces_sizes_and_rate_limits() -> None:
+    import httpx
+
+    with BenchServer() as server, httpx.Client() as client:
+        body = {"model": "glm-4.7", "messages": [], "stream": True}
+        url = server.base_url(chunks=4, gap_us=20_000) + "/chat/completions"
+        with client.stream("POST", url, json=body) as response:
+            reads = [part for part in response.iter_raw() if part]
+        assert len(reads) >= 5  # one flushed write per event: they arrive apart
+        url = server.base_url(tool_parts=5) + "/chat/completions"
+        text = client.post(url, json=body).text
+        assert text.count('"arguments"') == 5 and '"finish_reason":"tool_calls"' in text
+        url = server.base_url(dims=2048) + "/embeddings"
+        answer = client.post(url, json={"input": ["a", "b"]}).json()
+        assert [len(d["embedding"]) for d in answer["data"]] == [2048, 2048]
+        url = server.base_url(rate=3) + "/embeddings"
+        codes = [client.post(url, json={"input": ["a"]}) for _ in range(6)]
+        assert [c.status_code for c in codes[:3]] == [200, 200, 200]
+        limited = [c for c in codes if c.status_code == 429]
+        assert limited and all(int(c.headers["retry-after"]) >= 1 for c in limited)
 
 
 def test_cli_rejects_unknown_flags() -> None:
