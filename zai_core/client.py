@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from . import _http
+from . import _http, _json
 from ._bounded import bounded_by
 from ._version import __version__
 from .accumulate import completion_to_chunk
@@ -285,7 +285,8 @@ class ClientPolicy:
 
     def _decode_json(self, status_code: int, headers: Mapping[str, str], content: bytes) -> Any:
         try:
-            body = json.loads(content.removeprefix(codecs.BOM_UTF8))
+            # orjson; exactly what json.loads returns
+            body = _json.loads(content.removeprefix(codecs.BOM_UTF8))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             text = content.decode("utf-8", errors="replace")
             raise APIResponseValidationError(

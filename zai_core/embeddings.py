@@ -410,15 +410,26 @@ def parse_embedding_response(
             raise _bad(f"no vector at index {index}", answer)
         if dimensions is not None and len(vector) != dimensions:
             raise _bad(f"asked for {dimensions} dimensions, got {len(vector)}", answer)
-        try:
-            vectors[index] = [float(x) for x in vector]
-        except (TypeError, ValueError) as exc:
-            raise _bad(f"non-numeric vector at index {index}", answer) from exc
+        vectors[index] = _as_floats(vector, index, answer)
     raw_usage = answer.get("usage")
     if not isinstance(raw_usage, dict):
         raw_usage = {}
     usage = {key: int(raw_usage.get(key) or 0) for key in ("prompt_tokens", "total_tokens")}
     return [v for v in vectors if v is not None], usage
+
+
+def _as_floats(vector: list[Any], index: int, answer: Any) -> list[float]:
+    """``vector`` itself when every component is already a float (the decoder's output: no
+    copy, no re-boxing), else a float copy; a non-numeric component is an error."""
+    if set(map(type, vector)) == _FLOAT_ONLY:
+        return vector
+    try:
+        return [float(x) for x in vector]
+    except (TypeError, ValueError) as exc:
+        raise _bad(f"non-numeric vector at index {index}", answer) from exc
+
+
+_FLOAT_ONLY = {float}
 
 
 def assemble_embeddings(

@@ -14,6 +14,7 @@ from typing import Any
 
 from httpx_sse import ServerSentEvent
 
+from . import _json
 from .errors import APIResponseValidationError, InternalServerError, make_status_error
 
 __all__ = ["DONE", "MAX_SSE_LINE", "SSEParser", "aiter_events", "decode_event", "iter_events"]
@@ -108,7 +109,7 @@ class SSEParser:
 
 #: Returned by :func:`decode_event` for the ``[DONE]`` terminator.
 DONE: Any = object()
-_loads = json.loads
+_loads = _json.loads  # orjson; exactly what json.loads returns (zai_core/_json.py)
 
 
 def decode_event(sse: ServerSentEvent, envelope: str | None = None) -> Any:

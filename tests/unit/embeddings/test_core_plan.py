@@ -312,6 +312,14 @@ def test_parse_orders_by_index_and_makes_floats() -> None:
     assert usage == {"prompt_tokens": 5, "total_tokens": 5}
 
 
+def test_parse_keeps_a_float_vector_as_decoded_without_reboxing() -> None:
+    decoded = [0.25, -0.5, 1e-9]
+    mixed = [1, 0.5, True]  # ints (and a bool) still come back as floats
+    vectors, _ = parse_embedding_response(answer([item(0, decoded), item(1, mixed)]), 2)
+    assert vectors[0] is decoded
+    assert vectors[1] == [1.0, 0.5, 1.0] and all(type(x) is float for x in vectors[1])
+
+
 @pytest.mark.parametrize(
     ("body", "expected", "dimensions", "match"),
     [
@@ -322,6 +330,7 @@ def test_parse_orders_by_index_and_makes_floats() -> None:
         (answer([item(5, [1.0])]), 1, None, "bad or repeated index 5"),
         (answer([item(0, [])]), 1, None, "no vector at index 0"),
         (answer([item(0, ["x"])]), 1, None, "non-numeric"),
+        (answer([item(0, [0.5, None])]), 1, None, "non-numeric"),
         (answer([item(0, [1.0, 2.0])]), 1, 256, "asked for 256 dimensions, got 2"),
     ],
 )
