@@ -236,6 +236,8 @@ def _tool_kwargs(arguments: str | Mapping[str, Any]) -> dict[str, Any] | str:
         return dict(arguments)
     if not arguments or arguments == "null":
         return {}
+    if arguments[-1] != "}" and not arguments.rstrip().endswith("}"):
+        return arguments  # a fragment of an object: no parse (that would be quadratic)
     try:
         parsed = json.loads(arguments)
     except ValueError:

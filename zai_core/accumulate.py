@@ -241,7 +241,7 @@ class StreamAccumulator:
                 "id": call_id or "",
                 "type": kind,
                 "name": name or "",
-                "arguments": fragment,
+                "arguments": [fragment],  # parts, joined when read: linear in their length
             }
             return ToolCallDelta(index, kind, call_id, name, fragment)
         new_id = call_id if call_id and not current["id"] else None
@@ -250,7 +250,8 @@ class StreamAccumulator:
         new_name = name if name and not current["name"] else None
         if new_name:
             current["name"] = new_name
-        current["arguments"] += fragment
+        if fragment:
+            current["arguments"].append(fragment)
         return ToolCallDelta(index, current["type"], new_id, new_name, fragment)
 
     @property
@@ -264,13 +265,17 @@ class StreamAccumulator:
         return _joined(self._reasoning)
 
     def wire_tool_calls(self) -> list[dict[str, Any]]:
-        """Tool calls so far, in index order, in the non-streamed wire shape."""
+        """Tool calls so far, in index order, in the non-streamed wire shape.
+
+        Each call's arguments are kept as a list of fragments and joined here (the join is
+        kept, so reading after every chunk copies the text once, never re-adds the parts).
+        """
         return [
             {
                 "id": c["id"],
                 "index": i,
                 "type": c["type"],
-                "function": {"name": c["name"], "arguments": c["arguments"]},
+                "function": {"name": c["name"], "arguments": _joined(c["arguments"])},
             }
             for i, c in sorted(self.tool_calls.items())
         ]
