@@ -28,7 +28,7 @@ def create_client(
     max_retries: int | None = None,
     default_headers: Mapping[str, str] | None = None,
     http_client: httpx.Client | None = None,
-    http_async_client: httpx.AsyncClient | None = None,
+    http_async_client: httpx.AsyncClient | str | None = None,
     total_timeout: float | None = None,
 ) -> ChatTransport:
     """The client for a configuration; every integration class builds its client here.

@@ -490,7 +490,7 @@ class XpayClient(ClientPolicy, ChatMethods):
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
-        http_async_client: httpx.AsyncClient | None = None,
+        http_async_client: httpx.AsyncClient | str | None = None,
         config: ZaiConfig | None = None,
         session_factory: SessionFactory | None = None,
         total_timeout: float | None = None,
