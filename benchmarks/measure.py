@@ -74,7 +74,7 @@ class Settings:
     tool_parts: tuple[int, ...] = (100, 1000, 10_000, 50_000)
     scenario_reps: int = 3
     transport_concurrency: tuple[int, ...] = (50, 1000)
-    transport_calls: int = 2000
+    transport_calls: int = 500
     corpus_texts: int = 100_000
     corpus_rate: int = 100
     import_runs: int = 5
@@ -512,6 +512,8 @@ def run(settings: Settings, log: Log = print) -> Results:
         scenarios.measure_requests(server, settings, results, log)
         log("tool-call arguments in N fragments (client CPU per fragment):")
         scenarios.measure_tool_parts(server, settings, results, log)
+        log("async transports (calls at each concurrency, alternated in rounds):")
+        scenarios.measure_transports(server, settings, results, log)
     log("imports:")
     measure_imports(settings, results, log)
     results.seconds = time.perf_counter() - started

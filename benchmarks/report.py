@@ -27,6 +27,7 @@ from .contenders import (
     max_embed_requests,
 )
 from .measure import IMPORT_ROWS, Figure, Results, Settings
+from .scenarios import transport_calls
 
 Status = Literal["PASS", "FAIL", "N/A"]
 PACKAGES = (
@@ -194,8 +195,9 @@ def _transport_target(results: Results) -> Target:
     note = next((f.error for f in (mine, raw) if f is not None and f.error), "") or (
         "" if mine and raw else "not measured"
     )
+    calls = transport_calls(s, c)
     return Target(
-        f"ChatZai {s.transport_calls} async calls @{c}, aiohttp transport, vs raw httpx",
+        f"ChatZai {calls} async calls @{c}, aiohttp transport, vs raw httpx",
         measured,
         1.0,
         "x",
@@ -342,7 +344,7 @@ def transports_table(results: Results) -> tuple[list[str], list[list[str]]]:
         raw = results.transports.get(f"raw httpx @{concurrency}")
         mine = figure.value if figure.ok else None
         raw_value = raw.value if raw is not None and raw.ok else None
-        calls = str(results.settings.transport_calls)
+        calls = str(transport_calls(results.settings, int(concurrency)))
         rows.append([name, calls, _ms(mine), _x(ratio(mine, raw_value)), figure.error or ""])
     return header, rows
 

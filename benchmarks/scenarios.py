@@ -15,6 +15,7 @@ call, the median of ``scenario_reps`` calls after one warm-up, the contenders al
 
 from __future__ import annotations
 
+import asyncio
 import statistics
 import time
 from collections.abc import Callable, Iterator
@@ -259,3 +260,121 @@ def measure_tool_parts(server: BenchServer, settings: Any, results: Any, log: Lo
         name = f"tool-call parts {parts}"
         results.scenarios[name] = _figures(figures, errors)
         log(f"  {name}: " + ", ".join(f"{k} {v * 1e6:.1f} us/part" for k, v in figures.items()))
+
+
+# --------------------------------------------------------------------------- async transports
+
+
+def _raw_async(base_url: str, concurrency: int, aiohttp: bool) -> Callable[[], Any]:
+    """Bare httpx ``POST`` + ``.json()``, over httpcore's pool or httpx-aiohttp's transport."""
+    url = base_url + "/chat/completions"
+    headers = {"Authorization": f"Bearer {API_KEY}"}
+    body = {"model": MODEL, "messages": [{"role": "user", "content": PROMPT}]}
+    limits = httpx.Limits(max_connections=max(100, concurrency), max_keepalive_connections=20)
+    clients: list[httpx.AsyncClient] = []
+
+    async def call() -> Any:
+        if call.close:  # type: ignore[attr-defined]
+            for client in clients:
+                await client.aclose()
+            return clients.clear()
+        if not clients:
+            if aiohttp:
+                from httpx_aiohttp import AiohttpTransport
+
+                clients.append(httpx.AsyncClient(transport=AiohttpTransport(limits=limits)))
+            else:
+                clients.append(httpx.AsyncClient(limits=limits))
+        response = await clients[0].post(url, json=body, headers=headers)
+        return response.json()["choices"][0]["message"]["content"]
+
+    call.close = False  # type: ignore[attr-defined]
+    return call
+
+
+def _ours_async(key: str, base_url: str, word: str) -> Callable[[], Any]:
+    if key == "chat_zai":
+        model = _import("langchain_zai", "ChatZai")(
+            model=MODEL, base_url=base_url, api_key=API_KEY, http_async_client=word
+        )
+        return lambda: model.ainvoke(PROMPT)
+    from llama_index.core.base.llms.types import ChatMessage
+
+    llm = _import("llama_index_zai", "Zai")(
+        model=MODEL, base_url=base_url, api_key=API_KEY, http_async_client=word
+    )
+    messages = [ChatMessage(role="user", content=PROMPT)]
+    return lambda: llm.achat(messages)
+
+
+def transport_callers(base_url: str, concurrency: int) -> dict[str, Callable[[], Any]]:
+    """Who runs in the transport rows, by label (``"<who> @<concurrency>"``)."""
+    c = concurrency
+    callers = {f"raw httpx @{c}": _raw_async(base_url, c, aiohttp=False)}
+    try:
+        import httpx_aiohttp  # noqa: F401
+    except ImportError as exc:
+        raise Unavailable("httpx-aiohttp not installed (the 'aiohttp' extra)") from exc
+    callers[f"raw httpx over aiohttp @{c}"] = _raw_async(base_url, c, aiohttp=True)
+    callers[f"ChatZai httpx @{c}"] = _ours_async("chat_zai", base_url, "httpx")
+    callers[f"ChatZai aiohttp @{c}"] = _ours_async("chat_zai", base_url, "aiohttp")
+    callers[f"Zai httpx @{c}"] = _ours_async("zai", base_url, "httpx")
+    callers[f"Zai aiohttp @{c}"] = _ours_async("zai", base_url, "aiohttp")
+    return callers
+
+
+async def _async_rounds(
+    callers: dict[str, Callable[[], Any]], calls: int, concurrency: int, rounds: int
+) -> dict[str, list[float]]:
+    from .measure import _batch, rotated
+
+    walls: dict[str, list[float]] = {key: [] for key in callers}
+    for caller in callers.values():
+        await _batch(caller, min(calls, concurrency), concurrency)  # warm-up, opens the pool
+    for index in range(rounds):
+        for key in rotated(list(callers), index):
+            walls[key].append(await _batch(callers[key], calls, concurrency))
+    for caller in callers.values():  # the raw floors close their own clients
+        if hasattr(caller, "close"):
+            caller.close = True  # type: ignore[attr-defined]
+            await caller()
+    await _close_shared_clients()
+    return walls
+
+
+async def _close_shared_clients() -> None:
+    from zai_core import _http
+
+    for client in (_http._async_clients.get(asyncio.get_running_loop()) or {}).values():
+        await client.aclose()
+
+
+def transport_calls(settings: Any, concurrency: int) -> int:
+    """``transport_calls``, or as many calls as are in flight when that is more."""
+    return max(int(settings.transport_calls), concurrency)
+
+
+def measure_transports(server: BenchServer, settings: Any, results: Any, log: Log) -> None:
+    """``transport_calls`` async calls at each concurrency: raw httpx, raw httpx over aiohttp,
+    ChatZai and Zai over each transport, alternated in rounds (medians)."""
+    from .measure import Figure, _spread
+
+    base_url = server.base_url(chunks=1)
+    for concurrency in settings.transport_concurrency:
+        try:
+            callers = transport_callers(base_url, concurrency)
+            calls = transport_calls(settings, concurrency)
+            walls = asyncio.run(_async_rounds(callers, calls, concurrency, settings.rounds))
+        except Exception as exc:
+            results.transports[f"raw httpx @{concurrency}"] = Figure(error=str(exc)[:160])
+            log(f"  @{concurrency}: n/a ({exc})")
+            continue
+        for key, values in walls.items():
+            results.transports[key] = Figure(statistics.median(values), detail=_spread(values))
+        log(
+            f"  @{concurrency}: "
+            + ", ".join(
+                f"{k.rsplit(' @', 1)[0]} {statistics.median(v) * 1e3:.0f} ms"
+                for k, v in walls.items()
+            )
+        )

@@ -94,6 +94,13 @@ def test_history_tools_and_fragment_rows_are_measured(results: Results) -> None:
         assert figures[mine].ok, (name, figures[mine])
 
 
+def test_async_transports_are_measured_at_each_concurrency(results: Results) -> None:
+    for concurrency in results.settings.transport_concurrency:
+        for who in ("raw httpx", "raw httpx over aiohttp", "ChatZai aiohttp", "Zai aiohttp"):
+            figure = results.transports[f"{who} @{concurrency}"]
+            assert figure.error is None and _finite(figure.value), (who, figure)
+
+
 def test_every_target_is_judged(results: Results) -> None:
     judged = targets(results)
     names = [t.name for t in judged]
