@@ -18,8 +18,8 @@ Options ride in the path, before the API prefix, so one server serves every scen
 
 A burst stream is written in one ``write`` (many events per socket read, hot caches); a paced
 stream writes and flushes each event on its own, as a real model does, so every event costs
-the client one socket read. The rate limit is a token bucket per server (a 429 carries
-``Retry-After`` in seconds, as Z.ai's does).
+the client one socket read. The rate limit is a token bucket per server (a 429 with code
+1303, "high frequency", carries ``Retry-After`` in whole seconds and ``Retry-After-Ms``).
 
 Endpoints: ``POST .../chat/completions`` (JSON or SSE, by the body's ``stream``),
 ``POST .../embeddings`` (one 256-dim vector per input), ``GET /__bench/stats`` (requests per
@@ -189,8 +189,8 @@ class _Canned:
         return cached
 
 
-def _error(status: bytes, message: str, extra: bytes = b"") -> bytes:
-    body = _dumps({"error": {"code": "1214", "message": message}})
+def _error(status: bytes, message: str, extra: bytes = b"", code: str = "1214") -> bytes:
+    body = _dumps({"error": {"code": code, "message": message}})
     head = _head(status, _JSON_TYPE, len(body))
     return head[:-2] + extra + b"\r\n" + body if extra else head + body
 
@@ -302,8 +302,11 @@ class _Server:
             wait = bucket.take()
             if wait:
                 self.counts["rate_limited"] += 1
-                retry = b"retry-after: %d\r\n" % max(1, math.ceil(wait))
-                return _error(b"429 Too Many Requests", "rate limit", retry), plain
+                retry = b"retry-after: %d\r\nretry-after-ms: %d\r\n" % (
+                    max(1, math.ceil(wait)),
+                    max(1, math.ceil(wait * 1000)),
+                )
+                return _error(b"429 Too Many Requests", "rate limit", retry, "1303"), plain
         try:
             payload = json.loads(body) if body else {}
         except ValueError:

@@ -526,8 +526,10 @@ class ZaiClient(ClientPolicy, ChatMethods):
         timeout: TimeoutLike = None,
         validate: Callable[[Any], None] | None = None,
         total_timeout: float | None = None,
+        on_retry: Callable[[ZaiError, float], None] | None = None,
     ) -> Any:
-        """Async `request`."""
+        """Async `request`; `on_retry(error, delay)` hears of each retry before its sleep
+        (an adaptive limiter backs off on it)."""
         client = self._async()
         deadline = self._deadline(total_timeout)
         retries = 0
@@ -548,6 +550,8 @@ class ZaiClient(ClientPolicy, ChatMethods):
                 return self._answer(response, content, validate)
             except ZaiError as error:
                 delay = self._retry_delay_or_raise(error, retries, attempt, method, path, deadline)
+                if on_retry is not None:
+                    on_retry(error, delay)
             await asyncio.sleep(delay)
             retries += 1
 

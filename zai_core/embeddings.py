@@ -29,6 +29,8 @@ Policies (the same in LangChain and LlamaIndex):
 from __future__ import annotations
 
 import asyncio
+import collections
+import time
 import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,8 +41,10 @@ from .errors import (
     APIStatusError,
     BadRequestError,
     ContextWindowExceededError,
+    RateLimitError,
     ZaiError,
 )
+from .retry import retry_delay
 from .transport import Transport
 
 __all__ = [
@@ -506,20 +510,37 @@ def input_error_for(error: ZaiError, plan: EmbeddingPlan, request_no: int) -> Za
 # --------------------------------------------------------------------------- send loops
 
 
+class _LoopWindow:
+    """One event loop's share of a :class:`ConcurrencyLimiter`."""
+
+    __slots__ = ("in_flight", "last_cut", "paused_until", "waiters", "window")
+
+    def __init__(self, limit: int) -> None:
+        self.window = float(limit)
+        self.in_flight = 0
+        self.paused_until = 0.0
+        self.last_cut = -1e9
+        self.waiters: collections.deque[asyncio.Future[None]] = collections.deque()
+
+
 class ConcurrencyLimiter:
-    """At most `limit` embedding requests in flight per event loop.
+    """At most `limit` embedding requests in flight per event loop, fewer while Z.ai says
+    429: the window adapts (additive increase, multiplicative decrease).
 
     One limiter per embeddings object bounds every async call made through it, including
     calls that a framework starts side by side (LlamaIndex gathers all batches at once).
+    A rate-limit answer halves the window (at most once per ``delay``, so a volley of 429s
+    counts once) and pauses new requests for the server's ``Retry-After``; each success
+    then widens it by ``1 / window`` until it is back at ``limit``.
     """
 
     def __init__(self, limit: int = DEFAULT_MAX_CONCURRENCY) -> None:
         if limit < 1:
             raise ValueError(f"max_concurrency must be at least 1, got {limit}")
         self.limit = limit
-        self._semaphores: weakref.WeakKeyDictionary[
-            asyncio.AbstractEventLoop, asyncio.Semaphore
-        ] = weakref.WeakKeyDictionary()
+        self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopWindow] = (
+            weakref.WeakKeyDictionary()
+        )
 
     @classmethod
     def reuse(cls, current: ConcurrencyLimiter | None, limit: int) -> ConcurrencyLimiter:
@@ -528,13 +549,67 @@ class ConcurrencyLimiter:
             return current
         return cls(limit)
 
-    def semaphore(self) -> asyncio.Semaphore:
-        """The semaphore of the running event loop."""
+    def _state(self) -> _LoopWindow:
         loop = asyncio.get_running_loop()
-        semaphore = self._semaphores.get(loop)
-        if semaphore is None:
-            semaphore = self._semaphores[loop] = asyncio.Semaphore(self.limit)
-        return semaphore
+        state = self._loops.get(loop)
+        if state is None:
+            state = self._loops[loop] = _LoopWindow(self.limit)
+        return state
+
+    def window(self) -> float:
+        """The running loop's current window (``limit`` until a 429 arrives)."""
+        return self._state().window
+
+    async def acquire(self) -> None:
+        """Wait for a free slot in the window and for any rate-limit pause to end."""
+        state = self._state()
+        loop = asyncio.get_running_loop()
+        while True:
+            pause = state.paused_until - loop.time()
+            if pause > 0:
+                await asyncio.sleep(pause)
+                continue
+            if state.in_flight < max(1, int(state.window)):
+                state.in_flight += 1
+                return
+            waiter = loop.create_future()
+            state.waiters.append(waiter)
+            try:
+                await waiter
+            except asyncio.CancelledError:
+                if waiter.done() and not waiter.cancelled():
+                    self._wake(state)  # pass the wake-up on
+                raise
+
+    def release(self, ok: bool) -> None:
+        """Free a slot; a success widens the window by ``1 / window``."""
+        state = self._state()
+        state.in_flight -= 1
+        if ok and state.window < self.limit:
+            state.window = min(float(self.limit), state.window + 1.0 / state.window)
+        self._wake(state)
+
+    def rate_limited(self, delay: float) -> None:
+        """Z.ai answered 429: halve the window, pause new requests for ``delay`` seconds."""
+        state = self._state()
+        now = asyncio.get_running_loop().time()
+        if now - state.last_cut >= max(delay, 0.05):
+            state.window = max(1.0, state.window / 2.0)
+            state.last_cut = now
+        state.paused_until = max(state.paused_until, now + delay)
+
+    def on_retry(self, error: ZaiError, delay: float) -> None:
+        """``ZaiClient.arequest``'s retry hook: 429s narrow the window."""
+        if isinstance(error, RateLimitError):
+            self.rate_limited(delay)
+
+    @staticmethod
+    def _wake(state: _LoopWindow) -> None:
+        while state.waiters:
+            waiter = state.waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
 
     def __repr__(self) -> str:
         return f"ConcurrencyLimiter(limit={self.limit})"
@@ -544,6 +619,10 @@ class ConcurrencyLimiter:
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (ConcurrencyLimiter, (self.limit,))
+
+
+#: How many times one batch is sent again after the client's own retries ended in a 429.
+RATE_LIMIT_REQUEUES = 8
 
 
 def embed_texts(
@@ -573,7 +652,7 @@ def embed_texts(
     answers = []
     for number, request in enumerate(plan.requests):
         try:
-            answer = client.request("POST", EMBEDDINGS_PATH, json=request.body)
+            answer = _send_sync(client, request.body)
         except ZaiError as error:
             mapped = input_error_for(error, plan, number)
             if mapped is error:
@@ -581,6 +660,16 @@ def embed_texts(
             raise mapped from error
         answers.append(parse_embedding_response(answer, len(request.positions), dimensions))
     return assemble_embeddings(plan, answers)
+
+
+def _send_sync(client: Transport, body: dict[str, Any]) -> Any:
+    """One batch; sent again (after a backoff) when the client's retries end in a 429."""
+    for requeue in range(RATE_LIMIT_REQUEUES):
+        try:
+            return client.request("POST", EMBEDDINGS_PATH, json=body)
+        except RateLimitError:
+            time.sleep(retry_delay(requeue))
+    return client.request("POST", EMBEDDINGS_PATH, json=body)
 
 
 async def aembed_texts(
@@ -604,18 +693,30 @@ async def aembed_texts(
         empty=empty,
         extra_body=extra_body,
     )
-    semaphore = (limiter or ConcurrencyLimiter()).semaphore()
+    limiter = limiter or ConcurrencyLimiter()
 
     async def send(number: int) -> tuple[list[list[float]], dict[str, int]]:
         request = plan.requests[number]
-        async with semaphore:
+        for requeue in range(RATE_LIMIT_REQUEUES + 1):
+            await limiter.acquire()
+            ok = False
             try:
-                answer = await client.arequest("POST", EMBEDDINGS_PATH, json=request.body)
+                answer = await client.arequest(
+                    "POST", EMBEDDINGS_PATH, json=request.body, on_retry=limiter.on_retry
+                )
+                ok = True
+                break
+            except RateLimitError:
+                if requeue == RATE_LIMIT_REQUEUES:
+                    raise
+                limiter.rate_limited(retry_delay(requeue))  # back in line, after a pause
             except ZaiError as error:
                 mapped = input_error_for(error, plan, number)
                 if mapped is error:
                     raise
                 raise mapped from error
+            finally:
+                limiter.release(ok)
         return parse_embedding_response(answer, len(request.positions), dimensions)
 
     tasks = [asyncio.ensure_future(send(n)) for n in range(len(plan.requests))]

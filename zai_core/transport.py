@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from .accumulate import StreamAccumulator
 from .config import TimeoutLike, ZaiConfig
+from .errors import ZaiError
 from .streams import AsyncChatStream, ChatStream, validate_chat_body
 
 __all__ = ["CHAT_PATH", "ChatMethods", "ChatTransport", "Transport"]
@@ -67,8 +68,9 @@ class Transport(Protocol):
         timeout: TimeoutLike = None,
         validate: Callable[[Any], None] | None = None,
         total_timeout: float | None = None,
+        on_retry: Callable[[ZaiError, float], None] | None = None,
     ) -> Any:
-        """Async `request`."""
+        """Async `request`; `on_retry(error, delay)` hears of each retry."""
         ...
 
     def stream_events(
