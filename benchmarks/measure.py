@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import scenarios
+from . import corpus, scenarios
 from .contenders import (
     CHAT_CONTENDERS,
     EMBED_CONTENDERS,
@@ -75,6 +75,7 @@ class Settings:
     scenario_reps: int = 3
     transport_concurrency: tuple[int, ...] = (50, 1000)
     transport_calls: int = 500
+    transport_rounds: int = 3
     corpus_texts: int = 100_000
     corpus_rate: int = 100
     import_runs: int = 5
@@ -103,6 +104,7 @@ class Settings:
             scenario_reps=1,
             transport_concurrency=(8, 32),
             transport_calls=64,
+            transport_rounds=1,
             corpus_texts=2_000,
             corpus_rate=40,
             import_runs=1,
@@ -184,6 +186,8 @@ class Results:
     transports: dict[str, Figure] = field(default_factory=dict)
     #: the rate-limited corpus runs: name -> figures (texts, seconds, requests, 429s, ...)
     corpus: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: the resumed pipeline: requests sent after the restart, and how many were missing
+    corpus_resume: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
 
 
@@ -514,6 +518,8 @@ def run(settings: Settings, log: Log = print) -> Results:
         scenarios.measure_tool_parts(server, settings, results, log)
         log("async transports (calls at each concurrency, alternated in rounds):")
         scenarios.measure_transports(server, settings, results, log)
+    log(f"rate-limited corpus ({settings.corpus_rate} requests/s):")
+    corpus.measure_corpus(settings, results, log)
     log("imports:")
     measure_imports(settings, results, log)
     results.seconds = time.perf_counter() - started

@@ -237,6 +237,17 @@ def _embedding_targets(results: Results) -> list[Target]:
 
 def _corpus_targets(results: Results) -> list[Target]:
     out = []
+    resume = results.corpus_resume
+    out.append(
+        Target(
+            "IngestionPipeline resumed from its persisted cache: requests after the restart",
+            resume.get("requests_on_resume"),
+            resume.get("expected", 0.0),
+            "requests",
+            note="" if resume else "not run",
+            detail="only the slices not yet cached are sent",
+        )
+    )
     if not results.corpus:
         name = "rate-limited corpus"
         out.append(Target(f"{name}: throughput / server limit", None, 0.9, "x", True, "not run"))
@@ -351,7 +362,8 @@ def transports_table(results: Results) -> tuple[list[str], list[list[str]]]:
 
 def corpus_table(results: Results) -> tuple[list[str], list[list[str]]]:
     """The rate-limited corpus runs."""
-    header = ["run", "texts", "seconds", "texts/s", "requests/s", "limit", "share", "429s", "note"]
+    header = ["run", "texts", "seconds", "texts/s", "requests/s", "limit", "share"]
+    header += ["sending (s)", "share while sending", "429s", "lost", "note"]
     rows = []
     for name, f in results.corpus.items():
         rows.append(
@@ -363,8 +375,11 @@ def corpus_table(results: Results) -> tuple[list[str], list[list[str]]]:
                 f"{f.get('requests_per_second', 0):.1f}",
                 f"{f.get('limit', 0):.0f}",
                 f"{f.get('share_of_limit', 0):.2f}",
+                f"{f.get('sending_seconds', 0):.1f}",
+                f"{f.get('share_while_sending', 0):.2f}",
                 f"{f.get('rate_limited', 0):.0f}",
-                "",
+                f"{f.get('lost', 0):.0f}",
+                "an error surfaced" if f.get("errors_surfaced") else "",
             ]
         )
     return header, rows
@@ -608,6 +623,7 @@ def to_json(results: Results) -> str:
         },
         "transports": {k: dataclasses.asdict(v) for k, v in results.transports.items()},
         "corpus": results.corpus,
+        "corpus_resume": results.corpus_resume,
         "imports": {k: dataclasses.asdict(v) for k, v in results.imports.items()},
         "targets": [{**dataclasses.asdict(t), "status": t.status} for t in targets(results)],
         "seconds": results.seconds,

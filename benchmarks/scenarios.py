@@ -364,7 +364,9 @@ def measure_transports(server: BenchServer, settings: Any, results: Any, log: Lo
         try:
             callers = transport_callers(base_url, concurrency)
             calls = transport_calls(settings, concurrency)
-            walls = asyncio.run(_async_rounds(callers, calls, concurrency, settings.rounds))
+            walls = asyncio.run(
+                _async_rounds(callers, calls, concurrency, settings.transport_rounds)
+            )
         except Exception as exc:
             results.transports[f"raw httpx @{concurrency}"] = Figure(error=str(exc)[:160])
             log(f"  @{concurrency}: n/a ({exc})")

@@ -254,6 +254,7 @@ class _Server:
         self.served = 0
         self.done = asyncio.Event()
         self.buckets: dict[int, _Bucket] = {}
+        self.span: list[float] = []
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -290,10 +291,12 @@ class _Server:
         options, path = _options(target.split(b"?", 1)[0])
         plain = _Options()
         if path == b"/__bench/stats":
-            stats = _dumps(dict(self.counts))
+            span = self.span[1] - self.span[0] if self.span else 0.0
+            stats = _dumps({**self.counts, "span_ms": round(span * 1000)} if span else self.counts)
             return _head(b"200 OK", _JSON_TYPE, len(stats)) + stats, plain
         if path == b"/__bench/reset" and method == b"POST":
             self.counts.clear()
+            self.span = []
             return _head(b"200 OK", _JSON_TYPE, 2) + b"{}", plain
         if method != b"POST":
             return _error(b"405 Method Not Allowed", "POST only"), plain
@@ -322,6 +325,8 @@ class _Server:
             count = 1 if isinstance(inputs, str) else len(inputs or ())
             self.counts["embeddings"] += 1
             self.counts["embedding_inputs"] += count
+            now = time.monotonic()  # first and last accepted request: the sending window
+            self.span = [self.span[0] if self.span else now, now]
             return self.canned.embeddings(count, options.dims), options
         return _error(b"404 Not Found", f"no route for {path.decode(errors='replace')}"), plain
 

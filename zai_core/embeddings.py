@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import random
 import time
 import weakref
 from collections.abc import Mapping, Sequence
@@ -668,7 +669,9 @@ def _send_sync(client: Transport, body: dict[str, Any]) -> Any:
         try:
             return client.request("POST", EMBEDDINGS_PATH, json=body)
         except RateLimitError:
-            time.sleep(retry_delay(requeue))
+            # Processes sharing one limit retry on the same Retry-After tick and collide
+            # again: a short jittered pause spreads them out.
+            time.sleep(min(0.05 * 2**requeue, 2.0) * (0.5 + random.random()))
     return client.request("POST", EMBEDDINGS_PATH, json=body)
 
 

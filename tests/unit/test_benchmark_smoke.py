@@ -101,10 +101,20 @@ def test_async_transports_are_measured_at_each_concurrency(results: Results) -> 
             assert figure.error is None and _finite(figure.value), (who, figure)
 
 
+def test_rate_limited_corpus_runs_lose_nothing_and_resume(results: Results) -> None:
+    assert len(results.corpus) == 2
+    for name, figures in results.corpus.items():
+        assert figures["errors_surfaced"] == 0 and figures["lost"] == 0, name
+        assert figures["requests"] >= figures["texts"] / 64, name  # every batch accepted
+        assert _finite(figures["share_of_limit"]) and figures["share_of_limit"] > 0, name
+    resume = results.corpus_resume
+    assert resume["requests_on_resume"] == resume["expected"] > 0
+
+
 def test_every_target_is_judged(results: Results) -> None:
     judged = targets(results)
     names = [t.name for t in judged]
-    assert len(names) == len(set(names)) == 20
+    assert len(names) == len(set(names)) == 24
     for target in judged:
         if target.status == "N/A":
             # An alternative that is not installed, or noise at this tiny size (said so).
