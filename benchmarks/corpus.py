@@ -16,10 +16,11 @@ starts full (one second's worth), then refills at the rate, so the most it can a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from .floors import API_KEY
@@ -111,11 +112,25 @@ def _resume(server: BenchServer, texts: list[str], rate: int, slices: int) -> di
     return {"texts": float(len(texts)), "requests_on_resume": sent, "expected": float(expected)}
 
 
+@contextlib.contextmanager
+def _key_in_environment() -> Iterator[None]:
+    """``ZAI_API_KEY`` set for the run (what the pipeline's spawned workers read), then
+    restored."""
+    before = os.environ.get("ZAI_API_KEY")
+    os.environ["ZAI_API_KEY"] = API_KEY
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("ZAI_API_KEY", None)
+        else:
+            os.environ["ZAI_API_KEY"] = before
+
+
 def measure_corpus(settings: Any, results: Any, log: Log) -> None:
     """The rate-limited corpus runs (their own server, so its bucket is theirs alone)."""
     texts = _texts(settings.corpus_texts)
     rate = settings.corpus_rate
-    os.environ.setdefault("ZAI_API_KEY", API_KEY)  # what the pipeline's workers read
     runs: list[tuple[str, Callable[[BenchServer], dict[str, float]]]] = [
         (
             f"ZaiEmbeddings.aembed_documents, {len(texts):,} texts @{rate} req/s",
@@ -127,7 +142,7 @@ def measure_corpus(settings: Any, results: Any, log: Log) -> None:
         ),
     ]
     for name, run in runs:
-        with BenchServer() as server:
+        with BenchServer() as server, _key_in_environment():
             try:
                 figures = run(server)
             except Exception as exc:
@@ -141,7 +156,7 @@ def measure_corpus(settings: Any, results: Any, log: Log) -> None:
                     f"({figures['share_while_sending']:.2f} while sending)"
                 )
         results.corpus[name] = figures
-    with BenchServer() as server:
+    with BenchServer() as server, _key_in_environment():
         resumed = _resume(server, texts[: max(640, len(texts) // 10)], rate * 10, 4)
     results.corpus_resume = resumed
     log(
