@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from langchain_core.messages import AIMessage
 from langchain_core.outputs import ChatResult
-from langchain_core.tools import BaseTool
-from langchain_core.utils.function_calling import convert_to_openai_tool
 
 from zai_core.chat_rules import (
     BUILTIN_TOOL_TYPES,
@@ -38,7 +36,10 @@ __all__ = [
     "_warn_if_unforced",
 ]
 
-ToolLike = Mapping[str, Any] | type | Callable[..., Any] | BaseTool
+if TYPE_CHECKING:  # langchain_core.tools is imported on first bind_tools, not with ChatZai
+    from langchain_core.tools import BaseTool
+
+ToolLike: TypeAlias = "Mapping[str, Any] | type | Callable[..., Any] | BaseTool"
 ToolChoice = str | bool | Mapping[str, Any] | None
 
 
@@ -51,6 +52,8 @@ def _convert_tool(tool: ToolLike) -> dict[str, Any]:
     """
     if isinstance(tool, Mapping) and tool.get("type") in BUILTIN_TOOL_TYPES:
         return dict(tool)
+    from langchain_core.utils.function_calling import convert_to_openai_tool
+
     return normalize_tool(convert_to_openai_tool(tool))
 
 
