@@ -338,15 +338,7 @@ async def _async_rounds(
         if hasattr(caller, "close"):
             caller.close = True  # type: ignore[attr-defined]
             await caller()
-    await _close_shared_clients()
     return walls
-
-
-async def _close_shared_clients() -> None:
-    from zai_core import _http
-
-    for client in (_http._async_clients.get(asyncio.get_running_loop()) or {}).values():
-        await client.aclose()
 
 
 def transport_calls(settings: Any, concurrency: int) -> int:

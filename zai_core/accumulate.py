@@ -134,6 +134,7 @@ class StreamAccumulator:
     """
 
     __slots__ = (
+        "_calls",
         "_content",
         "_reasoning",
         "created",
@@ -141,7 +142,6 @@ class StreamAccumulator:
         "id",
         "model",
         "request_id",
-        "tool_calls",
         "tool_deltas",
         "usage",
         "web_search",
@@ -150,7 +150,8 @@ class StreamAccumulator:
     def __init__(self) -> None:
         self._content: list[str] = []
         self._reasoning: list[str] = []
-        self.tool_calls: dict[int, dict[str, Any]] = {}
+        # Each call's arguments are a list of fragments, joined when read (linear in length).
+        self._calls: dict[int, dict[str, Any]] = {}
         self.tool_deltas: list[ToolCallDelta] = []
         self.finish_reason: str | None = None
         self.usage: dict[str, Any] | None = None
@@ -207,12 +208,12 @@ class StreamAccumulator:
             return int(index)
         call_id = call.get("id")
         if call_id:
-            known = next((i for i, c in self.tool_calls.items() if c["id"] == call_id), None)
+            known = next((i for i, c in self._calls.items() if c["id"] == call_id), None)
             if known is not None and not self._second_whole_call(known, call):
                 return known
-            if self.tool_calls:
-                return max(self.tool_calls) + 1
-        return max(self.tool_calls, default=0)
+            if self._calls:
+                return max(self._calls) + 1
+        return max(self._calls, default=0)
 
     def _bad(self, what: str) -> APIResponseValidationError:
         return APIResponseValidationError(
@@ -226,7 +227,9 @@ class StreamAccumulator:
         fragment = function.get("arguments")
         if not function.get("name") or not isinstance(fragment, str):
             return False
-        return is_whole_object(fragment) and is_whole_object(self.tool_calls[known]["arguments"])
+        return is_whole_object(fragment) and is_whole_object(
+            _joined(self._calls[known]["arguments"])
+        )
 
     def _add_tool_call(self, call: dict[str, Any]) -> ToolCallDelta:
         index = self._tool_index(call)
@@ -234,10 +237,10 @@ class StreamAccumulator:
         function = call.get("function") or _EMPTY
         name = function.get("name") or None
         fragment = arguments_text(function.get("arguments"))
-        current = self.tool_calls.get(index)
+        current = self._calls.get(index)
         if current is None:
             kind = call.get("type") or "function"
-            self.tool_calls[index] = {
+            self._calls[index] = {
                 "id": call_id or "",
                 "type": kind,
                 "name": name or "",
@@ -253,6 +256,11 @@ class StreamAccumulator:
         if fragment:
             current["arguments"].append(fragment)
         return ToolCallDelta(index, current["type"], new_id, new_name, fragment)
+
+    @property
+    def tool_calls(self) -> dict[int, dict[str, Any]]:
+        """Tool calls so far by index: ``id``, ``type``, ``name`` and the ``arguments`` text."""
+        return {i: {**c, "arguments": _joined(c["arguments"])} for i, c in self._calls.items()}
 
     @property
     def content(self) -> str:
@@ -277,7 +285,7 @@ class StreamAccumulator:
                 "type": c["type"],
                 "function": {"name": c["name"], "arguments": _joined(c["arguments"])},
             }
-            for i, c in sorted(self.tool_calls.items())
+            for i, c in sorted(self._calls.items())
         ]
 
     def message(self) -> dict[str, Any]:
@@ -285,7 +293,7 @@ class StreamAccumulator:
         message: dict[str, Any] = {"role": "assistant", "content": self.content}
         if self._reasoning:
             message["reasoning_content"] = self.reasoning
-        if self.tool_calls:
+        if self._calls:
             message["tool_calls"] = self.wire_tool_calls()
         return message
 

@@ -132,9 +132,8 @@ class LeakGuard:
         sync_client = _http._sync_client
         if sync_client is not None:
             busy += _pool_busy(sync_client._transport)
-        for clients in list(_http._async_clients.values()):
-            for client in clients.values():
-                busy += _pool_busy(client._transport)
+        for client in list(_http._async_clients.values()):
+            busy += _pool_busy(client._transport)
         return busy
 
     def _settle(self) -> None:
@@ -165,9 +164,8 @@ class LeakGuard:
         assert self.baseline >= 0, "call begin() first"
         busy = self.busy()
         assert not busy, f"connections left busy: {busy}"
-        for clients in list(_http._async_clients.values()):
-            for client in clients.values():
-                await client.aclose()
+        for client in list(_http._async_clients.values()):
+            await client.aclose()
         _http.reset_shared_clients()
         self._settle()
 

@@ -74,3 +74,16 @@ def test_aiohttp_without_its_package_names_the_extra(monkeypatch: pytest.MonkeyP
     with pytest.raises(ImportError, match=r"zai-integrations\[aiohttp\]"):
         ZaiClient(api_key="k", http_async_client="aiohttp")
     assert _http.ASYNC_TRANSPORTS == ("httpx", "aiohttp")
+
+
+def test_the_aiohttp_pool_closes_with_its_loop(base_url: str) -> None:
+    import asyncio
+
+    async def one() -> None:
+        client = ZaiClient(api_key="k", base_url=base_url, http_async_client="aiohttp")
+        body = {"model": "glm-4.7", "messages": [{"role": "user", "content": "hi"}]}
+        assert (await client.achat(body))["choices"]
+        assert asyncio.get_running_loop() in _http._aiohttp_clients
+
+    asyncio.run(one())
+    assert not _http._aiohttp_clients  # closed and forgotten when asyncio.run() ended
