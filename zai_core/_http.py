@@ -28,8 +28,8 @@ __all__ = [
     "make_sync_transport",
 ]
 
-#: The words ``http_async_client=`` takes instead of a client: which transport the shared
-#: async clients use. ``"aiohttp"`` needs the ``aiohttp`` extra (``httpx-aiohttp``): aiohttp's
+#: The words `http_async_client=` takes instead of a client: which transport the shared
+#: async clients use. `"aiohttp"` needs the `aiohttp` extra (`httpx-aiohttp`): aiohttp's
 #: connection pool costs less CPU per request than httpcore's at high concurrency.
 ASYNC_TRANSPORTS = ("httpx", "aiohttp")
 _AIOHTTP_MISSING = (
@@ -66,7 +66,7 @@ _async_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.Async
 _guards: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncGenerator[None, None]] = (
     weakref.WeakKeyDictionary()
 )
-#: The same two for the pools over aiohttp (``http_async_client="aiohttp"``).
+#: The same two for the pools over aiohttp (`http_async_client="aiohttp"`).
 _aiohttp_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = (
     weakref.WeakKeyDictionary()
 )
@@ -88,11 +88,11 @@ def shared_sync_client() -> httpx.Client:
 
 
 def check_async_transport(word: str) -> None:
-    """Raise a clear error for an unknown word, or ``"aiohttp"`` without its package.
+    """Raise a clear error for an unknown word, or `"aiohttp"` without its package.
 
     Raises:
-        ValueError: ``word`` is not one of :data:`ASYNC_TRANSPORTS`.
-        ImportError: ``"aiohttp"`` and ``httpx-aiohttp`` is not installed.
+        ValueError: `word` is not one of :data:`ASYNC_TRANSPORTS`.
+        ImportError: `"aiohttp"` and `httpx-aiohttp` is not installed.
     """
     if word not in ASYNC_TRANSPORTS:
         raise ValueError(
@@ -128,8 +128,8 @@ def _drop_aiohttp_session(transport: Any) -> None:
 
 
 def shared_async_client(word: str = "httpx") -> httpx.AsyncClient:
-    """The pooled async client of the running event loop, over ``word``'s transport
-    (``"httpx"``, or ``"aiohttp"`` with the ``aiohttp`` extra).
+    """The pooled async client of the running event loop, over `word`'s transport
+    (`"httpx"`, or `"aiohttp"` with the `aiohttp` extra).
 
     The pool is closed when its loop shuts down (`asyncio.run` / `asyncio.Runner` close
     their loop's async generators first, and a guard generator closes the pool then), so
@@ -160,10 +160,10 @@ def _close_with_loop(
     clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient],
     guards: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncGenerator[None, None]],
 ) -> None:
-    """Close ``client`` and forget it when ``loop`` shuts down its async generators.
+    """Close `client` and forget it when `loop` shuts down its async generators.
 
     The pooled transports refer back to the loop, so a weak key alone never dies: without
-    this every ``asyncio.run()`` left its idle connections open for good (issue 14).
+    this every `asyncio.run()` left its idle connections open for good (issue 14).
     """
 
     async def guard() -> AsyncGenerator[None, None]:
@@ -176,9 +176,9 @@ def _close_with_loop(
             await client.aclose()
 
     agen = guard()
-    step = agen.asend(None)  # registers ``agen`` with the running loop (firstiter hook)
+    step = agen.asend(None)  # registers `agen` with the running loop (firstiter hook)
     with contextlib.suppress(StopIteration):
-        step.send(None)  # runs to the ``yield`` without suspending
+        step.send(None)  # runs to the `yield` without suspending
     guards[loop] = agen
 
 

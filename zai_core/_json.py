@@ -6,7 +6,7 @@ standard library is the fallback when orjson cannot be imported (an interpreter 
 wheels), and the referee whenever the two could disagree, so the result is always exactly
 what :func:`json.loads` returns:
 
-- ``NaN`` / ``Infinity`` / ``-Infinity`` and numbers beyond a double (``1e400``): orjson
+- `NaN` / `Infinity` / `-Infinity` and numbers beyond a double (`1e400`): orjson
   rejects them, the standard library reads them as floats, so the standard library decodes;
 - integers beyond 64 bits: orjson turns them into floats silently, so any run of 19 digits in
   the input sends the text to the standard library, which keeps them exact;
@@ -39,8 +39,8 @@ def loads(data: str | bytes) -> Any:
     """Decode one JSON document exactly as :func:`json.loads` would, faster.
 
     Raises:
-        json.JSONDecodeError: ``data`` is not JSON.
-        UnicodeDecodeError: ``data`` is bytes that are not UTF-8 / UTF-16 / UTF-32.
+        json.JSONDecodeError: `data` is not JSON.
+        UnicodeDecodeError: `data` is bytes that are not UTF-8 / UTF-16 / UTF-32.
     """
     if not HAVE_ORJSON:
         return _std_loads(data)

@@ -1,8 +1,8 @@
-"""Module-level ``__getattr__`` for names whose modules chat does not need.
+"""Module-level `__getattr__` for names whose modules chat does not need.
 
-A package lists ``{name: submodule}``; the first ``package.Name`` (or ``from package import
-Name``) imports the submodule and keeps the value in the package's namespace, so later
-lookups are plain attribute reads. ``import langchain_zai`` then costs what chat needs, and
+A package lists `{name: submodule}`; the first `package.Name` (or `from package import
+Name`) imports the submodule and keeps the value in the package's namespace, so later
+lookups are plain attribute reads. `import langchain_zai` then costs what chat needs, and
 the web / media / video / embeddings / tools modules load on first use.
 """
 
@@ -19,12 +19,12 @@ __all__ = ["lazy_attributes"]
 def lazy_attributes(
     package: str, names: Mapping[str, str]
 ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
-    """``(__getattr__, __dir__)`` for ``package``, loading each name from its submodule.
+    """`(__getattr__, __dir__)` for `package`, loading each name from its submodule.
 
     Example:
-        .. code-block:: python
-
-            __getattr__, __dir__ = lazy_attributes(__name__, {"ZaiEmbeddings": ".embeddings"})
+        ```python
+        __getattr__, __dir__ = lazy_attributes(__name__, {"ZaiEmbeddings": ".embeddings"})
+        ```
     """
 
     def __getattr__(name: str) -> Any:

@@ -74,7 +74,7 @@ def parse_usage(usage: dict[str, Any] | None) -> Usage | None:
 
 
 def _joined(parts: list[str]) -> str:
-    """``"".join(parts)``, kept as the list's only item so that reading the text after every
+    """`"".join(parts)`, kept as the list's only item so that reading the text after every
     chunk (as LlamaIndex does) costs one copy, not a pass over every fragment so far."""
     if len(parts) > 1:
         parts[:] = ["".join(parts)]
@@ -201,7 +201,7 @@ class StreamAccumulator:
         return delta
 
     def _tool_index(self, call: dict[str, Any]) -> int:
-        """A delta's call: its ``index``; else the call with its id, a new call for an id
+        """A delta's call: its `index`; else the call with its id, a new call for an id
         not seen yet, or the last call."""
         index = call.get("index")
         if index is not None:
@@ -259,7 +259,7 @@ class StreamAccumulator:
 
     @property
     def tool_calls(self) -> dict[int, dict[str, Any]]:
-        """Tool calls so far by index: ``id``, ``type``, ``name`` and the ``arguments`` text."""
+        """Tool calls so far by index: `id`, `type`, `name` and the `arguments` text."""
         return {i: {**c, "arguments": _joined(c["arguments"])} for i, c in self._calls.items()}
 
     @property

@@ -78,7 +78,7 @@ def status_error_from_response(
 
 
 def _without_secret(value: Any, secret: str) -> Any:
-    """``value`` with every string occurrence of ``secret`` replaced; never mutates input."""
+    """`value` with every string occurrence of `secret` replaced; never mutates input."""
     if not secret:
         return value
     if isinstance(value, str):
@@ -130,7 +130,7 @@ def _map_httpx_errors(delivered: Callable[[], bool] = lambda: False) -> Iterator
 
 
 def _surrogate_at(value: Any, path: str) -> str | None:
-    """Where in a JSON body the first lone surrogate is (``messages[0].content, position 3``)."""
+    """Where in a JSON body the first lone surrogate is (`messages[0].content, position 3`)."""
     if isinstance(value, str):
         for position, char in enumerate(value):
             if "\ud800" <= char <= "\udfff":
@@ -254,13 +254,13 @@ class ClientPolicy:
             ) from exc
 
     def _deadline(self, total_timeout: float | None) -> Deadline:
-        """The deadline of one call: ``total_timeout`` given to the call, else the config's."""
+        """The deadline of one call: `total_timeout` given to the call, else the config's."""
         if total_timeout is None:
             return Deadline(self.config.total_timeout)
         return Deadline(check_total_timeout(total_timeout))
 
     def _url(self, path: str) -> httpx.URL:
-        """The parsed URL of ``path``, parsed once (parsing costs ~5% of a call)."""
+        """The parsed URL of `path`, parsed once (parsing costs ~5% of a call)."""
         url = self._urls.get(path)
         if url is None:
             url = httpx.URL(self.config.surface.url_for(path))
@@ -271,7 +271,7 @@ class ClientPolicy:
     def _retry_after(
         self, error: ZaiError, retries_taken: int, headers: Mapping[str, str] | None
     ) -> float | None:
-        """Seconds to wait before retrying after ``error``, or ``None`` to raise it."""
+        """Seconds to wait before retrying after `error`, or `None` to raise it."""
         if retries_taken >= self.config.max_retries:
             return None
         if isinstance(error, APIStatusError):
@@ -345,7 +345,7 @@ class ClientPolicy:
 
     @staticmethod
     def _reads_whole(response: httpx.Response) -> bool:
-        """``True`` when a streamed request's answer is read whole, not as events: an error
+        """`True` when a streamed request's answer is read whole, not as events: an error
         status, or a 2xx JSON answer (a gateway that buffers).
 
         Raises:
@@ -367,7 +367,7 @@ class ClientPolicy:
 
     @staticmethod
     def _check_finished(finished: Callable[[], bool] | None) -> None:
-        """A stream that ended without ``[DONE]`` is complete only if ``finished()`` says so."""
+        """A stream that ended without `[DONE]` is complete only if `finished()` says so."""
         if finished is None or not finished():
             raise StreamInterruptedError("the stream ended before [DONE]")
 
@@ -380,7 +380,7 @@ class ClientPolicy:
         path: str,
         deadline: Deadline = _NO_DEADLINE,
     ) -> float:
-        """Seconds to wait before the next attempt after ``error``; raises it when none.
+        """Seconds to wait before the next attempt after `error`; raises it when none.
 
         The key is taken out of the error first; an error after the first delivered event
         is never retried (the caller has seen part of the answer; the total deadline passed
