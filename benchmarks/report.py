@@ -553,7 +553,7 @@ def render_text(results: Results) -> str:
 def render_markdown(results: Results, chart_name: str | None) -> str:
     """``latest.md``: machine, method, tables, targets, chart link."""
     info = machine()
-    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     mode = " (--quick: tiny counts, figures not meaningful)" if results.settings.quick else ""
     lines = [
         f"# Benchmark results{mode}",

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Self
 
 from langchain_core.utils import from_env
 from pydantic import AliasChoices, Field, SecretStr, field_serializer, model_validator
-from typing_extensions import Self
 
 from zai_core.config import (
     check_api_key,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
-from typing import Any, Literal, cast
+from typing import Any, Literal, Self, cast
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import LangSmithParams, LanguageModelInput, ModelProfile
@@ -20,7 +20,6 @@ from pydantic import (
     PrivateAttr,
     model_validator,
 )
-from typing_extensions import Self
 
 from langchain_zai._config import ZaiSettings
 from langchain_zai._convert import (

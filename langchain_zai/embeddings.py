@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Self
 
 from langchain_core.embeddings import Embeddings
 from langchain_core.exceptions import ContextOverflowError
@@ -14,7 +14,6 @@ from pydantic import (
     PrivateAttr,
     model_validator,
 )
-from typing_extensions import Self
 
 from langchain_zai._config import ZaiSettings
 from langchain_zai._errors import to_langchain_error

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
 from pydantic import Field, PrivateAttr, model_validator
-from typing_extensions import Self
 
 from zai_core.embeddings import (
     DEFAULT_EMBEDDING_MODEL,

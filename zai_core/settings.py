@@ -11,10 +11,9 @@ LlamaIndex).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from pydantic import BaseModel, PrivateAttr, field_validator, model_validator
-from typing_extensions import Self
 
 from .config import check_config_words, pickle_state_without_secrets
 from .factory import ClientCache, cached_client

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import importlib.metadata
-from pathlib import Path
-
 import tomllib
+from pathlib import Path
 
 import zai_core
 from zai_core import _version, client
