@@ -19,8 +19,13 @@ from langchain_core.documents.base import Blob, Document
 
 from langchain_zai._errors import translate_errors
 from langchain_zai.document_loaders import _ZaiClientHolder
-from zai_core import LayoutPage, LayoutResult, aread_document, read_document
-from zai_core.ocr import FileSource, check_page_range
+from zai_core import LayoutResult, aread_document, read_document
+from zai_core.ocr import (
+    FileSource,
+    check_page_range,
+    layout_document_metadata,
+    layout_page_metadata,
+)
 
 __all__ = ["ZaiOCRLoader", "ZaiOCRParser"]
 
@@ -30,22 +35,6 @@ Mode = Literal["page", "single"]
 # --------------------------------------------------------------------------- conversions
 
 
-def _elements(page: LayoutPage) -> list[dict[str, Any]]:
-    return [
-        {"index": e.index, "label": e.label, "bbox": list(e.bbox), "content": e.content}
-        for e in page.elements
-    ]
-
-
-def _page_metadata(page: LayoutPage) -> dict[str, Any]:
-    return {
-        "page": page.number,
-        "page_width": page.width,
-        "page_height": page.height,
-        "layout_elements": _elements(page),
-    }
-
-
 def _layout_to_documents(result: LayoutResult, source: str, mode: Mode) -> list[Document]:
     """``Document`` objects of a parsed document: one per page, or one in ``"single"`` mode.
 
@@ -53,18 +42,12 @@ def _layout_to_documents(result: LayoutResult, source: str, mode: Mode) -> list[
     ``total_pages`` and ``layout_elements`` (``index``, ``label``, ``bbox``, ``content``).
     Pure.
     """
-    common: dict[str, Any] = {
-        "source": source,
-        "total_pages": result.num_pages or len(result.pages),
-    }
-    for key in ("model", "request_id"):
-        if getattr(result, key):
-            common[key] = getattr(result, key)
+    common = layout_document_metadata(result, source)
     if mode == "single":
-        pages = [_page_metadata(p) for p in result.pages]
+        pages = [layout_page_metadata(p) for p in result.pages]
         return [Document(page_content=result.markdown, metadata={**common, "pages": pages})]
     return [
-        Document(page_content=page.markdown, metadata={**common, **_page_metadata(page)})
+        Document(page_content=page.markdown, metadata={**common, **layout_page_metadata(page)})
         for page in result.pages
     ]
 

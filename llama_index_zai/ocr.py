@@ -18,7 +18,12 @@ from pydantic import Field, model_validator
 
 from llama_index_zai.readers import _ZaiReaderConfig
 from zai_core import LayoutPage, LayoutResult, aread_document, read_document
-from zai_core.ocr import FileSource, check_page_range
+from zai_core.ocr import (
+    FileSource,
+    check_page_range,
+    layout_document_metadata,
+    layout_page_metadata,
+)
 
 __all__ = ["ZaiOCRReader"]
 
@@ -41,21 +46,9 @@ _HIDDEN = [
 # --------------------------------------------------------------------------- conversions
 
 
-def _elements(page: LayoutPage) -> list[dict[str, Any]]:
-    return [
-        {"index": e.index, "label": e.label, "bbox": list(e.bbox), "content": e.content}
-        for e in page.elements
-    ]
-
-
 def _page_metadata(page: LayoutPage) -> dict[str, Any]:
-    return {
-        "page": page.number,
-        "page_label": str(page.number),
-        "page_width": page.width,
-        "page_height": page.height,
-        "layout_elements": _elements(page),
-    }
+    """The shared page metadata plus LlamaIndex's `page_label` (what citations name)."""
+    return {**layout_page_metadata(page), "page_label": str(page.number)}
 
 
 def _layout_to_documents(
@@ -71,14 +64,8 @@ def _layout_to_documents(
     ``content``), plus ``extra_info``. Only ``file_name`` and ``page_label`` reach embeddings
     and prompts, so a citation can name the page.
     """
-    common: dict[str, Any] = {
-        "source": source,
-        "file_name": Path(source).name if "://" not in source else source,
-        "total_pages": result.num_pages or len(result.pages),
-    }
-    for key in ("model", "request_id"):
-        if getattr(result, key):
-            common[key] = getattr(result, key)
+    common = layout_document_metadata(result, source)
+    common["file_name"] = Path(source).name if "://" not in source else source
     common.update(extra_info or {})
     hidden = {"excluded_embed_metadata_keys": _HIDDEN, "excluded_llm_metadata_keys": _HIDDEN}
     if mode == "single":

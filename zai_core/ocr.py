@@ -50,6 +50,8 @@ __all__ = [
     "check_document_limits",
     "check_page_range",
     "count_pdf_pages",
+    "layout_document_metadata",
+    "layout_page_metadata",
     "load_document",
     "parse_layout_result",
     "read_document",
@@ -342,6 +344,39 @@ def parse_layout_result(body: Any, *, first_page: int = 1) -> LayoutResult:
         visualization=tuple(str(u) for u in body.get("layout_visualization") or ()),
         usage=dict(body.get("usage") or {}),
     )
+
+
+def layout_page_metadata(page: LayoutPage) -> dict[str, Any]:
+    """The metadata both frameworks put on one page's document. Pure.
+
+    `page` (from 1), `page_width` / `page_height`, and `layout_elements`: one dict per
+    element with its `index`, `label`, `bbox` and `content`.
+    """
+    return {
+        "page": page.number,
+        "page_width": page.width,
+        "page_height": page.height,
+        "layout_elements": [
+            {"index": e.index, "label": e.label, "bbox": list(e.bbox), "content": e.content}
+            for e in page.elements
+        ],
+    }
+
+
+def layout_document_metadata(result: LayoutResult, source: str) -> dict[str, Any]:
+    """The metadata every document of one parsed file shares. Pure.
+
+    `source`, `total_pages` (Z.ai's count, else the pages parsed), and `model` /
+    `request_id` when the answer names them.
+    """
+    common: dict[str, Any] = {
+        "source": source,
+        "total_pages": result.num_pages or len(result.pages),
+    }
+    for key in ("model", "request_id"):
+        if getattr(result, key):
+            common[key] = getattr(result, key)
+    return common
 
 
 # --------------------------------------------------------------------------- calls
