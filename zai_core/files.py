@@ -60,7 +60,7 @@ class FilePayload:
     mimetype: str
 
     def __repr__(self) -> str:
-        return f"FilePayload(filename={self.filename!r}, size={len(self.content)})"
+        return f"{type(self).__name__}(filename={self.filename!r}, size={len(self.content)})"
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import APIResponseValidationError
+from .files import FilePayload
 from .transport import Transport
 from .web import optional_ids, require_text
 
@@ -203,16 +204,9 @@ MAX_PROMPT_CHARS = 8000
 AudioSource = str | os.PathLike[str] | bytes
 
 
-@dataclass(frozen=True)
-class AudioFile:
+@dataclass(frozen=True, repr=False)
+class AudioFile(FilePayload):
     """An audio file ready to upload: name, bytes and MIME type (bytes never in `repr`)."""
-
-    filename: str
-    content: bytes
-    mimetype: str
-
-    def __repr__(self) -> str:
-        return f"AudioFile(filename={self.filename!r}, size={len(self.content)})"
 
 
 @dataclass(frozen=True)
