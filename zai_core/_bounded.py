@@ -14,41 +14,16 @@ its calls stay bounded per read only.
 
 from __future__ import annotations
 
-import contextlib
 import ssl
-import time
 import typing
-from collections.abc import Iterable, Iterator
-from contextvars import ContextVar
+from collections.abc import Iterable
 
 import httpcore
 import httpx
 
+from ._deadline import bounded_by, cut_to_deadline
+
 __all__ = ["DeadlineTransport", "bounded_by"]
-
-#: The `time.monotonic()` at which the current call must end (`None`: no deadline).
-_END: ContextVar[float | None] = ContextVar("zai_core_deadline", default=None)
-
-
-@contextlib.contextmanager
-def bounded_by(end: float | None) -> Iterator[None]:
-    """Within the block, reads and writes on `DeadlineTransport` end at `end`."""
-    token = _END.set(end)
-    try:
-        yield
-    finally:
-        _END.reset(token)
-
-
-def _cut(timeout: float | None, expired: type[Exception]) -> float | None:
-    """`timeout` cut to the time left before the current deadline; `expired` once past."""
-    end = _END.get()
-    if end is None:
-        return timeout
-    left = end - time.monotonic()
-    if left <= 0:
-        raise expired("the call's total_timeout has passed")
-    return left if timeout is None else min(timeout, left)
 
 
 class _BoundedStream(httpcore.NetworkStream):
@@ -58,10 +33,10 @@ class _BoundedStream(httpcore.NetworkStream):
         self._stream = stream
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._stream.read(max_bytes, _cut(timeout, httpcore.ReadTimeout))
+        return self._stream.read(max_bytes, cut_to_deadline(timeout, httpcore.ReadTimeout))
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._stream.write(buffer, _cut(timeout, httpcore.WriteTimeout))
+        self._stream.write(buffer, cut_to_deadline(timeout, httpcore.WriteTimeout))
 
     def close(self) -> None:
         self._stream.close()
@@ -72,7 +47,7 @@ class _BoundedStream(httpcore.NetworkStream):
         server_hostname: str | None = None,
         timeout: float | None = None,
     ) -> httpcore.NetworkStream:
-        timeout = _cut(timeout, httpcore.ConnectTimeout)
+        timeout = cut_to_deadline(timeout, httpcore.ConnectTimeout)
         return _BoundedStream(self._stream.start_tls(ssl_context, server_hostname, timeout))
 
     def get_extra_info(self, info: str) -> typing.Any:
@@ -93,7 +68,7 @@ class _BoundedBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.NetworkStream:
-        timeout = _cut(timeout, httpcore.ConnectTimeout)
+        timeout = cut_to_deadline(timeout, httpcore.ConnectTimeout)
         stream = self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
         return _BoundedStream(stream)
 
@@ -103,7 +78,7 @@ class _BoundedBackend(httpcore.NetworkBackend):
         timeout: float | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.NetworkStream:
-        timeout = _cut(timeout, httpcore.ConnectTimeout)
+        timeout = cut_to_deadline(timeout, httpcore.ConnectTimeout)
         return _BoundedStream(self._backend.connect_unix_socket(path, timeout, socket_options))
 
     def sleep(self, seconds: float) -> None:

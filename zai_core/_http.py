@@ -18,8 +18,6 @@ from typing import Any
 
 import httpx
 
-from ._bounded import DeadlineTransport
-
 __all__ = [
     "ASYNC_TRANSPORTS",
     "RedactSecretsFilter",
@@ -48,7 +46,10 @@ def make_sync_transport() -> httpx.BaseTransport:
     """The transport of the shared sync client (a seam tests use to record cassettes).
 
     Its reads and writes end at the deadline of the call (`total_timeout`), headers too.
+    Imported here, on first use, because it imports httpcore (which httpx also defers).
     """
+    from ._bounded import DeadlineTransport
+
     return DeadlineTransport(_LIMITS)
 
 

@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 
 from . import _http, _json
-from ._bounded import bounded_by
+from ._deadline import bounded_by
 from ._version import __version__
 from .accumulate import completion_to_chunk
 from .config import TimeoutLike, ZaiConfig, resolve_timeout

@@ -61,6 +61,14 @@ def test_chat_imports_no_service_module(statement: str) -> None:
     assert sorted(loaded.intersection(SERVICE_MODULES)) == []
 
 
+@pytest.mark.parametrize("statement", ["import zai_core", "import langchain_zai"])
+def test_httpcore_loads_with_the_first_transport_not_with_the_import(statement: str) -> None:
+    """httpx defers httpcore to the first transport; the deadline transport does too."""
+    loaded = set(_loaded_after(statement))
+    assert "zai_core.client" in loaded
+    assert sorted(loaded.intersection({"httpcore", "zai_core._bounded"})) == []
+
+
 @pytest.mark.parametrize("package", ["zai_core", "langchain_zai", "llama_index_zai"])
 def test_every_public_name_imports_and_loads_its_module_on_first_use(package: str) -> None:
     script = (
