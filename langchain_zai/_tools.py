@@ -23,7 +23,7 @@ from zai_core.chat_rules import (
     function_names,
     normalize_tool,
     resolve_tool_choice,
-    unforced_tool_warning,
+    warn_if_unforced,
 )
 
 __all__ = [
@@ -33,7 +33,6 @@ __all__ = [
     "_convert_tool",
     "_convert_tools",
     "_resolved_choice",
-    "_warn_if_unforced",
 ]
 
 if TYPE_CHECKING:  # langchain_core.tools is imported on first bind_tools, not with ChatZai
@@ -78,7 +77,7 @@ def _convert_tools(tools: Sequence[Any]) -> list[dict[str, Any]]:
 def _checked(body: Mapping[str, Any], result: ChatResult) -> ChatResult:
     """``result``, after warning if a forced tool was not called."""
     message = result.generations[0].message if result.generations else None
-    _warn_if_unforced(body, isinstance(message, AIMessage) and bool(message.tool_calls))
+    warn_if_unforced(body, isinstance(message, AIMessage) and bool(message.tool_calls))
     return result
 
 
@@ -102,10 +101,3 @@ def _resolved_choice(
             warned.add(choice.warning)
         warnings.warn(choice.warning, stacklevel=stacklevel)
     return choice
-
-
-def _warn_if_unforced(body: Mapping[str, Any], called: bool) -> None:
-    """Warn when a forced tool was not called (Z.ai does not document forcing)."""
-    warning = unforced_tool_warning(body, called)
-    if warning:
-        warnings.warn(warning, stacklevel=4)

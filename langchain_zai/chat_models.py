@@ -36,9 +36,10 @@ from langchain_zai._tools import (
     _convert_tool,
     _convert_tools,
     _resolved_choice,
-    _warn_if_unforced,
 )
 from zai_core import ChatParameters, build_chat_body, get_model_info
+from zai_core.accumulate import StreamAccumulator
+from zai_core.chat_rules import warn_if_unforced
 from zai_core.grounding import forced_search_query
 from zai_core.tokenizer import TokenCounter, tokenizer_model
 
@@ -490,24 +491,18 @@ class ChatZai(ZaiSettings, BaseChatModel, ChatParameters):
     ) -> Iterator[ChatGenerationChunk]:
         total = kwargs.pop("total_timeout", None)
         body = self._get_request_payload(messages, stop=stop, stream=True, **kwargs)
-        usage = "stream_options" in body
-        query = forced_search_query(body.get("tools"))
+        to_chunk = _StreamChunks(body)
         with translate_errors():
             stream = self._get_client().stream_chat(body, total_timeout=total)
         with translate_errors(stream.accumulator), stream:
             for raw in stream:
-                message = _convert_chunk_to_message_chunk(
-                    raw, stream.accumulator, stream_usage=usage
-                )
-                if message is None:
+                chunk = to_chunk(raw, stream.accumulator)
+                if chunk is None:
                     continue
-                if "web_search" in raw:
-                    _ground(message, stream.accumulator.content, query)
-                chunk = ChatGenerationChunk(message=message)
                 if run_manager is not None:
-                    run_manager.on_llm_new_token(cast(str, message.content), chunk=chunk)
+                    run_manager.on_llm_new_token(cast(str, chunk.message.content), chunk=chunk)
                 yield chunk
-        _warn_if_unforced(body, bool(stream.accumulator.tool_calls))
+        warn_if_unforced(body, stream.accumulator.has_tool_calls)
 
     async def _astream(
         self,
@@ -518,25 +513,21 @@ class ChatZai(ZaiSettings, BaseChatModel, ChatParameters):
     ) -> AsyncIterator[ChatGenerationChunk]:
         total = kwargs.pop("total_timeout", None)
         body = self._get_request_payload(messages, stop=stop, stream=True, **kwargs)
-        usage = "stream_options" in body
-        query = forced_search_query(body.get("tools"))
+        to_chunk = _StreamChunks(body)
         with translate_errors():
             stream = self._get_client().astream_chat(body, total_timeout=total)
         with translate_errors(stream.accumulator):
             async with stream:
                 async for raw in stream:
-                    message = _convert_chunk_to_message_chunk(
-                        raw, stream.accumulator, stream_usage=usage
-                    )
-                    if message is None:
+                    chunk = to_chunk(raw, stream.accumulator)
+                    if chunk is None:
                         continue
-                    if "web_search" in raw:
-                        _ground(message, stream.accumulator.content, query)
-                    chunk = ChatGenerationChunk(message=message)
                     if run_manager is not None:
-                        await run_manager.on_llm_new_token(cast(str, message.content), chunk=chunk)
+                        await run_manager.on_llm_new_token(
+                            cast(str, chunk.message.content), chunk=chunk
+                        )
                     yield chunk
-        _warn_if_unforced(body, bool(stream.accumulator.tool_calls))
+        warn_if_unforced(body, stream.accumulator.has_tool_calls)
 
     # ------------------------------------------------------------------ tools
 
@@ -669,3 +660,24 @@ class ChatZai(ZaiSettings, BaseChatModel, ChatParameters):
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]] | None]:
         wire = _convert_messages_to_dicts(messages)
         return wire, _convert_tools(tools) if tools else None
+
+
+class _StreamChunks:
+    """Streamed chunks of one request as `ChatGenerationChunk`s: the per-chunk decisions
+    `_stream` and `_astream` share (usage wanted, grounding on the chunk with the search)."""
+
+    __slots__ = ("query", "usage")
+
+    def __init__(self, body: Mapping[str, Any]) -> None:
+        self.usage = "stream_options" in body
+        self.query = forced_search_query(body.get("tools"))
+
+    def __call__(
+        self, raw: dict[str, Any], accumulator: StreamAccumulator
+    ) -> ChatGenerationChunk | None:
+        message = _convert_chunk_to_message_chunk(raw, accumulator, stream_usage=self.usage)
+        if message is None:
+            return None
+        if "web_search" in raw:
+            _ground(message, accumulator.content, self.query)
+        return ChatGenerationChunk(message=message)

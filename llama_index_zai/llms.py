@@ -40,7 +40,7 @@ from llama_index.core.prompts import PromptTemplate
 from llama_index.core.types import Model, PydanticProgramMode
 
 from zai_core import CHAT_PARAMETERS, ChatParameters, build_chat_body, get_model_info
-from zai_core.chat_rules import function_names, resolve_tool_choice, unforced_tool_warning
+from zai_core.chat_rules import function_names, resolve_tool_choice, warn_if_unforced
 
 from ._config import ZaiSettings
 from ._convert import (
@@ -334,7 +334,7 @@ class Zai(ZaiSettings, FunctionCallingLLM, ChatParameters):
         response = _convert_response_to_chat_response(
             self._get_client().chat(body, total_timeout=total)
         )
-        _warn_if_unforced(body, bool(response.message.additional_kwargs.get("tool_calls")))
+        warn_if_unforced(body, bool(response.message.additional_kwargs.get("tool_calls")))
         return response
 
     async def _achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
@@ -343,7 +343,7 @@ class Zai(ZaiSettings, FunctionCallingLLM, ChatParameters):
         response = _convert_response_to_chat_response(
             await self._get_client().achat(body, total_timeout=total)
         )
-        _warn_if_unforced(body, bool(response.message.additional_kwargs.get("tool_calls")))
+        warn_if_unforced(body, bool(response.message.additional_kwargs.get("tool_calls")))
         return response
 
     def _stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
@@ -359,7 +359,7 @@ class Zai(ZaiSettings, FunctionCallingLLM, ChatParameters):
                         chunk, stream.accumulator, state
                     )
                     yield response
-            _warn_if_unforced(body, bool(stream.accumulator.tool_calls))
+            warn_if_unforced(body, stream.accumulator.has_tool_calls)
 
         return gen()
 
@@ -378,7 +378,7 @@ class Zai(ZaiSettings, FunctionCallingLLM, ChatParameters):
                         chunk, stream.accumulator, state
                     )
                     yield response
-            _warn_if_unforced(body, bool(stream.accumulator.tool_calls))
+            warn_if_unforced(body, stream.accumulator.has_tool_calls)
 
         return gen()
 
@@ -573,10 +573,3 @@ class Zai(ZaiSettings, FunctionCallingLLM, ChatParameters):
                 yield current
 
         return gen()  # type: ignore[return-value]
-
-
-def _warn_if_unforced(body: dict[str, Any], called: bool) -> None:
-    """Warn when a forced tool was not called (Z.ai does not document forcing)."""
-    warning = unforced_tool_warning(body, called)
-    if warning:
-        warnings.warn(warning, UserWarning, stacklevel=4)

@@ -263,6 +263,11 @@ class StreamAccumulator:
         return {i: {**c, "arguments": _joined(c["arguments"])} for i, c in self._calls.items()}
 
     @property
+    def has_tool_calls(self) -> bool:
+        """Whether any tool call has started (without joining any arguments)."""
+        return bool(self._calls)
+
+    @property
     def content(self) -> str:
         """Text received so far."""
         return _joined(self._content)

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -70,6 +71,7 @@ __all__ = [
     "text_only",
     "unforced_tool_warning",
     "user_content",
+    "warn_if_unforced",
 ]
 
 #: How text parts become one string (see the module docstring for why a newline).
@@ -340,3 +342,11 @@ def unforced_tool_warning(body: Mapping[str, Any], called: bool) -> str | None:
         f"tool_choice forced {choice['function']['name']!r} but Z.ai answered without a "
         "tool call (Z.ai documents only tool_choice='auto')"
     )
+
+
+def warn_if_unforced(body: Mapping[str, Any], called: bool, *, stacklevel: int = 3) -> None:
+    """Warn (`UserWarning`) when the tool `body` forced was not called; both adapters'
+    chat paths call this once per answer (`unforced_tool_warning` says what)."""
+    warning = unforced_tool_warning(body, called)
+    if warning:
+        warnings.warn(warning, UserWarning, stacklevel=stacklevel)

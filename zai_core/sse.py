@@ -145,9 +145,7 @@ def decode_event(sse: ServerSentEvent, envelope: str | None = None) -> Any:
         raise APIResponseValidationError(
             f"Z.ai sent a stream event that is not a JSON object: {data[:200]!r}", body=data
         )
-    if sse.event == "error" or (
-        isinstance(payload, dict) and "error" in payload and "choices" not in payload
-    ):
+    if sse.event == "error" or ("error" in payload and "choices" not in payload):
         raise make_status_error(200, payload)
     return payload
 
