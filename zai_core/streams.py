@@ -143,6 +143,12 @@ def _fail_on_finish(accumulator: StreamAccumulator) -> None:
         raise error
 
 
+def _attach_partial(error: StreamInterruptedError, accumulator: StreamAccumulator) -> None:
+    """Give an interrupted stream's error what had arrived (text it lacks, the reasoning)."""
+    error.partial_text = error.partial_text or accumulator.content
+    error.partial_reasoning = accumulator.reasoning
+
+
 class ChatStream:
     """A streamed chat answer: iterate chunk dicts; `accumulator` holds the whole so far.
 
@@ -168,8 +174,7 @@ class ChatStream:
                     _fail_on_finish(accumulator)
                 yield chunk
         except StreamInterruptedError as error:
-            error.partial_text = error.partial_text or accumulator.content
-            error.partial_reasoning = accumulator.reasoning
+            _attach_partial(error, accumulator)
             raise
         finally:
             events.close()  # type: ignore[attr-defined]
@@ -212,8 +217,7 @@ class AsyncChatStream:
                     _fail_on_finish(accumulator)
                 yield chunk
         except StreamInterruptedError as error:
-            error.partial_text = error.partial_text or accumulator.content
-            error.partial_reasoning = accumulator.reasoning
+            _attach_partial(error, accumulator)
             raise
         finally:
             await events.aclose()  # type: ignore[attr-defined]
