@@ -1,38 +1,49 @@
 """JSON decoding for the hot paths (stream events, chat answers, embeddings).
 
-`orjson` decodes several times faster than the standard library (a 2,048-dim embeddings
-answer of 64 vectors: about 10 ms against 65 ms), and is a dependency of this package. The
-standard library is the fallback when orjson cannot be imported (an interpreter without its
-wheels), and the referee whenever the two could disagree, so the result is always exactly
-what :func:`json.loads` returns:
+[msgspec](https://jcristharif.com/msgspec/) decodes several times faster than the standard
+library and is a dependency of this package. It does two jobs here:
 
-- `NaN` / `Infinity` / `-Infinity` and numbers beyond a double (`1e400`): orjson
-  rejects them, the standard library reads them as floats, so the standard library decodes;
-- integers beyond 64 bits: orjson turns them into floats silently, so any run of 19 digits in
-  the input sends the text to the standard library, which keeps them exact;
-- text that is not JSON: the standard library raises its own :class:`json.JSONDecodeError`
-  (orjson's is a subclass of it too), so callers catch one error type.
+- :func:`loads`: any JSON document, with exactly the result of :func:`json.loads`. msgspec
+  keeps integers of any size exact, as the standard library does. Where the two could
+  differ, msgspec refuses the input and the standard library decodes it, so the result
+  and the error are always the standard library's:
+  - `NaN` / `Infinity` / `-Infinity` and numbers beyond a double (`1e400`), which the
+    standard library reads as floats;
+  - a lone surrogate escape (`"\\ud800"`), which the standard library keeps;
+  - a byte-order mark, or bytes in UTF-16 / UTF-32, which the standard library detects;
+  - text that is not JSON: the standard library raises its :class:`json.JSONDecodeError`,
+    so callers catch one error type.
+- :func:`typed_loads`: a document decoded and checked against a type in the same pass
+  (a 64 x 2,048-dim embeddings answer with every component checked to be a float: about
+  4 ms, against 7.5 ms for a plain decode followed by a check of each component in Python).
+
+The standard library is the fallback when msgspec cannot be imported (an interpreter without
+its wheels): :func:`loads` then decodes with it alone and :func:`typed_loads` returns `None`.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
-__all__ = ["HAVE_ORJSON", "JSONDecodeError", "loads"]
+__all__ = ["HAVE_MSGSPEC", "JSONDecodeError", "loads", "typed_loads"]
 
 JSONDecodeError = json.JSONDecodeError
 
 try:
-    import orjson as _orjson
+    import msgspec as _msgspec
 except ImportError:  # pragma: no cover - exercised by the fallback test with a patched flag
-    _orjson = None  # type: ignore[assignment]
+    _msgspec = None  # type: ignore[assignment]
 
 #: Whether the fast decoder is in use.
-HAVE_ORJSON = _orjson is not None
-_DIGITS = bytes.maketrans(b"123456789", b"000000000")
-_LONG_RUN = b"0" * 19  # -2**63 has 19 digits: any integer orjson would turn into a float
+HAVE_MSGSPEC = _msgspec is not None
 _std_loads = json.loads
+if _msgspec is not None:
+    _decode = _msgspec.json.Decoder().decode
+    _MsgspecError: type[Exception] = _msgspec.MsgspecError
+else:  # pragma: no cover
+    _MsgspecError = Exception
 
 
 def loads(data: str | bytes) -> Any:
@@ -42,19 +53,30 @@ def loads(data: str | bytes) -> Any:
         json.JSONDecodeError: `data` is not JSON.
         UnicodeDecodeError: `data` is bytes that are not UTF-8 / UTF-16 / UTF-32.
     """
-    if not HAVE_ORJSON:
+    if not HAVE_MSGSPEC:
         return _std_loads(data)
-    if isinstance(data, str):
-        try:
-            raw = data.encode()
-        except UnicodeEncodeError:  # a lone surrogate escape: only the stdlib reads it
-            return _std_loads(data)
-    else:
-        raw = data
     try:
-        value = _orjson.loads(raw)
-    except _orjson.JSONDecodeError:
+        return _decode(data)
+    except _MsgspecError:  # not JSON, or JSON only the standard library reads
         return _std_loads(data)
-    if raw.translate(_DIGITS).find(_LONG_RUN) >= 0:
-        return _std_loads(data)  # a long number: keep integers exact
-    return value
+
+
+@functools.cache
+def _typed_decoder(type_: Any) -> Any:
+    return _msgspec.json.Decoder(type_).decode
+
+
+def typed_loads(data: bytes, type_: Any) -> Any | None:
+    """`data` decoded and checked against `type_` (a `TypedDict` or other msgspec type) in
+    one pass, or `None` when it does not fit `type_`, is not JSON, or msgspec is missing.
+
+    Keys the type does not name are dropped; an `int` is accepted (as a `float`) where the
+    type says `float`. A caller that gets `None` decodes with :func:`loads` and checks the
+    value itself, so the outcome never depends on which path was taken.
+    """
+    if not HAVE_MSGSPEC:
+        return None
+    try:
+        return _typed_decoder(type_)(data)
+    except _MsgspecError:
+        return None

@@ -285,10 +285,16 @@ class ClientPolicy:
             return None
         return retry_delay(retries_taken, headers)
 
-    def _decode_json(self, status_code: int, headers: Mapping[str, str], content: bytes) -> Any:
+    def _decode_json(
+        self,
+        status_code: int,
+        headers: Mapping[str, str],
+        content: bytes,
+        decode: Callable[[bytes], Any] | None = None,
+    ) -> Any:
         try:
-            # orjson; exactly what json.loads returns
-            body = _json.loads(content.removeprefix(codecs.BOM_UTF8))
+            # msgspec; exactly what json.loads returns
+            body = (decode or _json.loads)(content.removeprefix(codecs.BOM_UTF8))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             text = content.decode("utf-8", errors="replace")
             raise APIResponseValidationError(
@@ -329,12 +335,13 @@ class ClientPolicy:
         response: httpx.Response,
         content: bytes,
         validate: Callable[[Any], None] | None = None,
+        decode: Callable[[bytes], Any] | None = None,
     ) -> Any:
         """The parsed, validated body of a read response; raises its error when it failed."""
         status, headers = response.status_code, response.headers
         if status >= 400:
             raise status_error_from_response(status, headers, content)
-        body = self._decode_json(status, headers, content)
+        body = self._decode_json(status, headers, content, decode)
         if validate is not None:
             try:
                 validate(body)
@@ -485,12 +492,15 @@ class ZaiClient(ClientPolicy, ChatMethods):
         timeout: TimeoutLike = None,
         validate: Callable[[Any], None] | None = None,
         total_timeout: float | None = None,
+        decode: Callable[[bytes], Any] | None = None,
     ) -> Any:
         """Send a request and return its parsed JSON body, retrying per the policy.
 
         `validate` runs on the parsed body inside the retry loop; an error it raises is
         retried like a server error when the policy says so. `total_timeout` (else the
-        client's) bounds the whole call, retries and waits included.
+        client's) bounds the whole call, retries and waits included. `decode` turns a 2xx
+        body's bytes into the answer (default `zai_core._json.loads`; it raises
+        `json.JSONDecodeError` on a body that is not JSON).
         """
         client = self._sync()
         deadline = self._deadline(total_timeout)
@@ -508,7 +518,7 @@ class ZaiClient(ClientPolicy, ChatMethods):
                         content = read_body(response, deadline)
                     finally:
                         response.close()
-                return self._answer(response, content, validate)
+                return self._answer(response, content, validate, decode)
             except ZaiError as error:
                 delay = self._retry_delay_or_raise(error, retries, attempt, method, path, deadline)
             time.sleep(delay)
@@ -526,6 +536,7 @@ class ZaiClient(ClientPolicy, ChatMethods):
         timeout: TimeoutLike = None,
         validate: Callable[[Any], None] | None = None,
         total_timeout: float | None = None,
+        decode: Callable[[bytes], Any] | None = None,
         on_retry: Callable[[ZaiError, float], None] | None = None,
     ) -> Any:
         """Async `request`; `on_retry(error, delay)` hears of each retry before its sleep
@@ -547,7 +558,7 @@ class ZaiClient(ClientPolicy, ChatMethods):
                             content = await aread_body(response, deadline)
                         finally:
                             await response.aclose()
-                return self._answer(response, content, validate)
+                return self._answer(response, content, validate, decode)
             except ZaiError as error:
                 delay = self._retry_delay_or_raise(error, retries, attempt, method, path, deadline)
                 if on_retry is not None:

@@ -33,8 +33,9 @@ import random
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NotRequired, TypedDict
 
+from . import _json
 from .errors import (
     APIResponseValidationError,
     APIStatusError,
@@ -52,6 +53,7 @@ __all__ = [
     "DEFAULT_MAX_CONCURRENCY",
     "EMBEDDINGS_PATH",
     "EMBEDDING_MODELS",
+    "CheckedEmbeddingAnswer",
     "ConcurrencyLimiter",
     "EmbeddingInputTooLongError",
     "EmbeddingModelLimits",
@@ -61,6 +63,7 @@ __all__ = [
     "EmptyEmbeddingInputError",
     "aembed_texts",
     "assemble_embeddings",
+    "decode_embedding_answer",
     "embed_texts",
     "empty_input_vector",
     "get_embedding_limits",
@@ -389,14 +392,52 @@ def _bad(message: str, answer: Any) -> APIResponseValidationError:
     return APIResponseValidationError(f"Z.ai embeddings answer: {message}", body=answer)
 
 
+class _WireVector(TypedDict):
+    embedding: list[float]
+    index: NotRequired[int]
+
+
+class _WireAnswer(TypedDict):
+    data: list[_WireVector]
+    usage: NotRequired[Any]
+    error: NotRequired[Any]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedEmbeddingAnswer:
+    """An embeddings answer whose decoder has already checked its shape: a `data` list of
+    objects, each with an `embedding` list of floats (and an `int` `index` when present).
+
+    Attributes:
+        body: the answer, holding only `data` (`embedding`, `index`) and `usage`.
+    """
+
+    body: dict[str, Any]
+
+
+def decode_embedding_answer(content: bytes) -> Any:
+    """The body of a 2xx `/embeddings` answer: a `CheckedEmbeddingAnswer` when it has the
+    answer's shape (decoded and checked in one pass), else the plain decoded JSON, which
+    `parse_embedding_response` checks element by element (and an answer that carries an
+    `error` goes back as plain JSON, so the client raises it as usual)."""
+    body = _json.typed_loads(content, _WireAnswer)
+    if body is None or "error" in body:
+        return _json.loads(content)
+    return CheckedEmbeddingAnswer(body)
+
+
 def parse_embedding_response(
     answer: Any, expected: int, dimensions: int | None = None
 ) -> tuple[list[list[float]], dict[str, int]]:
     """Vectors ordered by their `index`, and the usage, from one answer. Pure.
 
-    Raises `APIResponseValidationError` when the answer does not have exactly one
-    float vector per input, or (with `dimensions`) a vector of another size.
+    `answer` is the decoded JSON, or a `CheckedEmbeddingAnswer` (its components are not
+    checked again). Raises `APIResponseValidationError` when the answer does not have exactly
+    one float vector per input, or (with `dimensions`) a vector of another size.
     """
+    checked = isinstance(answer, CheckedEmbeddingAnswer)
+    if checked:
+        answer = answer.body
     data = answer.get("data") if isinstance(answer, dict) else None
     if not isinstance(data, list):
         raise _bad(f"no 'data' list: {str(answer)[:200]!r}", answer)
@@ -412,7 +453,7 @@ def parse_embedding_response(
             raise _bad(f"no vector at index {index}", answer)
         if dimensions is not None and len(vector) != dimensions:
             raise _bad(f"asked for {dimensions} dimensions, got {len(vector)}", answer)
-        vectors[index] = _as_floats(vector, index, answer)
+        vectors[index] = vector if checked else _as_floats(vector, index, answer)
     raw_usage = answer.get("usage")
     if not isinstance(raw_usage, dict):
         raw_usage = {}
@@ -553,12 +594,14 @@ def _send_sync(client: Transport, body: dict[str, Any]) -> Any:
     """One batch; sent again (after a backoff) when the client's retries end in a 429."""
     for requeue in range(RATE_LIMIT_REQUEUES):
         try:
-            return client.request("POST", EMBEDDINGS_PATH, json=body)
+            return client.request(
+                "POST", EMBEDDINGS_PATH, json=body, decode=decode_embedding_answer
+            )
         except RateLimitError:
             # Processes sharing one limit retry on the same Retry-After tick and collide
             # again: a short jittered pause spreads them out.
             time.sleep(min(0.05 * 2**requeue, 2.0) * (0.5 + random.random()))
-    return client.request("POST", EMBEDDINGS_PATH, json=body)
+    return client.request("POST", EMBEDDINGS_PATH, json=body, decode=decode_embedding_answer)
 
 
 async def aembed_texts(
@@ -591,7 +634,11 @@ async def aembed_texts(
             ok = False
             try:
                 answer = await client.arequest(
-                    "POST", EMBEDDINGS_PATH, json=request.body, on_retry=limiter.on_retry
+                    "POST",
+                    EMBEDDINGS_PATH,
+                    json=request.body,
+                    on_retry=limiter.on_retry,
+                    decode=decode_embedding_answer,
                 )
                 ok = True
                 break

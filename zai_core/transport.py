@@ -52,8 +52,10 @@ class Transport(Protocol):
         timeout: TimeoutLike = None,
         validate: Callable[[Any], None] | None = None,
         total_timeout: float | None = None,
+        decode: Callable[[bytes], Any] | None = None,
     ) -> Any:
-        """The parsed JSON answer of `method path`; `validate` runs on it."""
+        """The parsed JSON answer of `method path` (`decode` turns its bytes into the
+        answer, default `zai_core._json.loads`); `validate` runs on it."""
         ...
 
     async def arequest(
@@ -68,6 +70,7 @@ class Transport(Protocol):
         timeout: TimeoutLike = None,
         validate: Callable[[Any], None] | None = None,
         total_timeout: float | None = None,
+        decode: Callable[[bytes], Any] | None = None,
         on_retry: Callable[[ZaiError, float], None] | None = None,
     ) -> Any:
         """Async `request`; `on_retry(error, delay)` hears of each retry."""

@@ -617,12 +617,14 @@ class XpayClient(ClientPolicy, ChatMethods):
         timeout: TimeoutLike = None,
         validate: Callable[[Any], None] | None = None,
         total_timeout: float | None = None,
+        decode: Callable[[bytes], Any] | None = None,
         **form: Any,
     ) -> Any:
         """`POST /chat/completions`: the tool's whole answer, a `chat.completion` dict.
 
         Any other path, or form fields (`params` / `files` / `data`), raise
         `GatewayNotSupportedError`; `validate` runs on the answer after the retries.
+        `decode` is not used: the gateway's answer arrives decoded, in an MCP tool result.
         """
         arguments = self._tool_arguments(method, path, json, form=any(form.values()))
         answer = await self._call(arguments, timeout, total_timeout)

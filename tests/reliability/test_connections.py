@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import ssl
 
 import psutil
 
@@ -46,6 +47,19 @@ def test_asyncio_run_gives_its_connections_back(server: FaultServer) -> None:
     assert server.count("/chat/completions") == 10 * RUNS
     assert server.stats.accepted == RUNS  # one connection per run, reused within it
     assert not _http._async_clients  # every loop's pool forgotten
+
+
+def test_every_asyncio_run_reuses_one_tls_context() -> None:
+    """The CA bundle is loaded once per process, not with the pool of each ``asyncio.run()``
+    (20-40 ms each time): the pools of two runs hold the same verifying context."""
+
+    async def context() -> ssl.SSLContext:
+        pool = _http.shared_async_client()._transport._pool  # type: ignore[attr-defined]
+        return pool._ssl_context  # type: ignore[no-any-return]
+
+    first, second = asyncio.run(context()), asyncio.run(context())
+    assert first is second
+    assert first.verify_mode == ssl.CERT_REQUIRED and first.check_hostname
 
 
 def test_closed_loop_without_shutdown_is_forgotten(server: FaultServer) -> None:

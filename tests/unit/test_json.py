@@ -1,16 +1,16 @@
-"""``zai_core._json.loads``: orjson's speed, exactly ``json.loads``'s results and errors."""
+"""``zai_core._json``: msgspec speed, ``json.loads``'s exact results and errors; typed decoding."""
 
 from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 import pytest
 
 from zai_core import _json
 
-# Inputs where orjson alone would differ from the standard library, and ordinary ones.
+# Inputs where msgspec (or orjson) alone would differ from the standard library, and ordinary ones.
 CASES: list[str] = [
     '{"choices":[{"delta":{"content":"Hi"}}],"created":1782862773}',
     "NaN",
@@ -27,6 +27,7 @@ CASES: list[str] = [
     '"\u2028 caf\u00e9 \U0001f600"',
     "[]",
     "-0.0",
+    "[1e5, 1E-5, 5e-324, 1.7976931348623157e308, 0.30000000000000004]",
 ]
 
 
@@ -64,7 +65,7 @@ def test_nan_and_infinity_are_read_as_the_standard_library_reads_them() -> None:
 def test_not_json_raises_the_standard_library_error(bad: str) -> None:
     with pytest.raises(json.JSONDecodeError) as caught:
         _json.loads(bad)
-    assert type(caught.value) is json.JSONDecodeError  # not orjson's subclass
+    assert type(caught.value) is json.JSONDecodeError  # the standard library's own
 
 
 def test_bytes_that_are_not_unicode_raise_unicode_decode_error() -> None:
@@ -72,13 +73,59 @@ def test_bytes_that_are_not_unicode_raise_unicode_decode_error() -> None:
         _json.loads(b'"\xff\xfe\xfd')
 
 
-def test_orjson_is_used_when_installed() -> None:
-    assert _json.HAVE_ORJSON  # a real dependency of the package
+def test_msgspec_is_used_when_installed() -> None:
+    assert _json.HAVE_MSGSPEC  # a real dependency of the package
 
 
 @pytest.mark.parametrize("text", CASES)
-def test_without_orjson_the_standard_library_decodes(
+def test_without_msgspec_the_standard_library_decodes(
     text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(_json, "HAVE_ORJSON", False)
+    monkeypatch.setattr(_json, "HAVE_MSGSPEC", False)
     assert _same(_json.loads(text), json.loads(text))
+
+
+def test_a_byte_order_mark_is_treated_as_the_standard_library_treats_it() -> None:
+    assert _json.loads(b"\xef\xbb\xbf{}") == json.loads(b"\xef\xbb\xbf{}") == {}
+    with pytest.raises(json.JSONDecodeError):
+        _json.loads("\ufeff{}")
+
+
+def test_utf16_bytes_are_detected_as_the_standard_library_detects_them() -> None:
+    data = '{"a": "caf\u00e9"}'.encode("utf-16")
+    assert _json.loads(data) == json.loads(data) == {"a": "caf\u00e9"}
+
+
+class _Vector(TypedDict):
+    embedding: list[float]
+    index: NotRequired[int]
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b'{"embedding": [0.5, -1.25e-3], "index": 2}', {"embedding": [0.5, -0.00125], "index": 2}),
+        (b'{"embedding": [1, 0], "other": "dropped"}', {"embedding": [1.0, 0.0]}),
+        (b'{"embedding": [0.1], "index": 123456789012345678901234567890}',
+         {"embedding": [0.1], "index": 123456789012345678901234567890}),
+        (b'{"embedding": ["0.1"]}', None),  # a string is not a float
+        (b'{"embedding": [true]}', None),
+        (b'{"embedding": [null]}', None),
+        (b'{"embedding": [NaN]}', None),  # only the standard library reads NaN
+        (b'{"embedding": [1e400]}', None),
+        (b'{"embedding": [0.1], "index": 1.5}', None),
+        (b'{"index": 0}', None),
+        (b'[1, 2]', None),
+        (b'{"embedding": [0.1', None),  # not JSON
+    ],
+)  # fmt: skip
+def test_typed_loads_decodes_and_checks_or_returns_none(data: bytes, expected: Any) -> None:
+    decoded = _json.typed_loads(data, _Vector)
+    assert decoded == expected
+    if expected is not None:
+        assert all(type(x) is float for x in decoded["embedding"])
+
+
+def test_typed_loads_without_msgspec_returns_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_json, "HAVE_MSGSPEC", False)
+    assert _json.typed_loads(b'{"embedding": [0.5]}', _Vector) is None

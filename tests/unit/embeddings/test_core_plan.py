@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -14,9 +15,11 @@ from zai_core import (
 )
 from zai_core.embeddings import (
     EMBEDDING_MODELS,
+    CheckedEmbeddingAnswer,
     EmbeddingInputTooLongError,
     EmptyEmbeddingInputError,
     assemble_embeddings,
+    decode_embedding_answer,
     empty_input_vector,
     get_embedding_limits,
     input_error_for,
@@ -339,6 +342,56 @@ def test_parse_rejects_malformed_answers(
 ) -> None:
     with pytest.raises(APIResponseValidationError, match=match):
         parse_embedding_response(body, expected, dimensions)
+
+
+def _outcome(body: Any, expected: int, dimensions: int | None) -> Any:
+    try:
+        return parse_embedding_response(body, expected, dimensions)
+    except APIResponseValidationError as error:
+        return ("error", str(error).split(":")[1])
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected", "dimensions"),
+    [
+        (b'{"data":[{"index":1,"embedding":[0.5,-0.25]},{"index":0,"embedding":[1,2]}],'
+         b'"usage":{"prompt_tokens":3,"total_tokens":3},"model":"embedding-3"}', 2, 2),
+        (b'{"data":[{"embedding":[0.5]}],"usage":"abc"}', 1, None),
+        (b'{"data":[{"embedding":[0.5, NaN]}]}', 1, None),
+        (b'{"data":[{"embedding":[1e400]}]}', 1, None),
+        (b'{"data":[{"embedding":[0.5, true]}]}', 1, None),
+        (b'{"data":[{"embedding":["0.5"]}]}', 1, None),
+        (b'{"data":[{"embedding":[0.5, null]}]}', 1, None),
+        (b'{"data":[{"embedding":[]}]}', 1, None),
+        (b'{"data":[{"index":0,"embedding":[0.5]},{"index":0,"embedding":[0.5]}]}', 2, None),
+        (b'{"data":[{"index":7,"embedding":[0.5]}]}', 1, None),
+        (b'{"data":[{"index":123456789012345678901234567890,"embedding":[0.5]}]}', 1, None),
+        (b'{"data":[{"embedding":[0.5, 0.25]}]}', 1, 256),
+        (b'{"data":[]}', 1, None),
+        (b'{"object":"list"}', 1, None),
+        (b'{"data":[{"embedding":[123456789012345678901234567890]}]}', 1, None),
+    ],
+)  # fmt: skip
+def test_the_checked_decoder_and_the_plain_one_give_the_same_outcome(
+    raw: bytes, expected: int, dimensions: int | None
+) -> None:
+    fast = decode_embedding_answer(raw)
+    assert _outcome(fast, expected, dimensions) == _outcome(json.loads(raw), expected, dimensions)
+    outcome = _outcome(fast, expected, dimensions)
+    if outcome[0] != "error":
+        assert all(type(x) is float for vector in outcome[0] for x in vector)
+
+
+def test_a_well_formed_answer_is_checked_once_by_the_decoder() -> None:
+    raw = b'{"data":[{"index":0,"object":"embedding","embedding":[0.5,-0.25]}],"usage":{}}'
+    decoded = decode_embedding_answer(raw)
+    assert isinstance(decoded, CheckedEmbeddingAnswer)
+    assert decoded.body == {"data": [{"index": 0, "embedding": [0.5, -0.25]}], "usage": {}}
+    # An answer carrying an error goes back as plain JSON, for the client to raise.
+    assert decode_embedding_answer(b'{"data":[],"error":{"code":"1302"}}') == {
+        "data": [],
+        "error": {"code": "1302"},
+    }
 
 
 # --------------------------------------------------------------------------- error mapping
