@@ -175,14 +175,28 @@ def targets(results: Results) -> list[Target]:
             added = found.added_seconds * 1e3
         note = (found.error or "") if found else "not measured"
         out.append(Target(f"import {module}: time added", added, 30.0, "ms", note=note))
-    # Against the alternatives (paced per chunk), and the earlier async target.
+    # Against the alternatives (paced per chunk), and async over the default httpx transport
+    # against the framework floors. (Round 1 asked for <= 1.3x raw httpx here; issue 16 replaced
+    # that with the aiohttp target above, since LangChain over raw httpx alone measures ~1.35x.)
     vs("ChatZai per call vs ChatOpenAI", "chat_zai", "chat_openai", "per_call", 0.5)
     vs("ChatZai per chunk (paced) vs ChatOpenAI", "chat_zai", "chat_openai", "per_chunk", 0.5)
     vs("Zai per call vs OpenAILike", "zai", "openai_like", "per_call", 0.6)
     vs("Zai per chunk (paced) vs OpenAILike", "zai", "openai_like", "per_chunk", 0.5)
     async_calls = f"{results.settings.async_calls} async calls"
-    vs(f"ChatZai {async_calls} (httpx) vs raw httpx", "chat_zai", "raw", "async", 1.3)
-    vs(f"Zai {async_calls} (httpx) vs raw httpx", "zai", "raw", "async", 1.3)
+    vs_floor(
+        f"ChatZai {async_calls} (httpx) vs LangChain over raw httpx",
+        "chat_zai",
+        "langchain",
+        "async",
+        1.05,
+    )
+    vs_floor(
+        f"Zai {async_calls} (httpx) vs LlamaIndex over raw httpx",
+        "zai",
+        "llamaindex",
+        "async",
+        1.05,
+    )
     return out
 
 
