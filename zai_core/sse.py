@@ -109,7 +109,7 @@ class SSEParser:
 
 #: Returned by :func:`decode_event` for the ``[DONE]`` terminator.
 DONE: Any = object()
-_loads = _json.loads  # orjson; exactly what json.loads returns (zai_core/_json.py)
+_loads = _json.loads  # msgspec; exactly what json.loads returns (zai_core/_json.py)
 
 
 def decode_event(sse: ServerSentEvent, envelope: str | None = None) -> Any:
