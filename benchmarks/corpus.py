@@ -5,6 +5,15 @@
 - LlamaIndex's ``IngestionPipeline([ZaiEmbedding()]).run(num_workers=2)``: the framework's own
   parallel engine; ``ZaiEmbedding`` is pickled into spawned worker processes (the key is not
   pickled: each worker finds it in ``ZAI_API_KEY``);
+- that engine's own cost (the framework floor): the same pipeline and nodes with
+  ``MockEmbedding`` (no I/O, vectors of the same size, the same 64 texts per batch), so its
+  wall time is what spawning the workers, pickling the nodes out and the results back and
+  unpickling them costs with a zero-cost embedding; the ``num_workers`` run's share of the
+  limit is also given with that time taken out (:func:`share_without_floor`), beside (never
+  instead of) its end-to-end share;
+- ``await IngestionPipeline([ZaiEmbedding()]).arun(nodes=...)``: one process, no workers;
+  LlamaIndex gathers every 64-text batch at once and ``ZaiEmbedding``'s adaptive limiter
+  (shared by the batches) decides how many are in flight;
 - resuming: a pipeline fed in slices with its cache persisted after each slice, "interrupted"
   after some slices, then run again over every slice: only the missing slices are sent.
 
@@ -24,10 +33,11 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from .floors import API_KEY
-from .server import BenchServer
+from .server import EMBEDDING_DIMS, BenchServer
 
 Log = Callable[[str], None]
 BATCH = 64
+PIPELINE_WORKERS = 2
 
 
 def _texts(count: int) -> list[str]:
@@ -65,13 +75,18 @@ def _langchain(server: BenchServer, texts: list[str], rate: int) -> dict[str, fl
     return _figures(server, len(texts), len(vectors), time.perf_counter() - start, rate)
 
 
+def _nodes(texts: list[str]) -> list[Any]:
+    from llama_index.core.schema import TextNode
+
+    return [TextNode(text=text, id_=f"n{i}") for i, text in enumerate(texts)]
+
+
 def _pipeline(server: BenchServer, texts: list[str], rate: int, workers: int) -> dict[str, float]:
     from llama_index.core.ingestion import IngestionPipeline
-    from llama_index.core.schema import TextNode
 
     from llama_index_zai import ZaiEmbedding
 
-    nodes = [TextNode(text=text, id_=f"n{i}") for i, text in enumerate(texts)]
+    nodes = _nodes(texts)
     # The key travels to the spawned workers in the environment, never in the pickle.
     embedding = ZaiEmbedding(base_url=server.base_url(rate=rate))
     pipeline = IngestionPipeline(transformations=[embedding], disable_cache=True)
@@ -81,6 +96,51 @@ def _pipeline(server: BenchServer, texts: list[str], rate: int, workers: int) ->
     seconds = time.perf_counter() - start
     vectors = sum(1 for node in out if node.embedding)
     return _figures(server, len(texts), vectors, seconds, rate)
+
+
+def _pipeline_async(server: BenchServer, texts: list[str], rate: int) -> dict[str, float]:
+    """``await pipeline.arun(nodes=...)`` in this process: no workers, one event loop."""
+    from llama_index.core.ingestion import IngestionPipeline
+
+    from llama_index_zai import ZaiEmbedding
+
+    nodes = _nodes(texts)
+    embedding = ZaiEmbedding(base_url=server.base_url(rate=rate))
+    pipeline = IngestionPipeline(transformations=[embedding], disable_cache=True)
+    server.reset()
+    start = time.perf_counter()
+    out = asyncio.run(pipeline.arun(nodes=nodes, show_progress=False))
+    seconds = time.perf_counter() - start
+    vectors = sum(1 for node in out if node.embedding)
+    return _figures(server, len(texts), vectors, seconds, rate)
+
+
+def framework_floor(texts: list[str], workers: int, dims: int = EMBEDDING_DIMS) -> dict[str, float]:
+    """The multiprocess engine with a zero-cost embedding: ``IngestionPipeline(num_workers=
+    workers)`` over the same nodes with ``MockEmbedding`` (no I/O, ``dims``-float vectors,
+    ``BATCH`` texts per batch like ``ZaiEmbedding``). Its wall time is LlamaIndex's own."""
+    from llama_index.core.embeddings import MockEmbedding
+    from llama_index.core.ingestion import IngestionPipeline
+
+    nodes = _nodes(texts)
+    embedding = MockEmbedding(embed_dim=dims, embed_batch_size=BATCH)
+    pipeline = IngestionPipeline(transformations=[embedding], disable_cache=True)
+    start = time.perf_counter()
+    out = pipeline.run(nodes=nodes, num_workers=workers, show_progress=False)
+    seconds = time.perf_counter() - start
+    vectors = [node.embedding for node in out if node.embedding]
+    if len(vectors) != len(texts) or any(len(v) != dims for v in vectors):
+        raise ValueError(f"the floor returned {len(vectors)} vectors for {len(texts)} texts")
+    return {"texts": float(len(texts)), "seconds": seconds, "workers": float(workers)}
+
+
+def share_without_floor(figures: dict[str, float], floor_seconds: float | None) -> float | None:
+    """``requests / (rate * (seconds - floor_seconds + 1))``: the share of the limit with
+    the framework floor's wall time taken out (not the end-to-end share)."""
+    if floor_seconds is None or not figures.get("limit"):
+        return None
+    rest = max(figures.get("seconds", 0.0) - floor_seconds, 0.0)
+    return figures.get("requests", 0.0) / (figures["limit"] * (rest + 1.0))
 
 
 def _resume(server: BenchServer, texts: list[str], rate: int, slices: int) -> dict[str, float]:
@@ -137,8 +197,14 @@ def measure_corpus(settings: Any, results: Any, log: Log) -> None:
             lambda server: _langchain(server, texts, rate),
         ),
         (
-            f"IngestionPipeline(num_workers=2) + ZaiEmbedding, {len(texts):,} texts @{rate} req/s",
-            lambda server: _pipeline(server, texts, rate, 2),
+            f"IngestionPipeline(num_workers={PIPELINE_WORKERS}) + ZaiEmbedding, "
+            f"{len(texts):,} texts @{rate} req/s",
+            lambda server: _pipeline(server, texts, rate, PIPELINE_WORKERS),
+        ),
+        (
+            f"await IngestionPipeline(...).arun() + ZaiEmbedding (one process), "
+            f"{len(texts):,} texts @{rate} req/s",
+            lambda server: _pipeline_async(server, texts, rate),
         ),
     ]
     for name, run in runs:
@@ -156,10 +222,29 @@ def measure_corpus(settings: Any, results: Any, log: Log) -> None:
                     f"({figures['share_while_sending']:.2f} while sending)"
                 )
         results.corpus[name] = figures
+        if name == runs[1][0]:  # the num_workers run: its engine's own cost right after it
+            _measure_floor(texts, figures, results, log)
     with BenchServer() as server, _key_in_environment():
         resumed = _resume(server, texts[: max(640, len(texts) // 10)], rate * 10, 4)
     results.corpus_resume = resumed
     log(
         f"  resume: {resumed['requests_on_resume']:.0f} requests after the restart "
         f"(the missing half: {resumed['expected']:.0f})"
+    )
+
+
+def _measure_floor(texts: list[str], pipeline: dict[str, float], results: Any, log: Log) -> None:
+    try:
+        floor = framework_floor(texts, PIPELINE_WORKERS)
+    except Exception as exc:
+        results.corpus_floor_error = f"{type(exc).__name__}: {str(exc)[:160]}"
+        log(f"  framework floor: FAILED ({results.corpus_floor_error})")
+        return
+    results.corpus_floor = floor
+    share = share_without_floor(pipeline, floor["seconds"])
+    shown = "n/a" if share is None else f"{share:.2f}"
+    log(
+        f"  framework floor, IngestionPipeline(num_workers={PIPELINE_WORKERS}) + MockEmbedding "
+        f"(no I/O): {floor['seconds']:.1f} s; the ZaiEmbedding run with it taken out: "
+        f"{shown} of the limit"
     )
