@@ -16,6 +16,8 @@ alike); every figure is the median over the rounds:
   ``embed_dims``, sync and async, the server adding ``embed_delay_ms`` to every answer;
 - scenarios (:mod:`benchmarks.scenarios`): history length, bound tools, tool-call fragments,
   the async transports and the rate-limited corpus;
+- text growth (:mod:`benchmarks.growth`): per-chunk CPU of burst text streams of
+  ``text_growth`` lengths, alternated in ``growth_rounds`` rounds;
 - imports: in fresh interpreters, the time ``import X`` adds after its baseline imports,
   median of ``import_runs`` runs (after one unmeasured run that warms the bytecode cache).
 """
@@ -36,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import corpus, scenarios
+from . import corpus, growth, scenarios
 from .contenders import (
     CHAT_CONTENDERS,
     EMBED_CONTENDERS,
@@ -73,6 +75,8 @@ class Settings:
     tools: tuple[int, ...] = (1, 10, 100)
     tool_parts: tuple[int, ...] = (100, 1000, 10_000, 50_000)
     scenario_reps: int = 3
+    text_growth: tuple[int, ...] = (1000, 10_000, 100_000)
+    growth_rounds: int = 3
     transport_concurrency: tuple[int, ...] = (50, 1000)
     transport_calls: int = 500
     transport_rounds: int = 3
@@ -102,6 +106,8 @@ class Settings:
             tools=(1, 10),
             tool_parts=(20, 200),
             scenario_reps=1,
+            text_growth=(100, 1000, 3000),
+            growth_rounds=1,
             transport_concurrency=(8, 32),
             transport_calls=64,
             transport_rounds=1,
@@ -182,6 +188,8 @@ class Results:
     imports: dict[str, ImportFigure] = field(default_factory=dict)
     #: scenario name ("history 1000", "tools 10", "tool-call parts 1000") -> contender -> s
     scenarios: dict[str, dict[str, Figure]] = field(default_factory=dict)
+    #: streamed text answer length (chunks) -> contender -> client CPU seconds per chunk
+    text_growth: dict[int, dict[str, Figure]] = field(default_factory=dict)
     #: "<transport> @<concurrency>" -> wall seconds of ``transport_calls`` async calls
     transports: dict[str, Figure] = field(default_factory=dict)
     #: the rate-limited corpus runs: name -> figures (texts, seconds, requests, 429s, ...)
@@ -523,6 +531,8 @@ def run(settings: Settings, log: Log = print) -> Results:
         scenarios.measure_requests(server, settings, results, log)
         log("tool-call arguments in N fragments (client CPU per fragment):")
         scenarios.measure_tool_parts(server, settings, results, log)
+        log("streamed text growth (client CPU per chunk, burst, alternated in rounds):")
+        growth.measure_text_growth(server, settings, results, log)
         log("async transports (calls at each concurrency, alternated in rounds):")
         scenarios.measure_transports(server, settings, results, log)
     log(f"rate-limited corpus ({settings.corpus_rate} requests/s):")

@@ -26,6 +26,8 @@ from .contenders import (
     FAMILY_WRAP,
     max_embed_requests,
 )
+from .corpus import pipeline_cost_table
+from .growth import GROWTH_TARGETS, growth_table, per_chunk
 from .measure import IMPORT_ROWS, Figure, Results, Settings
 from .scenarios import transport_calls
 
@@ -166,6 +168,7 @@ def targets(results: Results) -> list[Target]:
     )
     vs_floor("Zai per call vs LlamaIndex over raw httpx", "zai", "llamaindex", "per_call", 1.05)
     out.append(_transport_target(results))
+    out += _growth_targets(results)
     out += _embedding_targets(results)
     out += _corpus_targets(results)
     for module in ("langchain_zai", "llama_index_zai"):
@@ -217,6 +220,23 @@ def _transport_target(results: Results) -> Target:
         "x",
         note=note or "",
     )
+
+
+def _growth_targets(results: Results) -> list[Target]:
+    """Ours per chunk vs the framework's floor over raw httpx at the longest text stream."""
+    labels = {c.key: c.label for c in CHAT_CONTENDERS}
+    sizes = sorted(results.text_growth) or [max(results.settings.text_growth)]
+    n = sizes[-1]
+    out = []
+    for key, floor, limit in GROWTH_TARGETS:
+        mine, theirs = per_chunk(results, n, key), per_chunk(results, n, floor)
+        errors = [f.error for f in results.text_growth.get(n, {}).values() if f.error]
+        note = "; ".join(errors) or _not_positive(mine, theirs)
+        if not note and (mine is None or theirs is None):
+            note = "not measured"
+        name = f"{labels[key]} per chunk, {n:,}-chunk text stream (burst), vs {labels[floor]}"
+        out.append(Target(name, ratio(mine, theirs), limit, "x", note=note))
+    return out
 
 
 def _embedding_targets(results: Results) -> list[Target]:
@@ -528,7 +548,9 @@ def describe_settings(s: Settings) -> str:
         f"{s.embed_texts:,} texts at {' and '.join(map(str, s.embed_dims))} dims, the server "
         f"adds {s.embed_delay_ms} ms to every answer, {s.embed_rounds} alternated rounds; "
         f"requests counted by the server. History / tools / tool-call fragments: client CPU "
-        f"per call (or per fragment), median of {s.scenario_reps}. Imports: fresh interpreter, "
+        f"per call (or per fragment), median of {s.scenario_reps}. Text growth: client CPU per "
+        f"chunk of burst text streams of {' / '.join(f'{n:,}' for n in s.text_growth)} "
+        f"chunks, same formula, {s.growth_rounds} alternated rounds. Imports: fresh interpreter, "
         f"warm bytecode cache, median of {s.import_runs}. "
         "'x raw' divides by raw httpx (+ httpx-sse, stdlib json); 'x floor' by the framework's "
         "trivial model doing its I/O with raw httpx (+ httpx-sse), measured in one piece: what "
@@ -549,11 +571,17 @@ def render_text(results: Results) -> str:
         "History length, bound tools, tool-call fragments (client CPU)",
         format_text(*scenarios_table(results)),
         "",
+        "Streamed text growth (client CPU per chunk, burst)",
+        format_text(*growth_table(results)),
+        "",
         "Async transports",
         format_text(*transports_table(results)),
         "",
         "Rate-limited corpus",
         format_text(*corpus_table(results)),
+        "",
+        "The ingestion pipeline's own cost",
+        format_text(*pipeline_cost_table(results)),
         "",
         "Import time",
         format_text(*imports_table(results)),
@@ -601,6 +629,10 @@ def render_markdown(results: Results, chart_name: str | None) -> str:
         "",
         format_markdown(*scenarios_table(results)),
         "",
+        "## Streamed text growth (client CPU per chunk, burst)",
+        "",
+        format_markdown(*growth_table(results)),
+        "",
         "## Async transports",
         "",
         format_markdown(*transports_table(results)),
@@ -608,6 +640,10 @@ def render_markdown(results: Results, chart_name: str | None) -> str:
         "## Rate-limited corpus",
         "",
         format_markdown(*corpus_table(results)),
+        "",
+        "## The ingestion pipeline's own cost",
+        "",
+        format_markdown(*pipeline_cost_table(results)),
         "",
         "## Import time",
         "",
@@ -638,6 +674,11 @@ def to_json(results: Results) -> str:
         "transports": {k: dataclasses.asdict(v) for k, v in results.transports.items()},
         "corpus": results.corpus,
         "corpus_resume": results.corpus_resume,
+        "corpus_floor": results.corpus_floor,
+        "text_growth": {
+            str(n): {k: dataclasses.asdict(f) for k, f in figures.items()}
+            for n, figures in results.text_growth.items()
+        },
         "imports": {k: dataclasses.asdict(v) for k, v in results.imports.items()},
         "targets": [{**dataclasses.asdict(t), "status": t.status} for t in targets(results)],
         "seconds": results.seconds,

@@ -18,6 +18,8 @@ import pytest
 from benchmarks import Results, Settings, run
 from benchmarks.__main__ import main
 from benchmarks.contenders import CHAT_CONTENDERS, EMBED_CONTENDERS, max_embed_requests
+from benchmarks.corpus import pipeline_cost_table
+from benchmarks.growth import GROWTH_CONTENDERS, growth_table
 from benchmarks.measure import IMPORT_ROWS
 from benchmarks.report import render_text, targets, write
 from benchmarks.server import BenchServer
@@ -94,6 +96,25 @@ def test_history_tools_and_fragment_rows_are_measured(results: Results) -> None:
         assert figures[mine].ok, (name, figures[mine])
 
 
+def test_text_growth_rows_are_measured_at_each_length(results: Results) -> None:
+    s = results.settings
+    assert list(results.text_growth) == list(s.text_growth)
+    for chunks, figures in results.text_growth.items():
+        assert set(figures) == set(GROWTH_CONTENDERS), chunks
+        for key, figure in figures.items():
+            assert figure.error is None, (chunks, key, figure.error)
+            assert _finite(figure.value), (chunks, key)
+            assert figure.detail["rounds"] == s.growth_rounds, (chunks, key)
+    header, rows = growth_table(results)
+    assert header[1 : 1 + len(s.text_growth)] == [f"{n:,} chunks (us)" for n in s.text_growth]
+    assert [row[0] for row in rows] == [
+        next(c.label for c in CHAT_CONTENDERS if c.key == key) for key in GROWTH_CONTENDERS
+    ]
+    for row in rows:  # every length measured, and a growth column (a ratio or n/a)
+        assert "n/a" not in row[1 : 1 + len(s.text_growth)], row
+        assert row[1 + len(s.text_growth)].endswith("x") or row[1 + len(s.text_growth)] == "n/a"
+
+
 def test_async_transports_are_measured_at_each_concurrency(results: Results) -> None:
     for concurrency in results.settings.transport_concurrency:
         for who in ("raw httpx", "raw httpx over aiohttp", "ChatZai aiohttp", "Zai aiohttp"):
@@ -102,7 +123,7 @@ def test_async_transports_are_measured_at_each_concurrency(results: Results) -> 
 
 
 def test_rate_limited_corpus_runs_lose_nothing_and_resume(results: Results) -> None:
-    assert len(results.corpus) == 2
+    assert len(results.corpus) == 3  # aembed_documents, num_workers=2, arun() in one process
     for name, figures in results.corpus.items():
         assert figures["errors_surfaced"] == 0 and figures["lost"] == 0, name
         assert figures["requests"] >= figures["texts"] / 64, name  # every batch accepted
@@ -111,10 +132,21 @@ def test_rate_limited_corpus_runs_lose_nothing_and_resume(results: Results) -> N
     assert resume["requests_on_resume"] == resume["expected"] > 0
 
 
+def test_pipeline_framework_floor_is_measured_beside_the_pipeline(results: Results) -> None:
+    floor = results.corpus_floor
+    assert not results.corpus_floor_error
+    assert floor["texts"] == results.settings.corpus_texts
+    assert _finite(floor["seconds"]) and floor["seconds"] > 0
+    _, rows = pipeline_cost_table(results)
+    assert len(rows) == 2 and rows[0][0].startswith("framework floor")
+    assert rows[1][0].startswith("IngestionPipeline(num_workers=2)")
+    assert math.isfinite(float(rows[1][5]))  # the share with the floor's time taken out
+
+
 def test_every_target_is_judged(results: Results) -> None:
     judged = targets(results)
     names = [t.name for t in judged]
-    assert len(names) == len(set(names)) == 24
+    assert len(names) == len(set(names)) == 28
     for target in judged:
         if target.status == "N/A":
             # An alternative that is not installed, or noise at this tiny size (said so).
