@@ -5,15 +5,17 @@
 - LlamaIndex's ``IngestionPipeline([ZaiEmbedding()]).run(num_workers=2)``: the framework's own
   parallel engine; ``ZaiEmbedding`` is pickled into spawned worker processes (the key is not
   pickled: each worker finds it in ``ZAI_API_KEY``);
-- that engine's own cost (the framework floor): the same pipeline and nodes with
-  ``MockEmbedding`` (no I/O, vectors of the same size, the same 64 texts per batch), so its
-  wall time is what spawning the workers, pickling the nodes out and the results back and
-  unpickling them costs with a zero-cost embedding; the ``num_workers`` run's share of the
-  limit is also given with that time taken out (:func:`share_without_floor`), beside (never
-  instead of) its end-to-end share;
 - ``await IngestionPipeline([ZaiEmbedding()]).arun(nodes=...)``: one process, no workers;
   LlamaIndex gathers every 64-text batch at once and ``ZaiEmbedding``'s adaptive limiter
   (shared by the batches) decides how many are in flight;
+- each pipeline's framework floor, run right after it: the same pipeline over the same nodes
+  with :class:`~benchmarks.zero_embedding.ZeroCostEmbedding` (no I/O, vectors of the same
+  size, 64 texts per batch). Its wall time is what LlamaIndex itself costs with an embedding
+  that costs nothing: for ``num_workers``, spawning the workers, pickling the nodes out and
+  the results back, unpickling them; for ``arun``, its per-batch events and the validated
+  ``node.embedding`` assignment. Each run's share of the limit is also given with that time
+  taken out (:func:`share_without_floor`), beside (never instead of) the end-to-end share
+  its target judges;
 - resuming: a pipeline fed in slices with its cache persisted after each slice, "interrupted"
   after some slices, then run again over every slice: only the missing slices are sent.
 
@@ -36,6 +38,7 @@ from .floors import API_KEY
 from .server import EMBEDDING_DIMS, BenchServer
 
 Log = Callable[[str], None]
+Runner = Callable[[BenchServer], dict[str, float]]
 BATCH = 64
 PIPELINE_WORKERS = 2
 
@@ -115,23 +118,31 @@ def _pipeline_async(server: BenchServer, texts: list[str], rate: int) -> dict[st
     return _figures(server, len(texts), vectors, seconds, rate)
 
 
-def framework_floor(texts: list[str], workers: int, dims: int = EMBEDDING_DIMS) -> dict[str, float]:
-    """The multiprocess engine with a zero-cost embedding: ``IngestionPipeline(num_workers=
-    workers)`` over the same nodes with ``MockEmbedding`` (no I/O, ``dims``-float vectors,
-    ``BATCH`` texts per batch like ``ZaiEmbedding``). Its wall time is LlamaIndex's own."""
-    from llama_index.core.embeddings import MockEmbedding
+def framework_floor(
+    texts: list[str], workers: int | None, dims: int = EMBEDDING_DIMS
+) -> dict[str, float]:
+    """The pipeline with a zero-cost embedding: ``IngestionPipeline.run(num_workers=
+    workers)`` (or, with ``workers=None``, ``await arun()`` in this process) over the same
+    nodes with :class:`~benchmarks.zero_embedding.ZeroCostEmbedding` (no I/O, ``dims``-float
+    vectors, ``BATCH`` texts per batch like ``ZaiEmbedding``). Its wall time is LlamaIndex's
+    own: for the workers, spawning them and pickling the nodes out and the results back."""
     from llama_index.core.ingestion import IngestionPipeline
 
+    from .zero_embedding import ZeroCostEmbedding
+
     nodes = _nodes(texts)
-    embedding = MockEmbedding(embed_dim=dims, embed_batch_size=BATCH)
+    embedding = ZeroCostEmbedding(embed_dim=dims, embed_batch_size=BATCH)
     pipeline = IngestionPipeline(transformations=[embedding], disable_cache=True)
     start = time.perf_counter()
-    out = pipeline.run(nodes=nodes, num_workers=workers, show_progress=False)
+    if workers is None:
+        out = asyncio.run(pipeline.arun(nodes=nodes, show_progress=False))
+    else:
+        out = pipeline.run(nodes=nodes, num_workers=workers, show_progress=False)
     seconds = time.perf_counter() - start
     vectors = [node.embedding for node in out if node.embedding]
     if len(vectors) != len(texts) or any(len(v) != dims for v in vectors):
         raise ValueError(f"the floor returned {len(vectors)} vectors for {len(texts)} texts")
-    return {"texts": float(len(texts)), "seconds": seconds, "workers": float(workers)}
+    return {"texts": float(len(texts)), "seconds": seconds, "workers": float(workers or 0)}
 
 
 def share_without_floor(figures: dict[str, float], floor_seconds: float | None) -> float | None:
@@ -187,27 +198,35 @@ def _key_in_environment() -> Iterator[None]:
             os.environ["ZAI_API_KEY"] = before
 
 
-def measure_corpus(settings: Any, results: Any, log: Log) -> None:
-    """The rate-limited corpus runs (their own server, so its bucket is theirs alone)."""
-    texts = _texts(settings.corpus_texts)
-    rate = settings.corpus_rate
-    runs: list[tuple[str, Callable[[BenchServer], dict[str, float]]]] = [
+def _runs(texts: list[str], rate: int) -> list[tuple[str, Runner, int | None]]:
+    """(name, run, the workers of its framework floor: ``None`` for none, 0 for ``arun``)."""
+    return [
         (
             f"ZaiEmbeddings.aembed_documents, {len(texts):,} texts @{rate} req/s",
             lambda server: _langchain(server, texts, rate),
+            None,
         ),
         (
             f"IngestionPipeline(num_workers={PIPELINE_WORKERS}) + ZaiEmbedding, "
             f"{len(texts):,} texts @{rate} req/s",
             lambda server: _pipeline(server, texts, rate, PIPELINE_WORKERS),
+            PIPELINE_WORKERS,
         ),
         (
             f"await IngestionPipeline(...).arun() + ZaiEmbedding (one process), "
             f"{len(texts):,} texts @{rate} req/s",
             lambda server: _pipeline_async(server, texts, rate),
+            0,
         ),
     ]
-    for name, run in runs:
+
+
+def measure_corpus(settings: Any, results: Any, log: Log) -> None:
+    """The rate-limited corpus runs (their own server, so its bucket is theirs alone), each
+    pipeline run followed by its framework floor."""
+    texts = _texts(settings.corpus_texts)
+    rate = settings.corpus_rate
+    for name, run, floor_workers in _runs(texts, rate):
         with BenchServer() as server, _key_in_environment():
             try:
                 figures = run(server)
@@ -222,8 +241,8 @@ def measure_corpus(settings: Any, results: Any, log: Log) -> None:
                     f"({figures['share_while_sending']:.2f} while sending)"
                 )
         results.corpus[name] = figures
-        if name == runs[1][0]:  # the num_workers run: its engine's own cost right after it
-            _measure_floor(texts, figures, results, log)
+        if floor_workers is not None:
+            _measure_floor(name, texts, floor_workers or None, results, log)
     with BenchServer() as server, _key_in_environment():
         resumed = _resume(server, texts[: max(640, len(texts) // 10)], rate * 10, 4)
     results.corpus_resume = resumed
@@ -233,20 +252,27 @@ def measure_corpus(settings: Any, results: Any, log: Log) -> None:
     )
 
 
-def _measure_floor(texts: list[str], pipeline: dict[str, float], results: Any, log: Log) -> None:
+def floor_label(workers: int | None) -> str:
+    """How a framework floor ran, for the logs and the table."""
+    how = f".run(num_workers={workers})" if workers else "(...).arun() (one process)"
+    return f"framework floor: IngestionPipeline{how} + ZeroCostEmbedding (no I/O)"
+
+
+def _measure_floor(
+    name: str, texts: list[str], workers: int | None, results: Any, log: Log
+) -> None:
     try:
-        floor = framework_floor(texts, PIPELINE_WORKERS)
+        floor = framework_floor(texts, workers)
     except Exception as exc:
-        results.corpus_floor_error = f"{type(exc).__name__}: {str(exc)[:160]}"
-        log(f"  framework floor: FAILED ({results.corpus_floor_error})")
+        results.corpus_floor_errors[name] = f"{type(exc).__name__}: {str(exc)[:160]}"
+        log(f"  {floor_label(workers)}: FAILED ({results.corpus_floor_errors[name]})")
         return
-    results.corpus_floor = floor
-    share = share_without_floor(pipeline, floor["seconds"])
+    results.corpus_floor[name] = floor
+    share = share_without_floor(results.corpus[name], floor["seconds"])
     shown = "n/a" if share is None else f"{share:.2f}"
     log(
-        f"  framework floor, IngestionPipeline(num_workers={PIPELINE_WORKERS}) + MockEmbedding "
-        f"(no I/O): {floor['seconds']:.1f} s; the ZaiEmbedding run with it taken out: "
-        f"{shown} of the limit"
+        f"  {floor_label(workers)}: {floor['seconds']:.1f} s; the run above with it taken "
+        f"out: {shown} of the limit"
     )
 
 
@@ -254,26 +280,30 @@ def _measure_floor(texts: list[str], pipeline: dict[str, float], results: Any, l
 
 
 def pipeline_cost_table(results: Any) -> tuple[list[str], list[list[str]]]:
-    """The ``num_workers`` pipeline beside its framework floor (a zero-cost embedding)."""
+    """Each pipeline run beside its framework floor (the same pipeline, a zero-cost
+    embedding), and its share of the limit with the floor's wall time taken out."""
     header = ["run", "texts", "seconds", "requests", "share of the limit (end to end)"]
     header += ["share with the framework floor's time taken out", "note"]
-    floor = results.corpus_floor
-    floor_seconds = floor.get("seconds")
-    workers = int(floor.get("workers", 2))
-    rows = [
-        [
-            f"framework floor: IngestionPipeline(num_workers={workers}) + MockEmbedding (no I/O)",
-            f"{floor.get('texts', 0):,.0f}",
-            "n/a" if floor_seconds is None else f"{floor_seconds:.1f}",
-            "0",
-            "",
-            "",
-            results.corpus_floor_error or "LlamaIndex's own engine: spawn, pickle, unpickle",
-        ]
-    ]
+    rows = []
     for name, f in results.corpus.items():
-        if not name.startswith("IngestionPipeline(num_workers"):
+        floor = results.corpus_floor.get(name)
+        error = results.corpus_floor_errors.get(name)
+        if floor is None and error is None:
             continue
+        floor = floor or {}
+        floor_seconds = floor.get("seconds")
+        workers = int(floor.get("workers", 0)) or None
+        rows.append(
+            [
+                floor_label(workers) if floor else "framework floor",
+                f"{floor.get('texts', 0):,.0f}",
+                "n/a" if floor_seconds is None else f"{floor_seconds:.1f}",
+                "0",
+                "",
+                "",
+                error or "LlamaIndex's own cost with an embedding that costs nothing",
+            ]
+        )
         without = share_without_floor(f, floor_seconds)
         rows.append(
             [

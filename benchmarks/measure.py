@@ -196,9 +196,9 @@ class Results:
     corpus: dict[str, dict[str, float]] = field(default_factory=dict)
     #: the resumed pipeline: requests sent after the restart, and how many were missing
     corpus_resume: dict[str, float] = field(default_factory=dict)
-    #: the multiprocess pipeline with a zero-cost embedding (texts, seconds, workers)
-    corpus_floor: dict[str, float] = field(default_factory=dict)
-    corpus_floor_error: str = ""
+    #: corpus run name -> its pipeline with a zero-cost embedding (texts, seconds, workers)
+    corpus_floor: dict[str, dict[str, float]] = field(default_factory=dict)
+    corpus_floor_errors: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
 
 

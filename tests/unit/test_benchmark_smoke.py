@@ -132,15 +132,19 @@ def test_rate_limited_corpus_runs_lose_nothing_and_resume(results: Results) -> N
     assert resume["requests_on_resume"] == resume["expected"] > 0
 
 
-def test_pipeline_framework_floor_is_measured_beside_the_pipeline(results: Results) -> None:
-    floor = results.corpus_floor
-    assert not results.corpus_floor_error
-    assert floor["texts"] == results.settings.corpus_texts
-    assert _finite(floor["seconds"]) and floor["seconds"] > 0
+def test_each_pipeline_has_its_framework_floor_beside_it(results: Results) -> None:
+    pipelines = [name for name in results.corpus if "IngestionPipeline" in name]
+    assert len(pipelines) == 2  # num_workers=2, and arun() in one process
+    assert not results.corpus_floor_errors
+    assert set(results.corpus_floor) == set(pipelines)
+    for floor in results.corpus_floor.values():
+        assert floor["texts"] == results.settings.corpus_texts
+        assert _finite(floor["seconds"]) and floor["seconds"] > 0
     _, rows = pipeline_cost_table(results)
-    assert len(rows) == 2 and rows[0][0].startswith("framework floor")
-    assert rows[1][0].startswith("IngestionPipeline(num_workers=2)")
-    assert math.isfinite(float(rows[1][5]))  # the share with the floor's time taken out
+    assert [row[0] for row in rows[1::2]] == pipelines  # each run after its floor
+    assert all(row[0].startswith("framework floor") for row in rows[::2])
+    for row in rows[1::2]:
+        assert math.isfinite(float(row[5]))  # the share with the floor's time taken out
 
 
 def test_every_target_is_judged(results: Results) -> None:
