@@ -1,4 +1,5 @@
-"""``python -m benchmarks [--quick] [--out DIR] [--strict]``: run, print, write results."""
+"""``python -m benchmarks [--quick] [--only PART ...] [--out DIR] [--strict]``: run, print,
+write results."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .measure import Settings, run
+from .measure import PARTS, Settings, run
 from .report import render_text, targets, write
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -29,14 +30,23 @@ def main(argv: list[str] | None = None) -> int:
         help=f"where to write latest.md / latest.json / ratios.png (default {RESULTS}; "
         "--quick writes nothing unless --out is given)",
     )
+    parser.add_argument(
+        "--only",
+        choices=PARTS,
+        action="append",
+        default=[],
+        metavar="PART",
+        help=f"run only this part (repeatable: {', '.join(PARTS)}); the other figures and "
+        "their targets show as not measured, and nothing is written unless --out is given",
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
     args = parser.parse_args(argv)
 
     settings = Settings.quick_settings() if args.quick else Settings()
-    results = run(settings)
+    results = run(settings, only=args.only)
     print()
     print(render_text(results))
-    out = args.out or (None if args.quick else RESULTS)
+    out = args.out or (None if args.quick or args.only else RESULTS)
     if out is not None:
         paths = write(results, out)
         print()

@@ -514,8 +514,16 @@ def measure_imports(settings: Settings, results: Results, log: Log) -> None:
         )
 
 
-def run(settings: Settings, log: Log = print) -> Results:
-    """Start the loopback server, measure everything, stop the server."""
+#: The parts of a run, in order; ``python -m benchmarks --only PART`` runs some of them.
+PARTS = ("chat", "embeddings", "scenarios", "text-growth", "transports", "corpus", "imports")
+
+
+def run(settings: Settings, log: Log = print, only: Sequence[str] = ()) -> Results:
+    """Start the loopback server, measure everything (or the ``only`` parts), stop the server."""
+    unknown = sorted(set(only) - set(PARTS))
+    if unknown:
+        raise ValueError(f"unknown benchmark parts {unknown}; choose from {', '.join(PARTS)}")
+    wanted = set(only or PARTS)
     for name in ("NO_PROXY", "no_proxy"):  # never route the loopback through a proxy
         current = os.environ.get(name, "")
         os.environ[name] = ",".join(filter(None, (current, "127.0.0.1,localhost")))
@@ -523,21 +531,30 @@ def run(settings: Settings, log: Log = print) -> Results:
     started = time.perf_counter()
     with BenchServer() as server:
         log(f"loopback server on {server.root}")
-        log("chat:")
-        measure_chat(server, settings, results, log)
-        log(f"embeddings ({settings.embed_texts} texts, +{settings.embed_delay_ms} ms/request):")
-        measure_embeddings(server, settings, results, log)
-        log("history length and bound tools (client CPU per call):")
-        scenarios.measure_requests(server, settings, results, log)
-        log("tool-call arguments in N fragments (client CPU per fragment):")
-        scenarios.measure_tool_parts(server, settings, results, log)
-        log("streamed text growth (client CPU per chunk, burst, alternated in rounds):")
-        growth.measure_text_growth(server, settings, results, log)
-        log("async transports (calls at each concurrency, alternated in rounds):")
-        scenarios.measure_transports(server, settings, results, log)
-    log(f"rate-limited corpus ({settings.corpus_rate} requests/s):")
-    corpus.measure_corpus(settings, results, log)
-    log("imports:")
-    measure_imports(settings, results, log)
+        if "chat" in wanted:
+            log("chat:")
+            measure_chat(server, settings, results, log)
+        if "embeddings" in wanted:
+            log(
+                f"embeddings ({settings.embed_texts} texts, +{settings.embed_delay_ms} ms/request):"
+            )
+            measure_embeddings(server, settings, results, log)
+        if "scenarios" in wanted:
+            log("history length and bound tools (client CPU per call):")
+            scenarios.measure_requests(server, settings, results, log)
+            log("tool-call arguments in N fragments (client CPU per fragment):")
+            scenarios.measure_tool_parts(server, settings, results, log)
+        if "text-growth" in wanted:
+            log("streamed text growth (client CPU per chunk, burst, alternated in rounds):")
+            growth.measure_text_growth(server, settings, results, log)
+        if "transports" in wanted:
+            log("async transports (calls at each concurrency, alternated in rounds):")
+            scenarios.measure_transports(server, settings, results, log)
+    if "corpus" in wanted:
+        log(f"rate-limited corpus ({settings.corpus_rate} requests/s):")
+        corpus.measure_corpus(settings, results, log)
+    if "imports" in wanted:
+        log("imports:")
+        measure_imports(settings, results, log)
     results.seconds = time.perf_counter() - started
     return results

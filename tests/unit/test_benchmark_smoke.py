@@ -216,7 +216,21 @@ def test_server_paces_sizes_and_rate_limits() -> None:
         assert limited and all(int(c.headers["retry-after"]) >= 1 for c in limited)
 
 
+def test_cli_runs_one_part_alone(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--quick", "--only", "text-growth"]) == 0
+    printed = capsys.readouterr().out
+    assert "streamed text growth" in printed and "round 1/1 done" in printed
+    assert "chat:" not in printed and "rate-limited corpus" not in printed
+    growth_section = printed.split("Streamed text growth (client CPU per chunk, burst)")[1]
+    assert "3,000 chunks (us)" in growth_section.splitlines()[1]
+
+
 def test_cli_rejects_unknown_flags() -> None:
     with pytest.raises(SystemExit) as exc:
         main(["--no-such-flag"])
     assert exc.value.code == 2
+    with pytest.raises(SystemExit) as exc:
+        main(["--only", "no-such-part"])
+    assert exc.value.code == 2
+    with pytest.raises(ValueError, match="unknown benchmark parts"):
+        run(Settings.quick_settings(), only=["no-such-part"])
