@@ -9,12 +9,14 @@ beside ours, so the reader sees what is the framework's and what is the integrat
 Client CPU per chunk of a burst stream (the whole answer in one write; paced streams of
 100,000 chunks would take minutes) at each of ``text_growth`` lengths:
 ``(n-chunk stream - 1-chunk stream) / (n - 1)``, for raw httpx, the two frameworks' floors
-over raw httpx, ``Zai`` and ``ChatZai``, alternated in ``growth_rounds`` rounds (medians).
+over raw httpx, ``Zai`` and ``ChatZai``, alternated in ``growth_rounds`` rounds (medians),
+the garbage collected before each measurement (so no contender pays for another's).
 The growth of a contender is its per-chunk cost at the largest length over the smallest.
 """
 
 from __future__ import annotations
 
+import gc
 import statistics
 import time
 from collections.abc import Callable
@@ -41,7 +43,13 @@ def _cpu_stream(runner: ChatRunner, expected: int) -> float:
 
 
 def _per_chunk(long: ChatRunner, short: ChatRunner, chunks: int) -> float:
-    """``(CPU of a chunks-chunk stream - CPU of a 1-chunk stream) / (chunks - 1)``."""
+    """``(CPU of a chunks-chunk stream - CPU of a 1-chunk stream) / (chunks - 1)``.
+
+    The garbage the previous stream left is collected first (a full collection another
+    contender earned must not land in this one's figure; its own collections do count),
+    then an untimed 1-chunk stream warms the caches the collection went through."""
+    gc.collect()
+    short.stream()
     return (_cpu_stream(long, chunks) - _cpu_stream(short, 1)) / (chunks - 1)
 
 

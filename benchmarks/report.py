@@ -560,35 +560,27 @@ def describe_settings(s: Settings) -> str:
 
 
 def render_text(results: Results) -> str:
-    """Everything the console shows at the end of a run."""
-    parts = [
-        "Chat (lower is better)",
-        format_text(*chat_table(results)),
-        "",
-        "Embeddings",
-        format_text(*embeddings_table(results)),
-        "",
-        "History length, bound tools, tool-call fragments (client CPU)",
-        format_text(*scenarios_table(results)),
-        "",
-        "Streamed text growth (client CPU per chunk, burst)",
-        format_text(*growth_table(results)),
-        "",
-        "Async transports",
-        format_text(*transports_table(results)),
-        "",
-        "Rate-limited corpus",
-        format_text(*corpus_table(results)),
-        "",
-        "The ingestion pipeline's own cost",
-        format_text(*pipeline_cost_table(results)),
-        "",
-        "Import time",
-        format_text(*imports_table(results)),
-        "",
-        "Targets",
-        format_text(*targets_table(results)),
+    """Everything the console shows at the end of a run (a part that did not run, with
+    ``--only``, shows no table; its targets still show as N/A)."""
+    sections = [
+        ("Chat (lower is better)", chat_table, results.chat or results.unavailable),
+        ("Embeddings", embeddings_table, results.embeddings),
+        (
+            "History length, bound tools, tool-call fragments (client CPU)",
+            scenarios_table,
+            results.scenarios,
+        ),
+        ("Streamed text growth (client CPU per chunk, burst)", growth_table, results.text_growth),
+        ("Async transports", transports_table, results.transports),
+        ("Rate-limited corpus", corpus_table, results.corpus),
+        ("The ingestion pipeline's own cost", pipeline_cost_table, results.corpus_floor),
+        ("Import time", imports_table, results.imports),
     ]
+    parts = []
+    for title, table, measured in sections:
+        if measured:
+            parts += [title, format_text(*table(results)), ""]
+    parts += ["Targets", format_text(*targets_table(results))]
     return "\n".join(parts)
 
 
