@@ -11,14 +11,17 @@ run measures, side by side and as ratios, the contenders alternated in rounds (m
 - embedding 10,000 texts at 2,048 and 256 dimensions (requests made, wall time);
 - history length, bound tools and tool-call fragments (:mod:`benchmarks.scenarios`);
 - the async transports (httpx, aiohttp) at concurrency 50 and 1,000;
-- a 100,000-text corpus against a rate-limited server (:mod:`benchmarks.corpus`);
+- per-chunk cost of text answers of 1,000 to 100,000 chunks (:mod:`benchmarks.growth`);
+- a 100,000-text corpus against a rate-limited server, each LlamaIndex pipeline beside its
+  framework floor (:mod:`benchmarks.corpus`);
 - import time of ``langchain_zai`` and ``llama_index_zai``;
 
 for raw httpx (+ httpx-sse) as the floor, LangChain's and LlamaIndex's own overhead (trivial
 in-process models) as the framework floors, ChatZai, Zai and, when the ``bench`` extra is
 installed, ``ChatOpenAI(base_url=...)``, ``OpenAILike`` and the community ``ChatZhipuAI``.
 It prints a table with every target and PASS / FAIL, and writes ``benchmarks/results/``
-(``latest.md``, ``latest.json``, ``ratios.png``). ``--quick`` is the smoke-test size.
+(``latest.md``, ``latest.json``, ``ratios.png``). ``--quick`` is the smoke-test size;
+``--only PART`` runs one part alone.
 """
 
 from __future__ import annotations
