@@ -230,7 +230,8 @@ def _growth_targets(results: Results) -> list[Target]:
     out = []
     for key, floor, limit in GROWTH_TARGETS:
         mine, theirs = per_chunk(results, n, key), per_chunk(results, n, floor)
-        errors = [f.error for f in results.text_growth.get(n, {}).values() if f.error]
+        row = results.text_growth.get(n, {})
+        errors = [f"{k}: {row[k].error}" for k in (key, floor) if k in row and row[k].error]
         note = "; ".join(errors) or _not_positive(mine, theirs)
         if not note and (mine is None or theirs is None):
             note = "not measured"
@@ -573,7 +574,11 @@ def render_text(results: Results) -> str:
         ("Streamed text growth (client CPU per chunk, burst)", growth_table, results.text_growth),
         ("Async transports", transports_table, results.transports),
         ("Rate-limited corpus", corpus_table, results.corpus),
-        ("The ingestion pipeline's own cost", pipeline_cost_table, results.corpus_floor),
+        (
+            "The ingestion pipeline's own cost",
+            pipeline_cost_table,
+            results.corpus_floor or results.corpus_floor_errors,
+        ),
         ("Import time", imports_table, results.imports),
     ]
     parts = []
