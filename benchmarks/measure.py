@@ -529,7 +529,9 @@ def run(settings: Settings, log: Log = print, only: Sequence[str] = ()) -> Resul
         os.environ[name] = ",".join(filter(None, (current, "127.0.0.1,localhost")))
     results = Results(settings)
     started = time.perf_counter()
-    with BenchServer() as server:
+    # The lifetime only stops a server its parent left behind (closing its stdin stops it
+    # first); the parts below can take over its default 15 minutes on a busy machine.
+    with BenchServer(lifetime=3600.0) as server:
         log(f"loopback server on {server.root}")
         if "chat" in wanted:
             log("chat:")
