@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import pickle
 from typing import Any
 
 import httpx
 import pytest
 from llama_index.core.base.embeddings.base import BaseEmbedding
+from llama_index.core.schema import TextNode
+from pydantic import field_validator
 
 from llama_index_zai import ZaiEmbedding
+from llama_index_zai.embeddings import attach_embeddings
 from tests.unit.payload_forms import payload_forms
 from zai_core import (
     EmbeddingInputTooLongError,
@@ -173,3 +177,63 @@ def test_a_gateway_preset_never_gets_the_zai_key(
     with pytest.raises(MissingAPIKeyError):
         ZaiEmbedding(base_url="powertokens", **fake.clients()).get_query_embedding("a")
     assert fake.requests == []
+
+
+# --------------------------------------------------------------------------- nodes
+
+
+class _CheckedNode(TextNode):
+    """A node class with a validator of its own on ``embedding``: assigned the usual way."""
+
+    @field_validator("embedding")
+    @classmethod
+    def _round(cls, value: list[float] | None) -> list[float] | None:
+        return None if value is None else [round(x) for x in value]
+
+
+def _nodes(cls: type[TextNode] = TextNode) -> list[TextNode]:
+    return [cls(text=text, id_=f"n{i}") for i, text in enumerate(["alpha", "beta", ""])]
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_nodes_get_their_vectors_as_base_embedding_would_set_them(fake: FakeZai, mode: str) -> None:
+    embedding = make(fake)
+    ours, theirs = _nodes(), _nodes()
+    if mode == "sync":
+        embedding(ours)
+        BaseEmbedding.__call__(embedding, theirs)
+    else:
+        asyncio.run(embedding.acall(ours))
+        asyncio.run(BaseEmbedding.acall(embedding, theirs))
+    assert [n.embedding for n in ours] == [vector_for("alpha"), vector_for("beta"), [1.0, 0, 0, 0]]
+    assert [n.model_dump() for n in ours] == [n.model_dump() for n in theirs]
+    assert all("embedding" in n.model_fields_set for n in ours)
+    assert all(type(x) is float for n in ours for x in n.embedding or [])
+
+
+def test_a_node_class_with_its_own_validator_is_assigned_the_usual_way(fake: FakeZai) -> None:
+    nodes = make(fake)(_nodes(_CheckedNode))
+    assert [n.embedding for n in nodes] == [[round(x) for x in vector_for("alpha")],
+                                            [round(x) for x in vector_for("beta")],
+                                            [1, 0, 0, 0]]  # fmt: skip
+
+
+def test_ingestion_pipeline_sets_every_vector(fake: FakeZai) -> None:
+    from llama_index.core.ingestion import IngestionPipeline
+
+    pipeline = IngestionPipeline(transformations=[make(fake)], disable_cache=True)
+    nodes = pipeline.run(nodes=_nodes())
+    assert [n.embedding for n in nodes][:2] == [vector_for("alpha"), vector_for("beta")]
+    again = asyncio.run(IngestionPipeline(transformations=[make(fake)]).arun(nodes=_nodes()))
+    assert [n.embedding for n in again] == [n.embedding for n in nodes]
+
+
+def test_attach_embeddings_stores_checked_vectors_without_copying_them() -> None:
+    nodes, vectors = _nodes(), [[0.5, 1.5], [2.5, 3.5], [1.0, 0.0]]
+    attach_embeddings(nodes, vectors)
+    assert all(n.embedding is v for n, v in zip(nodes, vectors, strict=True))
+    checked = _nodes(_CheckedNode)
+    attach_embeddings(checked, vectors)  # its validator runs: rounded copies
+    assert [n.embedding for n in checked] == [[0, 2], [2, 4], [1, 0]]
+    with pytest.raises(ValueError):
+        attach_embeddings(_nodes(), vectors[:2])  # one vector per node, or an error
