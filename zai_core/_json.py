@@ -24,6 +24,7 @@ its wheels): :func:`loads` then decodes with it alone and :func:`typed_loads` re
 from __future__ import annotations
 
 import functools
+import importlib.util
 import json
 from typing import Any
 
@@ -31,19 +32,36 @@ __all__ = ["HAVE_MSGSPEC", "JSONDecodeError", "loads", "typed_loads"]
 
 JSONDecodeError = json.JSONDecodeError
 
-try:
-    import msgspec as _msgspec
-except ImportError:  # pragma: no cover - exercised by the fallback test with a patched flag
-    _msgspec = None  # type: ignore[assignment]
-
-#: Whether the fast decoder is in use.
-HAVE_MSGSPEC = _msgspec is not None
+#: Whether the fast decoder is in use. msgspec itself is imported with the first decode
+#: (importing it costs ~3 ms, which `import zai_core` need not pay).
+HAVE_MSGSPEC = importlib.util.find_spec("msgspec") is not None
 _std_loads = json.loads
-if _msgspec is not None:
-    _decode = _msgspec.json.Decoder().decode
-    _MsgspecError: type[Exception] = _msgspec.MsgspecError
-else:  # pragma: no cover
-    _MsgspecError = Exception
+
+
+class _NotRaised(Exception):
+    """Stands for msgspec's error class until msgspec is imported."""
+
+
+_MsgspecError: type[Exception] = _NotRaised
+
+
+def _load_msgspec() -> Any:
+    """Import msgspec; its error class and decoder take their places here."""
+    global _decode, _MsgspecError
+    import msgspec
+
+    _MsgspecError = msgspec.MsgspecError
+    _decode = msgspec.json.Decoder().decode
+    return msgspec
+
+
+def _first_decode(data: str | bytes) -> Any:
+    """The first :func:`loads`: load msgspec (which replaces this function), then decode."""
+    _load_msgspec()
+    return _decode(data)
+
+
+_decode = _first_decode
 
 
 def loads(data: str | bytes) -> Any:
@@ -63,7 +81,7 @@ def loads(data: str | bytes) -> Any:
 
 @functools.cache
 def _typed_decoder(type_: Any) -> Any:
-    return _msgspec.json.Decoder(type_).decode
+    return _load_msgspec().json.Decoder(type_).decode
 
 
 def typed_loads(data: bytes, type_: Any) -> Any | None:
@@ -76,7 +94,8 @@ def typed_loads(data: bytes, type_: Any) -> Any | None:
     """
     if not HAVE_MSGSPEC:
         return None
+    decode = _typed_decoder(type_)
     try:
-        return _typed_decoder(type_)(data)
+        return decode(data)
     except _MsgspecError:
         return None

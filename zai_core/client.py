@@ -198,7 +198,13 @@ class ClientPolicy:
         if surface.auth == "bearer":
             headers["Authorization"] = f"Bearer {self.config.api_key}"
         headers.update(self.config.default_headers)
-        self._headers = headers
+        # Built once: httpx normalizes a plain dict of headers again on every request.
+        self._headers = {
+            stream: httpx.Headers(
+                {**headers, "Accept": "text/event-stream" if stream else "application/json"}
+            )
+            for stream in (False, True)
+        }
         self._params = (
             {surface.query_param: self.config.api_key} if surface.auth == "query" else None
         )
@@ -229,8 +235,6 @@ class ClientPolicy:
         timeout: TimeoutLike = None,
         deadline: Deadline = _NO_DEADLINE,
     ) -> httpx.Request:
-        headers = dict(self._headers)
-        headers["Accept"] = "text/event-stream" if stream else "application/json"
         query = dict(params or {})
         if self._params:
             query.update(self._params)
@@ -243,7 +247,7 @@ class ClientPolicy:
                 params=query or None,
                 files=files,
                 data=data,
-                headers=headers,
+                headers=self._headers[stream],
                 timeout=deadline.clip(resolved),
             )
         except UnicodeEncodeError as exc:

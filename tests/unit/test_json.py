@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
 from typing import Any, NotRequired, TypedDict
 
 import pytest
@@ -129,3 +131,24 @@ def test_typed_loads_decodes_and_checks_or_returns_none(data: bytes, expected: A
 def test_typed_loads_without_msgspec_returns_none(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_json, "HAVE_MSGSPEC", False)
     assert _json.typed_loads(b'{"embedding": [0.5]}', _Vector) is None
+
+
+@pytest.mark.parametrize("first", ["loads", "typed_loads"])
+def test_msgspec_is_imported_with_the_first_decode_whichever_comes_first(first: str) -> None:
+    script = f"""
+import sys
+from typing import TypedDict
+from zai_core import _json
+assert "msgspec" not in sys.modules
+class V(TypedDict):
+    embedding: list[float]
+if {first!r} == "loads":
+    assert _json.loads(b"[1e400, NaN]")[0] == float("inf")
+else:
+    assert _json.typed_loads(b'{{"embedding": ["x"]}}', V) is None
+assert "msgspec" in sys.modules
+assert _json.typed_loads(b'{{"embedding": [1]}}', V) == {{"embedding": [1.0]}}
+assert _json.loads(b'{{"a": NaN}}')["a"] != 0
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
