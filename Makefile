@@ -105,7 +105,7 @@ _matrix:
 	VIRTUAL_ENV=$(MATRIX_VENV) $(UV) pip install -q --resolution $(RESOLUTION) \
 		-e '.[all,bench]' --group test
 	@VIRTUAL_ENV=$(MATRIX_VENV) $(UV) pip list 2>/dev/null | \
-		grep -iE '^(langchain-core|langchain|llama-index-core|httpx|httpx-sse|pydantic|mcp) '
+		grep -iE '^(langchain-core|langchain|llama-index-core|httpx|httpx-sse|pydantic|mcp|msgspec|httpx-aiohttp) '
 	$(MATRIX_VENV)/bin/python -m pytest $(PYTEST_FLAGS) --record-mode=none $(MATRIX_TESTS)
 
 clean:
