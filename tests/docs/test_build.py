@@ -7,7 +7,6 @@ something (fonts, social cards, inventories) would fail the build instead of rea
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import subprocess
@@ -48,20 +47,9 @@ def _nav_files(nav: list) -> list[str]:
     return files
 
 
-def _load_hook():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("pending_pages", DOCS / "hooks/pending_pages.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-HOOK = _load_hook()
-
-
 def _site_nav_files() -> list[str]:
-    """The pages the built site's nav holds: the nav less pending pages not written yet."""
-    return _nav_files(HOOK.drop_missing(_config()["nav"], DOCS))
+    """The pages the built site's nav holds."""
+    return _nav_files(_config()["nav"])
 
 
 @pytest.fixture(scope="module")
@@ -117,20 +105,6 @@ def test_every_page_is_in_the_nav() -> None:
     """A page in docs/ that the nav leaves out is unreachable; add it to nav in mkdocs.yml."""
     pages = {str(p.relative_to(DOCS)) for p in DOCS.rglob("*.md")}
     assert pages - set(_site_nav_files()) == set()
-
-
-def test_pending_pages_join_the_nav_once_they_exist(tmp_path: Path) -> None:
-    nav = [
-        {"Home": "index.md"},
-        {"Guides": [{"Mine": "guides/mine.md"}, {"Theirs": "reliability.md"}]},
-        {"Only pending": [{"Theirs": "testing.md"}]},
-    ]
-    assert HOOK.drop_missing(nav, tmp_path) == [
-        {"Home": "index.md"},
-        {"Guides": [{"Mine": "guides/mine.md"}]},
-    ]
-    (tmp_path / "reliability.md").write_text("# Reliability\n")
-    assert HOOK.drop_missing(nav, tmp_path)[1] == nav[1]
 
 
 def test_site_builds_strictly(site: Path) -> None:
