@@ -44,8 +44,7 @@ lock: $(UV)
 lock-upgrade: $(UV)
 	$(UV) lock --upgrade --python $(PYTHON)
 
-LINTED := zai_core langchain_zai llama_index_zai llama_index tests benchmarks demo.py cookbooks/replay.py \
-	docs/hooks
+LINTED := zai_core langchain_zai llama_index_zai llama_index tests benchmarks demo.py cookbooks/replay.py
 
 lint: install
 	$(VENV)/bin/ruff check $(LINTED)
