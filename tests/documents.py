@@ -34,6 +34,12 @@ def pdf_bytes(pages: Sequence[Sequence[str]], *, width: int = 612, height: int =
             f"/Resources << /Font << /F1 3 0 R >> >> /Contents {5 + 2 * i} 0 R >>".encode()
         )
         objects.append(f"<< /Length {len(stream)} >>\nstream\n".encode() + stream + b"endstream")
+    return pdf_file(objects)
+
+
+def pdf_file(objects: Sequence[bytes]) -> bytes:
+    """A PDF 1.4 file of ``objects`` (numbered from 1, the first the catalog), with its
+    cross-reference table and trailer."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -50,15 +56,18 @@ def pdf_bytes(pages: Sequence[Sequence[str]], *, width: int = 612, height: int =
 def png_bytes(width: int = 4, height: int = 4) -> bytes:
     """A white RGB PNG."""
 
+    raw = b"".join(b"\x00" + b"\xff" * 3 * width for _ in range(height))
+    return png_file(width, height, zlib.compress(raw))
+
+
+def png_file(width: int, height: int, pixels: bytes) -> bytes:
+    """An 8-bit RGB PNG of ``width`` x ``height`` from its compressed scanlines."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         crc = zlib.crc32(kind + data) & 0xFFFFFFFF
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
 
-    raw = b"".join(b"\x00" + b"\xff" * 3 * width for _ in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
     )

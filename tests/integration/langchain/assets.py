@@ -7,11 +7,12 @@ tests here never reach the network, so those URLs are answered with these bytes 
 
 from __future__ import annotations
 
-import struct
 import zlib
 from typing import Any
 
 import httpx
+
+from tests.documents import pdf_file, png_file
 
 __all__ = ["ASSET_HOSTS", "fake_httpx_get", "pdf_bytes", "png_bytes"]
 
@@ -22,10 +23,6 @@ ASSET_HOSTS = ("raw.githubusercontent.com", "www.w3.org", "upload.wikimedia.org"
 def png_bytes(size: int = 16) -> bytes:
     """A ``size`` x ``size`` PNG: a red square on a white background."""
 
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
     rows = b""
     for y in range(size):
         row = b"\x00"
@@ -33,13 +30,7 @@ def png_bytes(size: int = 16) -> bytes:
             inside = size // 4 <= x < 3 * size // 4 and size // 4 <= y < 3 * size // 4
             row += b"\xff\x00\x00" if inside else b"\xff\xff\xff"
         rows += row
-    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows, 9))
-        + chunk(b"IEND", b"")
-    )
+    return png_file(size, size, zlib.compress(rows, 9))
 
 
 def pdf_bytes(text: str = "Dummy PDF file") -> bytes:
@@ -53,17 +44,7 @@ def pdf_bytes(text: str = "Dummy PDF file") -> bytes:
         b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\n".encode()
-    out += f"startxref\n{xref}\n%%EOF\n".encode()
-    return out
+    return pdf_file(objects)
 
 
 def fake_httpx_get(real_get: Any) -> Any:
