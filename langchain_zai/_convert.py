@@ -528,7 +528,7 @@ def _seal_chunks(
             continue
         args, _error = parse_tool_arguments(call.get("arguments"), finish_reason)
         if args is None:
-            seal = seal_invalid_arguments(arguments_text(call.get("arguments")))
+            seal = seal_invalid_arguments(call["arguments"])  # joined text already
             seals.append(tool_call_chunk(name=None, args=seal, id=None, index=index))
     return seals
 

@@ -107,7 +107,8 @@ class ZaiOCRParser(_ZaiClientHolder, BaseBlobParser):
         return_crop_images, need_layout_visualization: layout options of Z.ai.
 
     The shared Z.ai settings `api_key`, `base_url`, `timeout`, `max_retries`,
-    `default_headers`, `http_client` and `http_async_client` work as on `ChatZai`.
+    `default_headers`, `http_client`, `http_async_client` and `total_timeout` work as on
+    `ChatZai`.
     """
 
     def __init__(
@@ -225,7 +226,8 @@ class ZaiOCRLoader(BaseLoader):
             need_layout_visualization: as in `ZaiOCRParser`.
 
     The shared Z.ai settings `api_key`, `base_url`, `timeout`, `max_retries`,
-    `default_headers`, `http_client` and `http_async_client` work as on `ChatZai`.
+    `default_headers`, `http_client`, `http_async_client` and `total_timeout` work as on
+    `ChatZai`.
     """
 
     def __init__(

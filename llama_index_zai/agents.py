@@ -96,8 +96,8 @@ class ZaiAgentToolSpec(BaseToolSpec):
             `ZaiAgentProgressEvent` is also sent to LlamaIndex instrumentation).
 
     The shared Z.ai settings `api_key`, `base_url`, `timeout`, `max_retries`,
-    `default_headers`, `http_client` and `http_async_client` work as on `Zai` (the key comes
-    from `ZAI_API_KEY` by default and is never serialized).
+    `default_headers`, `http_client`, `http_async_client` and `total_timeout` work as on
+    `Zai` (the key comes from `ZAI_API_KEY` by default and is never serialized).
 
     Examples:
         Setup:

@@ -40,6 +40,11 @@ def _embedding_is_plain_field(node_class: type[BaseNode]) -> bool:
     )
 
 
+def _texts_of(nodes: Sequence[BaseNode]) -> list[str]:
+    """What `BaseEmbedding` embeds of each node: its content with the embed metadata."""
+    return [node.get_content(metadata_mode=MetadataMode.EMBED) for node in nodes]
+
+
 def attach_embeddings(nodes: Sequence[BaseNode], embeddings: Sequence[Embedding]) -> None:
     """Set `node.embedding` for each node, as `BaseEmbedding.__call__` does.
 
@@ -208,12 +213,11 @@ class ZaiEmbedding(ZaiSettings, BaseEmbedding):
         """Embed each node's text (`MetadataMode.EMBED`) and set its `embedding`, as
         `BaseEmbedding` does in an `IngestionPipeline`, without checking each vector twice
         (see `attach_embeddings`)."""
-        texts = [node.get_content(metadata_mode=MetadataMode.EMBED) for node in nodes]
-        attach_embeddings(nodes, self.get_text_embedding_batch(texts, **kwargs))
+        attach_embeddings(nodes, self.get_text_embedding_batch(_texts_of(nodes), **kwargs))
         return nodes
 
     async def acall(self, nodes: Sequence[BaseNode], **kwargs: Any) -> Sequence[BaseNode]:
         """Async `__call__`: the batches run concurrently (bounded)."""
-        texts = [node.get_content(metadata_mode=MetadataMode.EMBED) for node in nodes]
+        texts = _texts_of(nodes)
         attach_embeddings(nodes, await self.aget_text_embedding_batch(texts, **kwargs))
         return nodes

@@ -86,7 +86,8 @@ class _BoundedBackend(httpcore.NetworkBackend):
 
 
 class DeadlineTransport(httpx.HTTPTransport):
-    """`httpx.HTTPTransport(limits=limits)` whose reads and writes end at the deadline.
+    """`httpx.HTTPTransport(verify=ssl_context, limits=limits)` whose reads and writes end at
+    the deadline.
 
     Everything but the pool's network backend is httpx's own: TLS defaults, the mapping of
     httpcore's errors to httpx's, the response stream, and the class that cassette recorders
@@ -95,8 +96,7 @@ class DeadlineTransport(httpx.HTTPTransport):
     relies on (`tests/unit/core/test_bounded.py` fails if that changes).
     """
 
-    def __init__(self, limits: httpx.Limits) -> None:
-        ssl_context = httpx.create_ssl_context()
+    def __init__(self, limits: httpx.Limits, ssl_context: ssl.SSLContext) -> None:
         super().__init__(verify=ssl_context, limits=limits)
         self._pool = httpcore.ConnectionPool(
             ssl_context=ssl_context,

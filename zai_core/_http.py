@@ -52,14 +52,15 @@ def make_sync_transport() -> httpx.BaseTransport:
     """
     from ._bounded import DeadlineTransport
 
-    return DeadlineTransport(_LIMITS)
+    return DeadlineTransport(_LIMITS, _tls_context())
 
 
 @functools.cache
 def _tls_context() -> ssl.SSLContext:
-    """The verifying TLS context every shared async pool uses (httpx's default: certifi's
-    CA bundle, or `SSL_CERT_FILE` / `SSL_CERT_DIR`). Loading the bundle takes 20-40 ms, so
-    it is loaded once per process rather than with the pool of every `asyncio.run()`."""
+    """The verifying TLS context every shared pool uses, sync and async (httpx's default:
+    certifi's CA bundle, or `SSL_CERT_FILE` / `SSL_CERT_DIR`). Loading the bundle takes
+    20-40 ms, so it is loaded once per process rather than with the pool of every
+    `asyncio.run()`."""
     return httpx.create_ssl_context()
 
 
