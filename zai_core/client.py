@@ -21,9 +21,9 @@ import httpx
 
 from . import _http, _json
 from ._deadline import bounded_by
-from ._version import __version__
+from ._requests import USER_AGENT, RequestBuilder
 from .accumulate import completion_to_chunk
-from .config import TimeoutLike, ZaiConfig, resolve_timeout
+from .config import TimeoutLike, ZaiConfig
 from .errors import (
     TRANSIENT_ERRORS,
     APIConnectionError,
@@ -43,7 +43,6 @@ __all__ = ["USER_AGENT", "Attempt", "ClientPolicy", "ZaiClient", "status_error_f
 
 logger = logging.getLogger("zai_core")
 
-USER_AGENT = f"zai-integrations/{__version__} (python; httpx)"
 _TITLE = re.compile(r"<title>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 _NO_DEADLINE = Deadline(None)
 
@@ -129,26 +128,6 @@ def _map_httpx_errors(delivered: Callable[[], bool] = lambda: False) -> Iterator
         raise error from exc
 
 
-def _surrogate_at(value: Any, path: str) -> str | None:
-    """Where in a JSON body the first lone surrogate is (`messages[0].content, position 3`)."""
-    if isinstance(value, str):
-        for position, char in enumerate(value):
-            if "\ud800" <= char <= "\udfff":
-                return f"{path or 'the body'}, position {position},"
-        return None
-    if isinstance(value, dict):
-        items: Any = ((f"{path}.{k}" if path else str(k), v) for k, v in value.items())
-    elif isinstance(value, list):
-        items = ((f"{path}[{i}]", v) for i, v in enumerate(value))
-    else:
-        return None
-    for sub_path, sub in items:
-        found = _surrogate_at(sub, sub_path)
-        if found:
-            return found
-    return None
-
-
 def _done_before_any_event(headers: Mapping[str, str] | None) -> APIResponseValidationError:
     return APIResponseValidationError(
         "Z.ai's stream ended ([DONE]) before any event: there is no answer",
@@ -193,22 +172,7 @@ class ClientPolicy:
                 f"{self.config.surface.transport.upper()}, not by {type(self).__name__}: "
                 "build the client with zai_core.create_client(...)"
             )
-        surface = self.config.surface
-        headers = {"User-Agent": USER_AGENT, "Accept-Language": "en-US,en"}
-        if surface.auth == "bearer":
-            headers["Authorization"] = f"Bearer {self.config.api_key}"
-        headers.update(self.config.default_headers)
-        # Built once: httpx normalizes a plain dict of headers again on every request.
-        self._headers = {
-            stream: httpx.Headers(
-                {**headers, "Accept": "text/event-stream" if stream else "application/json"}
-            )
-            for stream in (False, True)
-        }
-        self._params = (
-            {surface.query_param: self.config.api_key} if surface.auth == "query" else None
-        )
-        self._urls: dict[str, httpx.URL] = {}
+        self._requests = RequestBuilder(self.config)
 
     def __repr__(self) -> str:
         c = self.config
@@ -222,55 +186,16 @@ class ClientPolicy:
         return self.config.max_retries
 
     def _build_request(
-        self,
-        client: httpx.Client | httpx.AsyncClient,
-        method: str,
-        path: str,
-        *,
-        json_body: Any = None,
-        params: Mapping[str, Any] | None = None,
-        files: Any = None,
-        data: Mapping[str, Any] | None = None,
-        stream: bool = False,
-        timeout: TimeoutLike = None,
-        deadline: Deadline = _NO_DEADLINE,
+        self, client: httpx.Client | httpx.AsyncClient, method: str, path: str, **build: Any
     ) -> httpx.Request:
-        query = dict(params or {})
-        if self._params:
-            query.update(self._params)
-        resolved = self.config.timeout if timeout is None else resolve_timeout(timeout)
-        try:
-            return client.build_request(
-                method,
-                self._url(path),
-                json=json_body,
-                params=query or None,
-                files=files,
-                data=data,
-                headers=self._headers[stream],
-                timeout=deadline.clip(resolved),
-            )
-        except UnicodeEncodeError as exc:
-            where = _surrogate_at(json_body, "") or "the request"
-            raise ValueError(
-                f"{where} holds a lone surrogate (half of a UTF-16 pair, often from text "
-                "decoded with errors='surrogateescape'); it cannot be sent as UTF-8"
-            ) from exc
+        """The request of one attempt (:meth:`RequestBuilder.build`)."""
+        return self._requests.build(client, method, path, **build)
 
     def _deadline(self, total_timeout: float | None) -> Deadline:
         """The deadline of one call: `total_timeout` given to the call, else the config's."""
         if total_timeout is None:
             return Deadline(self.config.total_timeout)
         return Deadline(check_total_timeout(total_timeout))
-
-    def _url(self, path: str) -> httpx.URL:
-        """The parsed URL of `path`, parsed once (parsing costs ~5% of a call)."""
-        url = self._urls.get(path)
-        if url is None:
-            url = httpx.URL(self.config.surface.url_for(path))
-            if len(self._urls) < 64:  # paths with ids (/async-result/<id>) are not kept
-                self._urls[path] = url
-        return url
 
     def _retry_after(
         self, error: ZaiError, retries_taken: int, headers: Mapping[str, str] | None

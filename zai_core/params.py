@@ -318,15 +318,18 @@ def build_chat_body(
     """
     if not model:
         raise ValueError("model must be a non-empty model name such as 'glm-4.7'")
-    unknown = sorted(set(settings) - set(CHAT_PARAMETERS))
+    unknown = settings.keys() - CHAT_PARAMETERS.keys()
     if unknown:
-        raise TypeError(f"build_chat_body got unknown setting(s) {', '.join(unknown)}")
+        raise TypeError(f"build_chat_body got unknown setting(s) {', '.join(sorted(unknown))}")
     validate_messages(messages)
     check_media(model, messages)
     info = get_model_info(model)
     body: dict[str, Any] = {"model": model, "messages": list(messages), "stream": stream}
     for name, (wire, default) in CHAT_PARAMETERS.items():
-        value = wire.check(name, settings.get(name, default), info)
+        value = settings.get(name, default)
+        if value is None:  # unset: the server's default applies (no check runs on None)
+            continue
+        value = wire.check(name, value, info)
         if value is not None and (stream or not wire.stream_only):
             body[wire.key or name] = value
     if tools:
