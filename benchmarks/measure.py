@@ -4,10 +4,13 @@ Every chat contender runs in the same process, alternated in ``rounds`` (each ro
 with a different contender, so a neighbour's burst of load on a shared machine hits them all
 alike); every figure is the median over the rounds:
 
-- per call: the median of ``calls / rounds`` non-streamed calls per round (wall clock);
+- per call: the median of ``calls / rounds`` non-streamed calls per round (wall clock), the
+  contenders' calls interleaved in blocks of ``call_block`` (A B C A B C ...), so the
+  machine speeding up or slowing down during a round touches every contender alike;
 - per chunk, paced (the headline): the server writes and flushes each event on its own,
   ``paced_gap_us`` apart, as a real model does, so each event costs one socket read;
-  ``(long stream - 1-chunk stream) / (paced_chunks - 1)`` in client CPU time;
+  ``(median long stream - median 1-chunk stream) / (paced_chunks - 1)`` in client CPU time,
+  over ``paced_reps`` streams of each per round, interleaved across contenders the same way;
 - per chunk, burst: the whole stream in one write (many events per read, hot caches), the
   same formula over ``chunks``;
 - async: the wall time of ``async_calls`` calls with ``async_concurrency`` in flight, one
@@ -58,12 +61,14 @@ class Settings:
 
     rounds: int = 5
     calls: int = 300
+    call_block: int = 10
     call_warmup: int = 30
     chunks: int = 2000
     stream_reps: int = 2
     stream_warmup: int = 2
     paced_chunks: int = 300
     paced_gap_us: int = 2000
+    paced_reps: int = 3
     async_calls: int = 500
     async_concurrency: int = 50
     async_budget: float = 12.0
@@ -98,6 +103,7 @@ class Settings:
             stream_warmup=1,
             paced_chunks=20,
             paced_gap_us=500,
+            paced_reps=1,
             async_calls=40,
             async_concurrency=8,
             embed_texts=640,
@@ -210,24 +216,6 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}"[:160] if text else type(error).__name__
 
 
-def time_each(fn: Callable[[], Any], n: int, warmup: int) -> list[float]:
-    """Seconds taken by each of ``n`` calls of ``fn`` (after ``warmup`` untimed calls)."""
-    for _ in range(warmup):
-        fn()
-    gc.collect()
-    clock = time.perf_counter
-    samples = []
-    for _ in range(n):
-        start = clock()
-        fn()
-        samples.append(clock() - start)
-    return samples
-
-
-def _median_call(runner: ChatRunner, n: int, warmup: int) -> float:
-    return statistics.median(time_each(runner.call, max(1, n), warmup))
-
-
 def _cpu_stream(runner: ChatRunner) -> tuple[float, float]:
     cpu, wall = time.process_time, time.perf_counter
     start_cpu, start_wall = cpu(), wall()
@@ -277,12 +265,75 @@ def _check_lengths(runners: _Runners, s: Settings) -> None:
         runners.short.stream()
 
 
-def _one_round(runners: _Runners, s: Settings, first: bool) -> dict[str, float]:
-    return {
-        "per_call": _median_call(runners.long, s.calls // s.rounds, s.call_warmup if first else 2),
-        "per_chunk_burst": _per_chunk_round(runners.long, runners.short, s.chunks, s.stream_reps),
-        "per_chunk": _per_chunk_round(runners.paced, runners.paced_short, s.paced_chunks, 1),
-    }
+class _Interleaved:
+    """One round's samples of every contender, taken in turns (A B C A B C ...): a change in
+    the machine's speed during the round touches them all alike. A contender that fails is
+    left out of the rest of the round, with its error."""
+
+    def __init__(self, keys: Sequence[str]) -> None:
+        self.keys = list(keys)
+        self.errors: dict[str, str] = {}
+
+    def each(self, do: Callable[[str], float]) -> dict[str, float]:
+        """``do(key)`` once per contender still running; key -> its result."""
+        got: dict[str, float] = {}
+        for key in self.keys:
+            if key in self.errors:
+                continue
+            try:
+                got[key] = do(key)
+            except Exception as exc:
+                self.errors[key] = _describe(exc)
+        return got
+
+    def samples(self, do: Callable[[str], list[float]], n: int) -> dict[str, list[float]]:
+        """The results of ``n`` interleaved turns of ``do`` (a list each) per contender."""
+        out: dict[str, list[float]] = {key: [] for key in self.keys}
+        for _ in range(n):
+            for key, values in self.each(do).items():
+                out[key].extend(values)
+        return {key: values for key, values in out.items() if key not in self.errors}
+
+
+def _timed_calls(runner: ChatRunner, n: int) -> list[float]:
+    """Seconds taken by each of ``n`` calls in a row (a block: the first warms the caches
+    the contender before it cooled)."""
+    clock, samples = time.perf_counter, []
+    for _ in range(n):
+        start = clock()
+        runner.call()
+        samples.append(clock() - start)
+    return samples
+
+
+def _interleaved_round(
+    runners: dict[str, _Runners], keys: Sequence[str], s: Settings, first: bool
+) -> tuple[dict[str, dict[str, float]], dict[str, str]]:
+    """One round: per call and paced per chunk interleaved across contenders; burst per
+    chunk one contender after another (its streams are short). key -> figure -> value."""
+    turns = _Interleaved(keys)
+    turns.samples(lambda k: _timed_calls(runners[k].long, s.call_warmup if first else 2), 1)
+    gc.collect()
+    block = max(1, min(s.call_block, s.calls // s.rounds))
+    calls = turns.samples(
+        lambda k: _timed_calls(runners[k].long, block), max(1, s.calls // s.rounds // block)
+    )
+    longs = turns.samples(lambda k: [_cpu_stream(runners[k].paced)[0]], s.paced_reps)
+    shorts = turns.samples(lambda k: [_cpu_stream(runners[k].paced_short)[0]], s.paced_reps)
+    bursts = turns.each(
+        lambda k: _per_chunk_round(runners[k].long, runners[k].short, s.chunks, s.stream_reps)
+    )
+    figures: dict[str, dict[str, float]] = {}
+    for key in keys:
+        if key in turns.errors:
+            continue
+        paced = statistics.median(longs[key]) - statistics.median(shorts[key])
+        figures[key] = {
+            "per_call": statistics.median(calls[key]),
+            "per_chunk_burst": bursts[key],
+            "per_chunk": paced / (s.paced_chunks - 1),
+        }
+    return figures, turns.errors
 
 
 def rotated(keys: Sequence[str], index: int) -> list[str]:
@@ -309,12 +360,14 @@ def measure_chat(server: BenchServer, settings: Settings, results: Results, log:
             log(f"  {contender.label}: cannot run ({_describe(exc)})")
     rounds: dict[str, dict[str, list[float]]] = {k: {} for k in runners}
     for index in range(settings.rounds):
-        for key in rotated(list(runners), index):
-            try:
-                for name, got in _one_round(runners[key], settings, index == 0).items():
-                    rounds[key].setdefault(name, []).append(got)
-            except Exception as exc:
-                results.chat.setdefault(key, {})["per_call"] = Figure(error=_describe(exc))
+        keys = [k for k in rotated(list(runners), index) if k not in results.chat]
+        figures, errors = _interleaved_round(runners, keys, settings, index == 0)
+        for key, by_name in figures.items():
+            for name, got in by_name.items():
+                rounds[key].setdefault(name, []).append(got)
+        for key, error in errors.items():
+            results.chat.setdefault(key, {})["per_call"] = Figure(error=error)
+            rounds.pop(key, None)
         log(f"  round {index + 1}/{settings.rounds} done")
     for key, by_name in rounds.items():
         figures = results.chat.setdefault(key, {})
