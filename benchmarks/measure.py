@@ -68,7 +68,7 @@ class Settings:
     stream_warmup: int = 2
     paced_chunks: int = 300
     paced_gap_us: int = 2000
-    paced_reps: int = 3
+    paced_reps: int = 5
     async_calls: int = 500
     async_concurrency: int = 50
     async_budget: float = 12.0
