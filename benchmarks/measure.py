@@ -60,7 +60,7 @@ class Settings:
     """How much to measure. :meth:`quick_settings` is the smoke-test size."""
 
     rounds: int = 5
-    calls: int = 300
+    calls: int = 1000
     call_block: int = 10
     call_warmup: int = 30
     chunks: int = 2000

@@ -160,7 +160,8 @@ class RequestBuilder:
             headers=self._client_headers(client, stream),
             extensions={"timeout": deadline.clip(timeout).as_dict()},
         )
-        request.headers["Content-Type"] = "application/json"  # after Content-Length, as httpx
+        # After Content-Length, as httpx puts it; a client's own Content-Type wins, as in httpx.
+        request.headers.setdefault("Content-Type", "application/json")
         return request
 
     def _client_headers(self, client: Client, stream: bool) -> httpx.Headers:

@@ -52,6 +52,7 @@ def _same(ours: httpx.Request, theirs: httpx.Request) -> None:
 CLIENT_KINDS: dict[str, dict[str, Any]] = {
     "plain": {},
     "headers": {"headers": {"X-Team": "blue", "User-Agent": "mine/1.0"}},
+    "content_type": {"headers": {"Content-Type": "application/json; charset=utf-8"}},
     "cookies": {"cookies": {"session": "abc"}},
     "params": {"params": {"tenant": "t1"}},
     "base_url": {"base_url": "http://elsewhere.invalid/v9"},
