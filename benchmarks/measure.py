@@ -64,7 +64,7 @@ class Settings:
     call_block: int = 10
     call_warmup: int = 30
     chunks: int = 2000
-    stream_reps: int = 2
+    stream_reps: int = 3
     stream_warmup: int = 2
     paced_chunks: int = 300
     paced_gap_us: int = 2000
@@ -217,6 +217,10 @@ def _describe(error: BaseException) -> str:
 
 
 def _cpu_stream(runner: ChatRunner) -> tuple[float, float]:
+    """Client CPU and wall time of one stream, started from a collected heap: otherwise
+    whichever contender's stream happens to trigger a full collection of the garbage the
+    others left pays for it (it doubled a burst figure, 25 -> 50-70 us per chunk)."""
+    gc.collect()
     cpu, wall = time.process_time, time.perf_counter
     start_cpu, start_wall = cpu(), wall()
     runner.stream()
