@@ -19,12 +19,11 @@ import httpx
 
 from ._version import __version__
 from .config import TimeoutLike, ZaiConfig, resolve_timeout
-from .limits import Deadline
+from .limits import NO_DEADLINE, Deadline
 
 __all__ = ["USER_AGENT", "RequestBuilder"]
 
 USER_AGENT = f"zai-integrations/{__version__} (python; httpx)"
-_NO_DEADLINE = Deadline(None)
 #: httpx's own encoding of a `json=` body (compact, UTF-8, no NaN): the same bytes
 #: whichever way a request is built.
 _JSON_BODY = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
@@ -91,7 +90,7 @@ class RequestBuilder:
         data: Mapping[str, Any] | None = None,
         stream: bool = False,
         timeout: TimeoutLike = None,
-        deadline: Deadline = _NO_DEADLINE,
+        deadline: Deadline = NO_DEADLINE,
     ) -> httpx.Request:
         """The request, its timeouts cut to `deadline`.
 
@@ -103,7 +102,7 @@ class RequestBuilder:
             query.update(self.params)
         resolved = self.config.timeout if timeout is None else resolve_timeout(timeout)
         try:
-            if json_body is not None and not (query or files or data):
+            if json_body is not None and not (query or files or data or self._own_state(client)):
                 return self._json_request(
                     client, method, path, json_body, stream, resolved, deadline
                 )
@@ -145,14 +144,6 @@ class RequestBuilder:
     ) -> httpx.Request:
         """What `client.build_request(method, url, json=json_body, ...)` builds, with the
         headers merged once per client instead of on every request."""
-        if client.cookies or client.params:
-            return client.build_request(
-                method,
-                self.url(path),
-                json=json_body,
-                headers=self.headers[stream],
-                timeout=deadline.clip(timeout),
-            )
         request = httpx.Request(
             method,
             self.url(path),
@@ -163,6 +154,12 @@ class RequestBuilder:
         # After Content-Length, as httpx puts it; a client's own Content-Type wins, as in httpx.
         request.headers.setdefault("Content-Type", "application/json")
         return request
+
+    @staticmethod
+    def _own_state(client: Client) -> bool:
+        """Whether `client` carries cookies or query parameters of its own, which httpx's
+        `build_request` merges into each request."""
+        return bool(client.cookies or client.params)
 
     def _client_headers(self, client: Client, stream: bool) -> httpx.Headers:
         """`client`'s own headers with ours on top: merged again only when the client or its

@@ -34,7 +34,7 @@ from .errors import (
     ZaiError,
     make_status_error,
 )
-from .limits import Deadline, adrain, aread_body, check_total_timeout, drain, read_body
+from .limits import NO_DEADLINE, Deadline, adrain, aread_body, check_total_timeout, drain, read_body
 from .retry import retry_delay, should_retry_status
 from .sse import DONE, aiter_events, iter_events
 from .transport import ChatMethods
@@ -44,7 +44,6 @@ __all__ = ["USER_AGENT", "Attempt", "ClientPolicy", "ZaiClient", "status_error_f
 logger = logging.getLogger("zai_core")
 
 _TITLE = re.compile(r"<title>(.*?)</title>", re.IGNORECASE | re.DOTALL)
-_NO_DEADLINE = Deadline(None)
 
 
 # --------------------------------------------------------------------------- pure helpers
@@ -185,12 +184,6 @@ class ClientPolicy:
         """Retries after the first attempt."""
         return self.config.max_retries
 
-    def _build_request(
-        self, client: httpx.Client | httpx.AsyncClient, method: str, path: str, **build: Any
-    ) -> httpx.Request:
-        """The request of one attempt (:meth:`RequestBuilder.build`)."""
-        return self._requests.build(client, method, path, **build)
-
     def _deadline(self, total_timeout: float | None) -> Deadline:
         """The deadline of one call: `total_timeout` given to the call, else the config's."""
         if total_timeout is None:
@@ -257,7 +250,7 @@ class ClientPolicy:
     ) -> tuple[Attempt, httpx.Request]:
         """A fresh :class:`Attempt` and its request (logged at debug level)."""
         self._log_attempt(method, path, retries)
-        return Attempt(), self._build_request(client, method, path, **build)
+        return Attempt(), self._requests.build(client, method, path, **build)
 
     def _answer(
         self,
@@ -314,7 +307,7 @@ class ClientPolicy:
         attempt: Attempt,
         method: str,
         path: str,
-        deadline: Deadline = _NO_DEADLINE,
+        deadline: Deadline = NO_DEADLINE,
     ) -> float:
         """Seconds to wait before the next attempt after `error`; raises it when none.
 

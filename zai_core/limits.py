@@ -19,6 +19,7 @@ from .errors import APIResponseValidationError, APITimeoutError, ZaiError
 __all__ = [
     "MAX_BODY_BYTES",
     "MAX_DRAIN_BYTES",
+    "NO_DEADLINE",
     "Deadline",
     "adrain",
     "aread_body",
@@ -96,6 +97,10 @@ class Deadline:
         if left == 0 and isinstance(error, APITimeoutError):  # the deadline ended the attempt
             raise self.expired_error() from error
         raise self.expired_error(f"before the retry it needed ({error.message})") from error
+
+
+#: The deadline of a call with no `total_timeout`.
+NO_DEADLINE = Deadline(None)
 
 
 def _too_big() -> APIResponseValidationError:

@@ -74,7 +74,7 @@ def test_a_json_request_is_what_httpx_builds(
     client = clients[kind]
     policy = ZaiClient(api_key="k" * 20, base_url="http://127.0.0.1:9/v4", http_client=client)
     deadline = Deadline(total)
-    ours = policy._build_request(
+    ours = policy._requests.build(
         client, "POST", "/chat/completions", json_body=body, stream=stream, deadline=deadline
     )
     theirs = _httpx_request(policy, client, body, stream=stream, deadline=deadline)
@@ -90,13 +90,13 @@ def test_a_change_to_the_clients_headers_is_seen_on_the_next_request() -> None:
     client = httpx.Client(headers={"X-Team": "blue"})
     policy = ZaiClient(api_key="k" * 20, base_url="http://127.0.0.1:9/v4", http_client=client)
     body = BODIES[0]
-    first = policy._build_request(client, "POST", "/chat/completions", json_body=body)
+    first = policy._requests.build(client, "POST", "/chat/completions", json_body=body)
     assert first.headers["x-team"] == "blue"
     client.headers["X-Team"] = "red"  # in place
-    second = policy._build_request(client, "POST", "/chat/completions", json_body=body)
+    second = policy._requests.build(client, "POST", "/chat/completions", json_body=body)
     assert second.headers["x-team"] == "red"
     client.headers = httpx.Headers({"X-Other": "1"})  # replaced
-    third = policy._build_request(client, "POST", "/chat/completions", json_body=body)
+    third = policy._requests.build(client, "POST", "/chat/completions", json_body=body)
     assert "x-team" not in third.headers and third.headers["x-other"] == "1"
     _same(third, _httpx_request(policy, client, body, stream=False, deadline=Deadline(None)))
 
@@ -105,9 +105,9 @@ def test_requests_do_not_share_a_headers_object() -> None:
     """Each request has its own headers: a hook that edits one leaves the next alone."""
     client = httpx.Client()
     policy = ZaiClient(api_key="k" * 20, base_url="http://127.0.0.1:9/v4", http_client=client)
-    first = policy._build_request(client, "POST", "/chat/completions", json_body=BODIES[0])
+    first = policy._requests.build(client, "POST", "/chat/completions", json_body=BODIES[0])
     first.headers["X-Edited"] = "yes"
-    second = policy._build_request(client, "POST", "/chat/completions", json_body=BODIES[0])
+    second = policy._requests.build(client, "POST", "/chat/completions", json_body=BODIES[0])
     assert "x-edited" not in second.headers
 
 
@@ -117,7 +117,7 @@ def test_a_body_httpx_refuses_is_refused_the_same_way(bad: float) -> None:
     policy = ZaiClient(api_key="k" * 20, base_url="http://127.0.0.1:9/v4", http_client=client)
     body = {"model": "glm-4.7", "temperature": bad}
     with pytest.raises(ValueError) as ours:
-        policy._build_request(client, "POST", "/chat/completions", json_body=body)
+        policy._requests.build(client, "POST", "/chat/completions", json_body=body)
     with pytest.raises(ValueError) as theirs:
         _httpx_request(policy, client, body, stream=False, deadline=Deadline(None))
     assert str(ours.value) == str(theirs.value)
@@ -130,13 +130,13 @@ def test_a_lone_surrogate_is_named_before_sending() -> None:
     with pytest.raises(
         ValueError, match=r"messages\[0\]\.content, position 4, holds a lone surrogate"
     ):
-        policy._build_request(client, "POST", "/chat/completions", json_body=body)
+        policy._requests.build(client, "POST", "/chat/completions", json_body=body)
 
 
 def test_the_async_shared_client_gets_the_same_request() -> None:
     client = httpx.AsyncClient()
     policy = ZaiClient(api_key="k" * 20, base_url="http://127.0.0.1:9/v4")
-    ours = policy._build_request(client, "POST", "/chat/completions", json_body=BODIES[1])
+    ours = policy._requests.build(client, "POST", "/chat/completions", json_body=BODIES[1])
     theirs = client.build_request(
         "POST",
         policy._requests.url("/chat/completions"),
