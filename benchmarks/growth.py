@@ -17,7 +17,6 @@ The growth of a contender is its per-chunk cost at the largest length over the s
 from __future__ import annotations
 
 import gc
-import statistics
 import time
 from collections.abc import Callable
 from typing import Any
@@ -76,7 +75,7 @@ def _build(
 def measure_text_growth(server: BenchServer, settings: Any, results: Any, log: Log) -> None:
     """Per-chunk client CPU at each length of ``settings.text_growth``, the contenders
     alternated in ``settings.growth_rounds`` rounds; ``results.text_growth[n][key]``."""
-    from .measure import Figure, _spread, rotated
+    from .measure import Figure, rotated
 
     sizes = tuple(settings.text_growth)
     errors: dict[str, str] = {}
@@ -96,7 +95,7 @@ def measure_text_growth(server: BenchServer, settings: Any, results: Any, log: L
         row: dict[str, Figure] = {k: Figure(error=e) for k, e in errors.items()}
         for key, values in samples[n].items():
             if values and key not in errors:
-                row[key] = Figure(statistics.median(values), detail=_spread(values))
+                row[key] = Figure.over_rounds(values)
         results.text_growth[n] = row
         log(
             f"  {n:,} chunks: "

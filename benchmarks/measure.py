@@ -16,7 +16,8 @@ alike); every figure is the median over the rounds:
 - async: the wall time of ``async_calls`` calls with ``async_concurrency`` in flight, one
   batch per contender per round on one event loop, after a warm-up batch;
 - embeddings: wall time and server-counted requests for ``embed_texts`` texts at each of
-  ``embed_dims``, sync and async, the server adding ``embed_delay_ms`` to every answer;
+  ``embed_dims``, sync and async, the server adding ``embed_delay_ms`` to every answer,
+  each run from a collected heap;
 - scenarios (:mod:`benchmarks.scenarios`): history length, bound tools, tool-call fragments,
   the async transports and the rate-limited corpus;
 - text growth (:mod:`benchmarks.growth`): per-chunk CPU of burst text streams of
@@ -68,14 +69,14 @@ class Settings:
     stream_warmup: int = 2
     paced_chunks: int = 300
     paced_gap_us: int = 2000
-    paced_reps: int = 5
+    paced_reps: int = 9
     async_calls: int = 500
     async_concurrency: int = 50
     async_budget: float = 12.0
     embed_texts: int = 10_000
     embed_delay_ms: int = 20
     embed_dims: tuple[int, ...] = (2048, 256)
-    embed_rounds: int = 2
+    embed_rounds: int = 3
     history: tuple[int, ...] = (10, 100, 1000, 5000)
     tools: tuple[int, ...] = (1, 10, 100)
     tool_parts: tuple[int, ...] = (100, 1000, 10_000, 50_000)
@@ -132,6 +133,13 @@ class Figure:
     value: float | None = None
     error: str | None = None
     detail: dict[str, float] = field(default_factory=dict)
+    #: The figure of each round, in round order (for paired ratios between contenders).
+    per_round: tuple[float, ...] = ()
+
+    @classmethod
+    def over_rounds(cls, values: Sequence[float]) -> Figure:
+        """The median of ``values`` (one per round), with their spread and the values."""
+        return cls(statistics.median(values), detail=_spread(values), per_round=tuple(values))
 
     @property
     def ok(self) -> bool:
@@ -376,7 +384,7 @@ def measure_chat(server: BenchServer, settings: Settings, results: Results, log:
     for key, by_name in rounds.items():
         figures = results.chat.setdefault(key, {})
         for name, values in by_name.items():
-            figures[name] = Figure(statistics.median(values), detail=_spread(values))
+            figures[name] = Figure.over_rounds(values)
     for contender in CHAT_CONTENDERS:
         if contender.key in runners:
             log(f"  {contender.label}: {_brief(results.chat[contender.key])}")
@@ -394,7 +402,7 @@ def measure_chat(server: BenchServer, settings: Settings, results: Results, log:
 
     try:
         for key, walls in asyncio.run(all_async()).items():
-            results.chat[key]["async"] = Figure(statistics.median(walls), detail=_spread(walls))
+            results.chat[key]["async"] = Figure.over_rounds(walls)
     except Exception as exc:
         for key in runners:
             results.chat[key]["async"] = Figure(error=_describe(exc))
@@ -435,7 +443,11 @@ def _brief(figures: dict[str, Figure]) -> str:
 
 
 def _time_sync(server: BenchServer, runner: EmbedRunner, texts: list[str]) -> tuple[float, int]:
+    """Wall time and server-counted requests of ``runner.embed(texts)``, from a collected heap
+    (as every measured stream: a full collection of the garbage other contenders left, up to
+    0.4 s in this process, otherwise lands in whichever run sets it off)."""
     server.reset()
+    gc.collect()
     start = time.perf_counter()
     vectors = runner.embed(texts)
     wall = time.perf_counter() - start
@@ -447,7 +459,9 @@ def _time_sync(server: BenchServer, runner: EmbedRunner, texts: list[str]) -> tu
 async def _time_async(
     server: BenchServer, runner: EmbedRunner, texts: list[str]
 ) -> tuple[float, int]:
+    """:func:`_time_sync` for ``await runner.aembed(texts)``."""
     server.reset()
+    gc.collect()
     start = time.perf_counter()
     count = await runner.aembed(texts)
     wall = time.perf_counter() - start

@@ -12,6 +12,7 @@ import json
 import math
 import os
 import platform
+import statistics
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -117,6 +118,44 @@ def ratio(numerator: float | None, denominator: float | None) -> float | None:
     return numerator / denominator
 
 
+def round_ratios(mine: Figure | None, theirs: Figure | None) -> list[float]:
+    """``mine`` over ``theirs``, round by round (contenders that took turns inside each round:
+    a round's two figures saw the same machine); empty when the two were not measured over
+    the same rounds or a round's figure is not positive."""
+    if mine is None or theirs is None or not mine.ok or not theirs.ok:
+        return []
+    if not mine.per_round or len(mine.per_round) != len(theirs.per_round):
+        return []
+    pairs = list(zip(mine.per_round, theirs.per_round, strict=True))
+    if any(a <= 0 or b <= 0 for a, b in pairs):
+        return []
+    return [a / b for a, b in pairs]
+
+
+def paired_ratio_of(mine: Figure | None, theirs: Figure | None) -> tuple[float | None, str]:
+    """(the median of the per-round ratios, a note with the ratio of the two medians and the
+    per-round range); the ratio of the medians alone when the rounds cannot be paired."""
+    medians = ratio(
+        mine.value if mine is not None and mine.ok else None,
+        theirs.value if theirs is not None and theirs.ok else None,
+    )
+    per_round = round_ratios(mine, theirs)
+    if not per_round or medians is None:
+        return medians, ""
+    note = (
+        f"ratio of the medians {medians:.3f}x; per round {min(per_round):.2f}x-"
+        f"{max(per_round):.2f}x"
+    )
+    return statistics.median(per_round), note
+
+
+def paired_ratio(results: Results, key: str, other: str, figure: str) -> tuple[float | None, str]:
+    """:func:`paired_ratio_of` for two chat contenders' ``figure``."""
+    return paired_ratio_of(
+        results.chat.get(key, {}).get(figure), results.chat.get(other, {}).get(figure)
+    )
+
+
 def _why(results: Results, *keys: str) -> str:
     for key in keys:
         if key in results.unavailable:
@@ -139,17 +178,18 @@ def targets(results: Results) -> list[Target]:
 
     def vs(name: str, key: str, other: str, figure: str, limit: float) -> None:
         mine, theirs = value(results, key, figure), value(results, other, figure)
-        measured = ratio(mine, theirs)
+        measured, detail = paired_ratio(results, key, other, figure)
         note = _why(results, key, other) or _not_positive(mine, theirs)
-        out.append(Target(name, measured, limit, "x", note=note))
+        out.append(Target(name, measured, limit, "x", note=note, detail=detail))
 
     def vs_floor(name: str, key: str, family: str, figure: str, limit: float) -> None:
         mine = value(results, key, figure)
         floor = floor_value(results, family, figure)
-        measured = ratio(mine, floor)
+        measured, paired = paired_ratio(results, key, FAMILY_WRAP[family], figure)
         note = _why(results, key, FAMILY_WRAP[family]) or _not_positive(mine, floor)
         summed = ratio(mine, sum_value(results, family, figure))
-        detail = "" if summed is None else f"vs the two measured apart and summed: {summed:.2f}x"
+        apart = "" if summed is None else f"vs the two measured apart and summed: {summed:.2f}x"
+        detail = "; ".join(part for part in (paired, apart) if part)
         out.append(Target(name, measured, limit, "x", note=note, detail=detail))
 
     # The issue's targets, paced mode (the headline), medians over rounds.
@@ -236,7 +276,8 @@ def _growth_targets(results: Results) -> list[Target]:
         if not note and (mine is None or theirs is None):
             note = "not measured"
         name = f"{labels[key]} per chunk, {n:,}-chunk text stream (burst), vs {labels[floor]}"
-        out.append(Target(name, ratio(mine, theirs), limit, "x", note=note))
+        measured, detail = paired_ratio_of(row.get(key), row.get(floor))
+        out.append(Target(name, measured, limit, "x", note=note, detail=detail))
     return out
 
 
@@ -550,7 +591,8 @@ def describe_settings(s: Settings) -> str:
         f"(many events per socket read), same formula. Async: wall time of {s.async_calls} "
         f"calls with {s.async_concurrency} in flight, one batch per round. Embeddings: "
         f"{s.embed_texts:,} texts at {' and '.join(map(str, s.embed_dims))} dims, the server "
-        f"adds {s.embed_delay_ms} ms to every answer, {s.embed_rounds} alternated rounds; "
+        f"adds {s.embed_delay_ms} ms to every answer, {s.embed_rounds} alternated rounds, each "
+        f"run from a collected heap; "
         f"requests counted by the server. History / tools / tool-call fragments: client CPU "
         f"per call (or per fragment), median of {s.scenario_reps}. Text growth: client CPU per "
         f"chunk of burst text streams of {' / '.join(f'{n:,}' for n in s.text_growth)} "
@@ -559,7 +601,10 @@ def describe_settings(s: Settings) -> str:
         "'x raw' divides by raw httpx (+ httpx-sse, stdlib json); 'x floor' by the framework's "
         "trivial model doing its I/O with raw httpx (+ httpx-sse), measured in one piece: what "
         "a zero-cost integration would take. The 'summed' rows add the in-process framework "
-        "floor to raw httpx as measured apart. The machine is shared: figures are noisy."
+        "floor to raw httpx as measured apart. A target comparing two chat contenders is the "
+        "median over rounds of the round's ratio (the two took turns inside each round, so a "
+        "round pairs them); its note gives the ratio of the two medians beside it and the "
+        "per-round range. The machine is shared: figures are noisy."
     )
 
 

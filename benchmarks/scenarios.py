@@ -349,7 +349,7 @@ def transport_calls(settings: Any, concurrency: int) -> int:
 def measure_transports(server: BenchServer, settings: Any, results: Any, log: Log) -> None:
     """``transport_calls`` async calls at each concurrency: raw httpx, raw httpx over aiohttp,
     ChatZai and Zai over each transport, alternated in rounds (medians)."""
-    from .measure import Figure, _spread
+    from .measure import Figure
 
     base_url = server.base_url(chunks=1)
     for concurrency in settings.transport_concurrency:
@@ -364,7 +364,7 @@ def measure_transports(server: BenchServer, settings: Any, results: Any, log: Lo
             log(f"  @{concurrency}: n/a ({exc})")
             continue
         for key, values in walls.items():
-            results.transports[key] = Figure(statistics.median(values), detail=_spread(values))
+            results.transports[key] = Figure.over_rounds(values)
         log(
             f"  @{concurrency}: "
             + ", ".join(
