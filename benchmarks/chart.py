@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .measure import IMPORT_ROWS, Results
-from .report import floor_value, ratio, value
+from .ratios import floor_value, ratio, value
 
 #: (key or "floor:<family>", label, colour) in display order, top to bottom.
 BARS = (

@@ -9,7 +9,8 @@ import pytest
 
 from benchmarks import Results, Settings
 from benchmarks.measure import Figure
-from benchmarks.report import paired_ratio, round_ratios, targets
+from benchmarks.ratios import paired_ratio, round_ratios
+from benchmarks.report import targets
 
 
 def _results(mine: Figure, floor: Figure, figure: str = "per_call") -> Results:
