@@ -224,15 +224,19 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}"[:160] if text else type(error).__name__
 
 
-def _cpu_stream(runner: ChatRunner) -> tuple[float, float]:
-    """Client CPU and wall time of one stream, started from a collected heap: otherwise
-    whichever contender's stream happens to trigger a full collection of the garbage the
-    others left pays for it (it doubled a burst figure, 25 -> 50-70 us per chunk)."""
+def _cpu_stream(runner: ChatRunner) -> float:
+    """Client CPU time of one stream, started from a collected heap: otherwise whichever
+    contender's stream happens to trigger a full collection of the garbage the others left
+    pays for it (it doubled a burst figure, 25 -> 50-70 us per chunk)."""
     gc.collect()
-    cpu, wall = time.process_time, time.perf_counter
-    start_cpu, start_wall = cpu(), wall()
+    start = time.process_time()
     runner.stream()
-    return cpu() - start_cpu, wall() - start_wall
+    return time.process_time() - start
+
+
+def _per_chunk(longs: Sequence[float], shorts: Sequence[float], chunks: int) -> float:
+    """``(median long stream - median 1-chunk stream) / (chunks - 1)``: one chunk's CPU."""
+    return (statistics.median(longs) - statistics.median(shorts)) / (chunks - 1)
 
 
 def _per_chunk_round(long: ChatRunner, short: ChatRunner, chunks: int, reps: int) -> float:
@@ -243,9 +247,9 @@ def _per_chunk_round(long: ChatRunner, short: ChatRunner, chunks: int, reps: int
     """
     longs, shorts = [], []
     for _ in range(reps):
-        longs.append(_cpu_stream(long)[0])
-        shorts.append(_cpu_stream(short)[0])
-    return (statistics.median(longs) - statistics.median(shorts)) / (chunks - 1)
+        longs.append(_cpu_stream(long))
+        shorts.append(_cpu_stream(short))
+    return _per_chunk(longs, shorts, chunks)
 
 
 @dataclass
@@ -330,8 +334,8 @@ def _interleaved_round(
     calls = turns.samples(
         lambda k: _timed_calls(runners[k].long, block), max(1, s.calls // s.rounds // block)
     )
-    longs = turns.samples(lambda k: [_cpu_stream(runners[k].paced)[0]], s.paced_reps)
-    shorts = turns.samples(lambda k: [_cpu_stream(runners[k].paced_short)[0]], s.paced_reps)
+    longs = turns.samples(lambda k: [_cpu_stream(runners[k].paced)], s.paced_reps)
+    shorts = turns.samples(lambda k: [_cpu_stream(runners[k].paced_short)], s.paced_reps)
     bursts = turns.each(
         lambda k: _per_chunk_round(runners[k].long, runners[k].short, s.chunks, s.stream_reps)
     )
@@ -339,11 +343,10 @@ def _interleaved_round(
     for key in keys:
         if key in turns.errors:
             continue
-        paced = statistics.median(longs[key]) - statistics.median(shorts[key])
         figures[key] = {
             "per_call": statistics.median(calls[key]),
             "per_chunk_burst": bursts[key],
-            "per_chunk": paced / (s.paced_chunks - 1),
+            "per_chunk": _per_chunk(longs[key], shorts[key], s.paced_chunks),
         }
     return figures, turns.errors
 

@@ -43,10 +43,9 @@ def round_ratios(mine: Figure | None, theirs: Figure | None) -> list[float]:
         return []
     if not mine.per_round or len(mine.per_round) != len(theirs.per_round):
         return []
-    pairs = list(zip(mine.per_round, theirs.per_round, strict=True))
-    if any(a <= 0 or b <= 0 for a, b in pairs):
+    if min(mine.per_round) <= 0 or min(theirs.per_round) <= 0:
         return []
-    return [a / b for a, b in pairs]
+    return [a / b for a, b in zip(mine.per_round, theirs.per_round, strict=True)]
 
 
 def paired_ratio_of(mine: Figure | None, theirs: Figure | None) -> tuple[float | None, str]:

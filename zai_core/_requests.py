@@ -97,15 +97,14 @@ class RequestBuilder:
         Raises:
             ValueError: the body holds a lone surrogate (it cannot be sent as UTF-8).
         """
-        query = dict(params or {})
-        if self.params:
-            query.update(self.params)
         resolved = self.config.timeout if timeout is None else resolve_timeout(timeout)
+        plain_json = json_body is not None and not (params or self.params or files or data)
         try:
-            if json_body is not None and not (query or files or data or self._own_state(client)):
+            if plain_json and not self._own_state(client):
                 return self._json_request(
                     client, method, path, json_body, stream, resolved, deadline
                 )
+            query = {**(params or {}), **(self.params or {})}
             return client.build_request(
                 method,
                 self.url(path),
